@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+
+namespace ModelRegistry
+{
+    /// <summary>A model group (AWS: ModelPackageGroup).</summary>
+    public sealed class ModelGroup
+    {
+        public ModelGroup(string name, string arn, string? description, DateTime? created, string? status,
+            IReadOnlyDictionary<string, string>? tags = null)
+        {
+            Name = name;
+            Arn = arn;
+            Description = description;
+            Created = created;
+            Status = status;
+            Tags = tags;
+        }
+
+        public string Name { get; }
+        /// <summary>Alias of <see cref="Name"/> so a group binds to cmdlets that take -GroupName.</summary>
+        public string GroupName => Name;
+        public string Arn { get; }
+        public string? Description { get; }
+        /// <summary>Creation time, UTC.</summary>
+        public DateTime? Created { get; }
+        /// <summary>AWS: ModelPackageGroupStatus (Completed, Pending, InProgress, Failed, Deleting, DeleteFailed).</summary>
+        public string? Status { get; }
+        /// <summary>Tags, when they were read (listing groups does not return them).</summary>
+        public IReadOnlyDictionary<string, string>? Tags { get; }
+
+        public ModelGroup WithTags(IReadOnlyDictionary<string, string> tags) =>
+            new ModelGroup(Name, Arn, Description, Created, Status, tags);
+
+        public override string ToString() => Name;
+    }
+
+    /// <summary>What New-MRModelGroup / Sync did to one group.</summary>
+    public enum GroupChange
+    {
+        Created,
+        Existed,
+        Updated,
+        Removed,
+    }
+
+    /// <summary>A group together with what was done to it.</summary>
+    public sealed class ModelGroupChangeResult
+    {
+        public ModelGroupChangeResult(ModelGroup group, GroupChange change, string? detail = null)
+        {
+            Group = group;
+            Change = change;
+            Detail = detail;
+        }
+
+        public ModelGroup Group { get; }
+        public GroupChange Change { get; }
+        public string? Detail { get; }
+        public string Name => Group.Name;
+        public string GroupName => Group.Name;
+        public string Arn => Group.Arn;
+        public string? Description => Group.Description;
+        public IReadOnlyDictionary<string, string>? Tags => Group.Tags;
+        public override string ToString() => Name;
+    }
+}

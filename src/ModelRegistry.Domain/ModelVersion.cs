@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+
+namespace ModelRegistry
+{
+    /// <summary>One registered version of a model in a group (AWS: ModelPackage / ModelPackageSummary, versioned).</summary>
+    public sealed class ModelVersion
+    {
+        public string GroupName { get; set; } = "";
+        /// <summary>AWS: ModelPackageVersion.</summary>
+        public int Version { get; set; }
+        /// <summary>AWS: ModelPackageArn.</summary>
+        public string Arn { get; set; } = "";
+        /// <summary>AWS: ModelApprovalStatus.</summary>
+        public ApprovalStatus Status { get; set; }
+        /// <summary>Creation time, UTC.</summary>
+        public DateTime? Created { get; set; }
+        /// <summary>AWS: ModelPackageDescription.</summary>
+        public string? Description { get; set; }
+        /// <summary>AWS: ApprovalDescription — the reason given with the last approval change.</summary>
+        public string? ApprovalDescription { get; set; }
+        /// <summary>AWS: ModelPackageStatus (Pending, InProgress, Completed, Failed, Deleting).</summary>
+        public string? PackageStatus { get; set; }
+        /// <summary>First container image (InferenceSpecification.Containers[0].Image); filled by detailed reads.</summary>
+        public string? ImageUri { get; set; }
+        /// <summary>First container's ModelDataUrl; filled by detailed reads.</summary>
+        public string? ModelDataUrl { get; set; }
+        public IReadOnlyList<string>? ContentTypes { get; set; }
+        public IReadOnlyList<string>? ResponseTypes { get; set; }
+        public IReadOnlyList<string>? InferenceInstanceTypes { get; set; }
+        public IReadOnlyList<string>? TransformInstanceTypes { get; set; }
+        /// <summary>ModelMetrics.ModelQuality.Statistics.S3Uri.</summary>
+        public string? ModelStatisticsUri { get; set; }
+        public string? ModelStatisticsContentType { get; set; }
+        /// <summary>AWS: CustomerMetadataProperties.</summary>
+        public IReadOnlyDictionary<string, string>? CustomerMetadata { get; set; }
+        public DateTime? LastModified { get; set; }
+        /// <summary>AWS: LastModifiedBy / CreatedBy user profile or ARN, when the service reports it.</summary>
+        public string? LastModifiedBy { get; set; }
+        /// <summary>True when the full description was read (Describe), not only the list summary.</summary>
+        public bool IsDetailed { get; set; }
+
+        public override string ToString() => Arn;
+    }
+
+    /// <summary>What to register as a new version (AWS: CreateModelPackage input, versioned).</summary>
+    public sealed class VersionSpec
+    {
+        public string GroupName { get; set; } = "";
+        public string? ImageUri { get; set; }
+        public string? ModelDataUrl { get; set; }
+        public IReadOnlyList<string> ContentTypes { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> ResponseTypes { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> InferenceInstanceTypes { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> TransformInstanceTypes { get; set; } = Array.Empty<string>();
+        public string? ModelStatisticsUri { get; set; }
+        public string? ModelStatisticsContentType { get; set; }
+        public ApprovalStatus ApprovalStatus { get; set; } = ApprovalStatus.PendingManualApproval;
+        public string? Description { get; set; }
+        public IReadOnlyDictionary<string, string> CustomerMetadata { get; set; } = new Dictionary<string, string>();
+        public IReadOnlyDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        /// <summary>Idempotency token (AWS: ClientToken), 1–36 chars of [a-zA-Z0-9-].</summary>
+        public string? ClientToken { get; set; }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+
+namespace ModelRegistry
+{
+    /// <summary>The small set of failures every backend reports; one helper turns them into ErrorRecords.</summary>
+    public enum RegistryErrorKind
+    {
+        Invalid,
+        NotFound,
+        AlreadyExists,
+        Conflict,
+        Throttled,
+        AccessDenied,
+        Unavailable,
+        WrongAccount,
+    }
+
+    /// <summary>A registry failure with the service's error code and request id where there is one.</summary>
+    public class RegistryException : Exception
+    {
+        public RegistryException(RegistryErrorKind kind, string message, string? target = null,
+            string? serviceCode = null, string? requestId = null, Exception? inner = null)
+            : base(message, inner)
+        {
+            Kind = kind;
+            Target = target;
+            ServiceCode = serviceCode;
+            RequestId = requestId;
+        }
+
+        public RegistryErrorKind Kind { get; }
+        /// <summary>What the failure is about: a group name, a version ARN, a file.</summary>
+        public string? Target { get; }
+        /// <summary>The AWS error code (e.g. ValidationException, ThrottlingException), when from a service.</summary>
+        public string? ServiceCode { get; }
+        public string? RequestId { get; }
+    }
+
+    /// <summary>A problem in a configuration file, naming the file, line and key.</summary>
+    public sealed class ConfigurationException : RegistryException
+    {
+        public ConfigurationException(string path, int line, string? key, string problem)
+            : base(RegistryErrorKind.Invalid, Format(path, line, key, problem), path)
+        {
+            Path = path;
+            Line = line;
+            Key = key;
+            Problem = problem;
+        }
+
+        public string Path { get; }
+        /// <summary>1-based line number; 0 when the problem is with the file as a whole.</summary>
+        public int Line { get; }
+        public string? Key { get; }
+        public string Problem { get; }
+
+        private static string Format(string path, int line, string? key, string problem)
+        {
+            var where = line > 0 ? $"{path}:{line}" : path;
+            return key is null ? $"{where}: {problem}" : $"{where}: {key}: {problem}";
+        }
+    }
+}

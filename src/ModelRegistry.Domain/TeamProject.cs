@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+
+namespace ModelRegistry
+{
+    /// <summary>
+    /// One team × project from <c>.env.shared</c>: the model group that should exist for it and how it is
+    /// described and tagged. Property names match the group cmdlets' parameters so it binds by property name.
+    /// </summary>
+    public sealed class TeamProject
+    {
+        public TeamProject(string team, string teamFullName, string project, string groupName, string description,
+            IReadOnlyDictionary<string, string> tags, string? region, string? company, string? accountId,
+            string sourcePath, int sourceLine)
+        {
+            Team = team;
+            TeamFullName = teamFullName;
+            Project = project;
+            GroupName = groupName;
+            Description = description;
+            Tags = tags;
+            Region = region;
+            Company = company;
+            AccountId = accountId;
+            SourcePath = sourcePath;
+            SourceLine = sourceLine;
+        }
+
+        public string Team { get; }
+        public string TeamFullName { get; }
+        public string Project { get; }
+        /// <summary>The model package group name, <c>{team}-{project}</c>.</summary>
+        public string GroupName { get; }
+        public string Description { get; }
+        /// <summary>ManagedBy, Team, Project, Phase — in that order.</summary>
+        public IReadOnlyDictionary<string, string> Tags { get; }
+        public string? Region { get; }
+        public string? Company { get; }
+        /// <summary>AWS_ACCOUNT_ID from the configuration; used by the wrong-account guard.</summary>
+        public string? AccountId { get; }
+        /// <summary>The configuration file and the line of the <c>{TEAM}_PROJECTS</c> key that named this project.</summary>
+        public string SourcePath { get; }
+        public int SourceLine { get; }
+
+        public override string ToString() => GroupName;
+    }
+}

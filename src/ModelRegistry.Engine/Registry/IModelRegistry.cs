@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ModelRegistry.Engine.Registry
+{
+    /// <summary>One page of a listing; <see cref="NextToken"/> is null on the last page.</summary>
+    public sealed class Page<T>
+    {
+        public Page(IReadOnlyList<T> items, string? nextToken)
+        {
+            Items = items;
+            NextToken = nextToken;
+        }
+
+        public IReadOnlyList<T> Items { get; }
+        public string? NextToken { get; }
+    }
+
+    /// <summary>Filters for listing the versions of one group (AWS: ListModelPackages, always Versioned).</summary>
+    public sealed class VersionQuery
+    {
+        public VersionQuery(string groupName) { GroupName = groupName; }
+        public string GroupName { get; }
+        public ApprovalStatus? Status { get; set; }
+        public DateTime? CreatedAfter { get; set; }
+        public DateTime? CreatedBefore { get; set; }
+        /// <summary>Newest first when true (SortBy CreationTime).</summary>
+        public bool Descending { get; set; }
+        /// <summary>Page size, 1–100.</summary>
+        public int PageSize { get; set; } = 100;
+    }
+
+    /// <summary>
+    /// The model registry, in domain words. Two backends: SageMaker (over AWSSDK.Core) and Local (files).
+    /// Every method throws <see cref="RegistryException"/> for service failures; nothing returns error codes.
+    /// </summary>
+    public interface IModelRegistry : IDisposable
+    {
+        /// <summary>Where this registry lives, for messages: "SageMaker ap-northeast-1", "Local /path".</summary>
+        string Location { get; }
+
+        /// <summary>ARN of a group of this name in this registry's region and account (no call made).</summary>
+        string GroupArn(string groupName);
+
+        /// <summary>The group, with its tags; null when it does not exist (AWS: DescribeModelPackageGroup + ListTags).</summary>
+        Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct);
+
+        /// <summary>One page of groups, by name ascending; <paramref name="nameContains"/> filters server-side.
+        /// Tags are not filled in (AWS: ListModelPackageGroups).</summary>
+        Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct);
+
+        /// <summary>Creates a group; throws AlreadyExists when the name is taken (AWS: CreateModelPackageGroup).</summary>
+        Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
+
+        /// <summary>Deletes an empty group; NotFound when missing (AWS: DeleteModelPackageGroup).</summary>
+        Task DeleteGroupAsync(string name, CancellationToken ct);
+
+        /// <summary>Tags of a group or version ARN (AWS: ListTags, every page).</summary>
+        Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string arn, CancellationToken ct);
+
+        /// <summary>Adds or overwrites tags (AWS: AddTags).</summary>
+        Task AddTagsAsync(string arn, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
+
+        /// <summary>Removes tag keys (AWS: DeleteTags).</summary>
+        Task RemoveTagsAsync(string arn, IReadOnlyCollection<string> keys, CancellationToken ct);
+
+        /// <summary>One page of a group's versions (AWS: ListModelPackages, ModelPackageType=Versioned).
+        /// NotFound when the group does not exist.</summary>
+        Task<Page<ModelVersion>> ListVersionsAsync(VersionQuery query, string? nextToken, CancellationToken ct);
+
+        /// <summary>A version in full; null when it does not exist (AWS: DescribeModelPackage).</summary>
+        Task<ModelVersion?> GetVersionAsync(string arn, CancellationToken ct);
+
+        /// <summary>Registers a new version (AWS: CreateModelPackage with ModelPackageGroupName).</summary>
+        Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct);
+
+        /// <summary>Sets the approval status and reason (AWS: UpdateModelPackage); returns the version as it now is.</summary>
+        Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct);
+
+        /// <summary>Deletes a version; NotFound when missing (AWS: DeleteModelPackage).</summary>
+        Task DeleteVersionAsync(string arn, CancellationToken ct);
+
+        /// <summary>The account the caller acts as, for the wrong-account guard (AWS: STS GetCallerIdentity);
+        /// null where the question does not apply (Local).</summary>
+        Task<string?> GetCallerAccountAsync(CancellationToken ct);
+    }
+}
