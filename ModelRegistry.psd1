@@ -1,0 +1,34 @@
+@{
+    # The one place the module's version lives: build.ps1 passes it to every assembly and the package.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5f0b7a3e-2c1d-4e8a-9a57-3d2f6c1b8e41'
+    Author               = 'ModelRegistry maintainers'
+    CompanyName          = 'ModelRegistry'
+    Copyright            = '(c) ModelRegistry maintainers. Apache-2.0.'
+    Description          = 'Amazon SageMaker Model Registry for ML platform teams: model groups from .env.shared, versions, approvals, deployments and IAM policies, as typed PowerShell objects. Works against SageMaker (AWSSDK.Core, isolated from other AWS modules) or an embedded Local registry.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    RootModule           = if ($PSEdition -eq 'Core') { 'net8.0/ModelRegistry.dll' } else { 'netstandard2.0/ModelRegistry.dll' }
+    FormatsToProcess     = @('ModelRegistry.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-MRRegistry'
+        'Export-MRModelGroupList'
+        'Get-MRModelGroup'
+        'Get-MRProject'
+        'Get-MRRegistry'
+        'New-MRModelGroup'
+        'Remove-MRModelGroup'
+        'Test-MRModelGroup'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('AWS', 'SageMaker', 'ModelRegistry', 'MLOps', 'PSEdition_Core', 'PSEdition_Desktop')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://example.invalid/modelregistry'
+            ReleaseNotes = 'Model groups from .env.shared on SageMaker and a Local registry.'
+        }
+    }
+}

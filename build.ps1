@@ -1,0 +1,181 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the ModelRegistry module.
+.DESCRIPTION
+    Tasks:
+      Build  - compiles the assemblies and lays out the module in ./out/ModelRegistry
+               (manifest, net8.0/ and netstandard2.0/ with Dependencies/, format file, help).
+      Test   - Build, then every xunit test and every Pester test; ends with one line
+               "N passed, N failed, N skipped" and exits non-zero on any failure.
+      Demo   - Build, then the seed's job on .env.shared.example against a Local registry in ./registry:
+               create the groups, verify them, show them, write output/model-groups.env.
+               Running it again changes nothing.
+      Clean  - removes ./out and the build folders.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Test only: a filter passed to `dotnet test --filter`, and Pester files to run (default: all).
+    [string] $TestFilter,
+    [string[]] $PesterPath
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+if ([Console]::IsOutputRedirected -or $env:CI) { $PSStyle.OutputRendering = 'PlainText' }
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'ModelRegistry'
+$frameworks = 'net8.0', 'netstandard2.0'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-ModuleVersion {
+    # The manifest's RootModule is an expression, which Import-PowerShellDataFile refuses: read the one line.
+    $line = Select-String -Path (Join-Path $root 'ModelRegistry.psd1') -Pattern "^\s*ModuleVersion\s*=\s*'([^']+)'" | Select-Object -First 1
+    if (-not $line) { throw 'ModuleVersion not found in ModelRegistry.psd1.' }
+    $line.Matches[0].Groups[1].Value
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    Write-Host "Building ModelRegistry $version ($Configuration)" -ForegroundColor Cyan
+    Invoke-Native 'dotnet build' {
+        dotnet build (Join-Path $root 'src/ModelRegistry/ModelRegistry.csproj') -c $Configuration -nologo -v:q "-p:Version=$version"
+    }
+
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    foreach ($tfm in $frameworks) {
+        $bridgeBin = Join-Path $root "src/ModelRegistry/bin/$Configuration/$tfm"
+        $engineBin = Join-Path $root "src/ModelRegistry.Engine/bin/$Configuration/$tfm"
+        $target = Join-Path $moduleOut $tfm
+        $dependencies = Join-Path $target 'Dependencies'
+        New-Item -ItemType Directory -Force $dependencies | Out-Null
+        # The bridge and the public domain types load in PowerShell's default context ...
+        Copy-Item (Join-Path $bridgeBin 'ModelRegistry.dll'), (Join-Path $bridgeBin 'ModelRegistry.Domain.dll') $target
+        # ... the engine and AWSSDK.Core in the module's own context: never beside the bridge.
+        Get-ChildItem $engineBin -Filter *.dll |
+            Where-Object Name -ne 'ModelRegistry.Domain.dll' |
+            Copy-Item -Destination $dependencies
+    }
+    Copy-Item (Join-Path $root 'ModelRegistry.psd1') $moduleOut
+    Copy-Item (Join-Path $root 'src/ModelRegistry/Formats/ModelRegistry.format.ps1xml') $moduleOut
+
+    & (Join-Path $root 'build/New-ModuleHelp.ps1') -ModulePath $moduleOut `
+        -DocumentationXml (Join-Path $root "src/ModelRegistry/bin/$Configuration/net8.0/ModelRegistry.xml") `
+        -AboutTopic (Join-Path $root 'src/ModelRegistry/Help/about_ModelRegistry.help.txt')
+    Write-Host "Module laid out in $moduleOut" -ForegroundColor Green
+}
+
+function Get-PesterModulePath {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $psd1 = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $psd1)) { throw "Pester 5.7.1 was not restored to $psd1 (it comes from NuGet through tests/ModelRegistry.Tests)." }
+    $psd1
+}
+
+function Invoke-Tests {
+    Invoke-Build
+    $results = Join-Path $out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Force $results | Out-Null
+
+    # xunit: engine, contract suite (Local and SageMaker-on-moto), in-process cmdlet tests.
+    $trx = Join-Path $results 'xunit.trx'
+    $testArgs = @('test', (Join-Path $root 'tests/ModelRegistry.Tests/ModelRegistry.Tests.csproj'), '-c', $Configuration, '-nologo',
+        '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=minimal')
+    if ($TestFilter) { $testArgs += @('--filter', $TestFilter) }
+    $env:MODELREGISTRY_MODULE = Join-Path $moduleOut 'ModelRegistry.psd1'
+    & dotnet @testArgs
+    $xunitExit = $LASTEXITCODE
+    $x = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+        $x.Passed = [int]$counters.passed
+        $x.Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $x.Skipped = [int]$counters.notExecuted
+    }
+    elseif ($xunitExit -ne 0) { $x.Failed = 1; Write-Warning 'dotnet test failed before producing results.' }
+    if ($xunitExit -ne 0 -and $x.Failed -eq 0) { $x.Failed = 1; Write-Warning "dotnet test exited with $xunitExit." }
+    Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed, $($x.Skipped) skipped"
+
+    # Pester: the module as a user drives it, in a fresh process so nothing from this one leaks in.
+    $p = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    $pesterResult = Join-Path $results 'pester.json'
+    $paths = if ($PesterPath) { $PesterPath } else { @(Join-Path $root 'tests/pester') }
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Get-PesterModulePath)'
+`$c = New-PesterConfiguration
+`$c.Run.Path = @('$($paths -join "','")')
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Normal'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } |
+    ConvertTo-Json | Set-Content '$pesterResult'
+"@
+    $env:MODELREGISTRY_MODULE = Join-Path $moduleOut 'ModelRegistry.psd1'
+    & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $script
+    $pesterExit = $LASTEXITCODE
+    if (Test-Path $pesterResult) {
+        $j = Get-Content -Raw $pesterResult | ConvertFrom-Json
+        $p.Passed = [int]$j.Passed; $p.Failed = [int]$j.Failed; $p.Skipped = [int]$j.Skipped
+    }
+    else { $p.Failed = 1; Write-Warning "Pester did not report results (exit code $pesterExit)." }
+    Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+
+    $passed = $x.Passed + $p.Passed
+    $failed = $x.Failed + $p.Failed
+    $skipped = $x.Skipped + $p.Skipped
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+    exit 0
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Push-Location $root
+    try {
+        Import-Module (Join-Path $moduleOut 'ModelRegistry.psd1') -Force
+        Connect-MRRegistry -Local -Path ./registry -Region ap-northeast-1 -AccountId 123456789012
+        Write-Host "`n== Projects in .env.shared.example" -ForegroundColor Cyan
+        Get-MRProject ./.env.shared.example | Format-Table | Out-Host
+        Write-Host "== Creating the model groups (Local registry in ./registry)" -ForegroundColor Cyan
+        Get-MRProject ./.env.shared.example | New-MRModelGroup | Format-Table | Out-Host
+        Write-Host "== Verifying them" -ForegroundColor Cyan
+        $ok = Get-MRProject ./.env.shared.example | Test-MRModelGroup
+        $ok | Format-Table | Out-Host
+        Write-Host "== The registry's groups" -ForegroundColor Cyan
+        Get-MRModelGroup | Format-Table | Out-Host
+        Get-MRProject ./.env.shared.example | Export-MRModelGroupList -Path output/model-groups.env -Verbose
+        Write-Host "`n== output/model-groups.env" -ForegroundColor Cyan
+        Get-Content output/model-groups.env | Out-Host
+        if ($ok.Passed -contains $false) { exit 1 }
+    }
+    finally { Pop-Location }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Tests }
+    'Demo' { Invoke-Demo }
+    'Clean' {
+        foreach ($d in @($out) + (Get-ChildItem $root -Recurse -Directory -Include bin, obj | Select-Object -ExpandProperty FullName)) {
+            if (Test-Path $d) { Remove-Item $d -Recurse -Force }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+namespace ModelRegistry.Engine.Registry.Local { public sealed class LocalRegistry : StubRegistry { public LocalRegistry(RegistryConnection o) {} } }

@@ -1,0 +1,102 @@
+using System.IO;
+using System.Management.Automation;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Hosting;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Chooses the registry that the module's commands use in this session: SageMaker or a Local folder.</para>
+    /// <para type="description">Without it, commands use SageMaker, with the region, profile, credentials and endpoint resolved the AWS way (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL, the shared config and credentials files). -Local selects an embedded file-backed registry in a folder — no AWS account needed; it is only ever used when chosen like this (or with -Registry), never as a fallback. -Region, -ProfileName or -EndpointUrl on any command mean SageMaker for that command.</para>
+    /// <example>
+    ///   <code>Connect-MRRegistry -Local -Path ./registry</code>
+    ///   <para>Uses a Local registry in ./registry for the rest of the session.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Connect-MRRegistry -Region ap-northeast-1 -EndpointUrl http://127.0.0.1:5000</code>
+    ///   <para>Uses SageMaker through an emulator on loopback.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "MRRegistry", DefaultParameterSetName = SageMakerSet)]
+    [OutputType(typeof(RegistryConnection))]
+    public sealed class ConnectRegistryCommand : PSCmdlet
+    {
+        private const string SageMakerSet = "SageMaker";
+        private const string LocalSet = "Local";
+
+        /// <summary>Use the embedded file-backed registry.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LocalSet)]
+        public SwitchParameter Local { get; set; }
+
+        /// <summary>The Local registry's folder (created when missing).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = LocalSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Path { get; set; }
+
+        /// <summary>The account id used in the Local registry's ARNs.</summary>
+        [Parameter(ParameterSetName = LocalSet)]
+        [ValidatePattern("^[0-9]{12}$")]
+        public string? AccountId { get; set; }
+
+        /// <summary>The AWS region (SageMaker), or the region used in Local ARNs.</summary>
+        [Parameter]
+        [ValidatePattern("^[a-z]{2}(-[a-z]+)+-\\d+$")]
+        public string? Region { get; set; }
+
+        /// <summary>A profile from the shared AWS config/credentials files.</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        [Alias("Profile")]
+        public string? ProfileName { get; set; }
+
+        /// <summary>The SageMaker endpoint, e.g. an emulator on loopback.</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        [ValidateAbsoluteUri]
+        public string? EndpointUrl { get; set; }
+
+        /// <summary>Emit the connection, to pass to -Registry or keep in a variable.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var connection = Local
+                ? new RegistryConnection
+                {
+                    Backend = RegistryBackend.Local,
+                    LocalPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path),
+                    Region = Region,
+                    LocalAccountId = AccountId,
+                }
+                : new RegistryConnection { Backend = RegistryBackend.SageMaker, Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl };
+
+            // Open it now so a bad folder or a missing region is reported here, not by the next command.
+            try
+            {
+                var registry = RegistryFactory.Get(connection);
+                WriteVerbose($"Connected to {registry.Location}");
+            }
+            catch (System.Exception ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, connection));
+            }
+            SessionSettings.Current.Connection = connection;
+            if (PassThru) WriteObject(connection);
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Shows the registry that the module's commands use in this session.</para>
+    /// <para type="description">Returns the connection chosen with Connect-MRRegistry, or a SageMaker connection with nothing set (resolved the AWS way) when none was chosen.</para>
+    /// <example>
+    ///   <code>Get-MRRegistry</code>
+    ///   <para>Shows the current backend, region, profile, endpoint or folder.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MRRegistry")]
+    [OutputType(typeof(RegistryConnection))]
+    public sealed class GetRegistryCommand : PSCmdlet
+    {
+        protected override void EndProcessing() =>
+            WriteObject(SessionSettings.Current.Connection?.Clone() ?? new RegistryConnection());
+    }
+}

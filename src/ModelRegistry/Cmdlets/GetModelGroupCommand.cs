@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Hosting;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Gets model groups: by name (wildcards), by team or project, or all.</para>
+    /// <para type="description">Streams every page of the registry's group listing, so the first groups appear before the last page is read. A name without wildcards reads that group (with its tags) and is an error when it does not exist; a pattern that matches nothing is not an error. -Team and -Project match the {team}-{project} naming rule. -IncludeTags reads each listed group's tags as well.</para>
+    /// <example>
+    ///   <code>Get-MRModelGroup</code>
+    ///   <para>Lists every model group.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRModelGroup rc-* -IncludeTags | Format-List Name, Tags</code>
+    ///   <para>Lists the risk-control team's groups with their tags.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MRModelGroup")]
+    [OutputType(typeof(ModelGroup))]
+    public sealed class GetModelGroupCommand : RegistryCmdlet
+    {
+        /// <summary>Group names or wildcard patterns.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("GroupName", "ModelPackageGroupName")]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(GroupNameCompleter))]
+        public string[]? Name { get; set; }
+
+        /// <summary>Only groups of these teams (names starting with {team}-).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        public string[]? Team { get; set; }
+
+        /// <summary>Only groups of these projects (names ending with -{project}).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        public string[]? Project { get; set; }
+
+        /// <summary>Also read each group's tags (one more call per group).</summary>
+        [Parameter]
+        public SwitchParameter IncludeTags { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var registry = OpenRegistry(ResolveConnection());
+            var names = Name ?? Array.Empty<string>();
+            try
+            {
+                // Exact names are read directly: cheaper than a listing, and they come with tags.
+                if (names.Length > 0 && Team is null && Project is null && !names.Any(WildcardPattern.ContainsWildcardCharacters))
+                {
+                    foreach (var name in names)
+                    {
+                        var group = registry.GetGroupAsync(name, Cancellation).GetAwaiter().GetResult();
+                        if (group is null)
+                            WriteFailure(new RegistryException(RegistryErrorKind.NotFound,
+                                $"Model group '{name}' does not exist in {registry.Location}.", name), name);
+                        else WriteObject(group);
+                    }
+                    return;
+                }
+
+                // A group is listed when it fits -Name (if given) and the {team}-{project} patterns (if given).
+                var byName = Matchers(names);
+                var byTeamProject = Team is null && Project is null
+                    ? new List<WildcardPattern>()
+                    : Matchers(from t in Team ?? new[] { "*" } from p in Project ?? new[] { "*" } select $"{t}-{p}");
+                // No server-side NameContains: its case rules are not documented, and wildcards here ignore case.
+                var listed = registry.EnumerateGroups(null, Cancellation)
+                    .Where(g => (byName.Count == 0 || byName.Any(m => m.IsMatch(g.Name)))
+                                && (byTeamProject.Count == 0 || byTeamProject.Any(m => m.IsMatch(g.Name))));
+                if (!IncludeTags)
+                {
+                    foreach (var group in listed) WriteObject(group);
+                    return;
+                }
+                var groups = listed.ToList();
+                var outcomes = BulkRunner.Run(groups, async (g, ct) => g.WithTags(await registry.GetTagsAsync(g.Arn, ct).ConfigureAwait(false)),
+                    BulkRunner.DefaultThrottleLimit, Cancellation);
+                foreach (var outcome in outcomes.OrderBy(o => o.Index))
+                {
+                    if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input);
+                    else if (!outcome.Skipped) WriteObject(outcome.Result);
+                }
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, registry.Location);
+            }
+        }
+
+        private static List<WildcardPattern> Matchers(IEnumerable<string> patterns) =>
+            patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+    }
+}

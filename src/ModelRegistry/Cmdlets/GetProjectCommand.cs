@@ -1,0 +1,50 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using ModelRegistry.Engine.Config;
+using ModelRegistry.Hosting;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Reads .env.shared and emits one TeamProject per team and project.</para>
+    /// <para type="description">Reads the configuration file as data — it is never executed — and expands TEAMS, TEAM_{TEAM}_FULLNAME and {TEAM}_PROJECTS into the model groups the seed scripts create: name {team}-{project}, description "Models for {fullname}/{project}", tags ManagedBy, Team, Project and Phase. Every problem in the file is reported as an error naming the file, line and key; the valid projects are still emitted.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MRProject")]
+    [OutputType(typeof(TeamProject))]
+    public sealed class GetProjectCommand : PSCmdlet
+    {
+        /// <summary>The configuration file. Defaults to ./.env.shared.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "PSPath")]
+        public string Path { get; set; } = ".env.shared";
+
+        /// <summary>Only these teams (wildcards allowed).</summary>
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Team { get; set; }
+
+        /// <summary>Only these projects (wildcards allowed).</summary>
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Project { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            ProjectCatalog catalog;
+            try
+            {
+                catalog = ProjectCatalog.Load(path, Team, Project);
+            }
+            catch (Exception ex)
+            {
+                WriteError(ErrorRecords.From(ex, path));
+                return;
+            }
+            foreach (var warning in catalog.Warnings) WriteWarning(warning);
+            foreach (var problem in catalog.Problems) WriteError(ErrorRecords.From(problem, path));
+            foreach (var project in catalog.Projects) WriteObject(project);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Creates model groups that do not exist yet; existing groups are returned unchanged.</para>
+    /// <para type="description">The seed's 01-create-model-groups.sh, made idempotent and fast: what exists is read from one paged listing, then only the missing groups are created, several at a time. Each output object says whether the group was Created, already Existed, or was Updated (-Force re-applies the configured tags to an existing group; SageMaker cannot change a group's description, so a differing description is reported, not changed). Takes TeamProject objects from Get-MRProject, or -Name with -Description and -Tag.</para>
+    /// <example>
+    ///   <code>Get-MRProject ./.env.shared | New-MRModelGroup</code>
+    ///   <para>Creates one group per configured team and project, with the seed's descriptions and tags.</para>
+    /// </example>
+    /// <example>
+    ///   <code>New-MRModelGroup -Name rc-churn -Description "Models for risk-control/churn" -Tag @{ Team = 'rc' }</code>
+    ///   <para>Creates one group by name.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "MRModelGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
+    [OutputType(typeof(ModelGroupChangeResult))]
+    public sealed class NewModelGroupCommand : GroupInputCmdlet
+    {
+        /// <summary>The group's description (with -Name). SageMaker allows up to 1024 characters.</summary>
+        [Parameter(ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
+        [ValidateLength(0, 1024)]
+        public string Description { get; set; } = "";
+
+        /// <summary>Tags for the group (with -Name), as a hashtable.</summary>
+        [Parameter(ParameterSetName = ByName)]
+        [Alias("Tags")]
+        public Hashtable? Tag { get; set; }
+
+        /// <summary>Re-apply the configured tags to groups that already exist.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        private readonly Dictionary<string, DesiredGroup> _byName = new Dictionary<string, DesiredGroup>(StringComparer.OrdinalIgnoreCase);
+
+        protected override void ProcessRecord()
+        {
+            base.ProcessRecord();
+            // -Description/-Tag bind per pipeline object, so capture them with the names they belong to.
+            if (ParameterSetName == ByName && Name != null)
+            {
+                var tags = Tag?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "")
+                           ?? new Dictionary<string, string>();
+                foreach (var name in Name)
+                    if (!_byName.ContainsKey(name)) _byName[name] = new DesiredGroup(name, Description, tags);
+            }
+        }
+
+        protected override void Process(IModelRegistry registry, RegistryConnection connection, IReadOnlyList<GroupInput> groups)
+        {
+            var desired = new List<DesiredGroup>();
+            var targets = new Dictionary<DesiredGroup, object>();
+            foreach (var g in groups)
+            {
+                var want = g.Project != null ? DesiredGroup.From(g.Project) : _byName[g.Name];
+                if (!ShouldProcess($"{g.Name} in {registry.Location}", Force ? "Create model group, or re-apply its tags" : "Create model group if missing"))
+                    continue;
+                desired.Add(want);
+                targets[want] = g.Target;
+            }
+            if (desired.Count == 0) return;
+
+            var operations = new ModelGroupOperations(registry);
+            IEnumerable<Engine.Bulk.BulkOutcome<DesiredGroup, ModelGroupChangeResult>> outcomes;
+            try
+            {
+                outcomes = operations.Ensure(desired, Force, ThrottleLimit, Cancellation);
+            }
+            catch (Exception ex)
+            {
+                ThrowFailure(ex, registry.Location);
+                return;
+            }
+            Drain(outcomes, desired.Count, "Creating model groups", outcome =>
+            {
+                if (outcome.Error != null) WriteFailure(outcome.Error, targets[outcome.Input]);
+                else
+                {
+                    var result = outcome.Result!;
+                    WriteVerbose($"{result.Name}: {result.Change}{(result.Detail is null ? "" : " — " + result.Detail)}");
+                    WriteObject(result);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Hosting;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// Base of every cmdlet that talks to a registry: the AWS Tools-style connection parameters, the one
+    /// way to pick a registry, cancellation on Ctrl+C, and the one error path.
+    /// </summary>
+    public abstract class RegistryCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        /// <summary>The AWS region (SageMaker backend). Overrides AWS_REGION and the profile's region.</summary>
+        [Parameter]
+        [ValidatePattern("^[a-z]{2}(-[a-z]+)+-\\d+$")]
+        public string? Region { get; set; }
+
+        /// <summary>A profile from the shared AWS config/credentials files (SageMaker backend). Overrides AWS_PROFILE.</summary>
+        [Parameter]
+        [Alias("Profile")]
+        public string? ProfileName { get; set; }
+
+        /// <summary>The SageMaker endpoint, e.g. an emulator. Overrides AWS_ENDPOINT_URL_SAGEMAKER and AWS_ENDPOINT_URL.</summary>
+        [Parameter]
+        [ValidateAbsoluteUri]
+        public string? EndpointUrl { get; set; }
+
+        /// <summary>A registry connection (from Connect-MRRegistry -PassThru) to use instead of the session's.</summary>
+        [Parameter]
+        public RegistryConnection? Registry { get; set; }
+
+        protected CancellationToken Cancellation => _stop.Token;
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        /// <summary>
+        /// Which registry this call uses: -Registry; else -Region/-ProfileName/-EndpointUrl, which mean SageMaker;
+        /// else the session's (Connect-MRRegistry); else SageMaker resolved the AWS way. A configured region
+        /// (from .env.shared) fills in when nothing more explicit names one. Never falls back to Local.
+        /// </summary>
+        protected RegistryConnection ResolveConnection(string? configuredRegion = null)
+        {
+            if (Registry != null) return Registry;
+            var session = SessionSettings.Current.Connection;
+            var explicitAws = Region != null || ProfileName != null || EndpointUrl != null;
+            RegistryConnection connection;
+            if (explicitAws || session is null)
+            {
+                connection = session is { Backend: RegistryBackend.SageMaker } ? session.Clone() : new RegistryConnection();
+                connection.Region = Region ?? connection.Region;
+                connection.ProfileName = ProfileName ?? connection.ProfileName;
+                connection.EndpointUrl = EndpointUrl ?? connection.EndpointUrl;
+            }
+            else
+            {
+                connection = session.Clone();
+            }
+            if (connection.Backend == RegistryBackend.SageMaker && connection.Region is null && configuredRegion != null)
+                connection.Region = configuredRegion;
+            return connection;
+        }
+
+        protected IModelRegistry OpenRegistry(RegistryConnection connection)
+        {
+            try
+            {
+                return RegistryFactory.Get(connection);
+            }
+            catch (Exception ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex, connection));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>The one error path for non-terminating, per-item failures.</summary>
+        protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecords.From(exception, target));
+
+        protected void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(ErrorRecords.From(exception, target));
+    }
+}

@@ -1,0 +1,54 @@
+using System;
+using System.Management.Automation;
+
+namespace ModelRegistry.Hosting
+{
+    /// <summary>The one place that turns a failure into an ErrorRecord: a stable ErrorId, a category, the target.</summary>
+    internal static class ErrorRecords
+    {
+        public static ErrorRecord From(Exception exception, object? target)
+        {
+            if (exception is AggregateException agg && agg.InnerExceptions.Count == 1) exception = agg.InnerExceptions[0];
+            if (exception is ConfigurationException cex)
+                return new ErrorRecord(cex, "ModelRegistry.Configuration", ErrorCategory.InvalidData, target ?? cex.Path);
+            if (exception is RegistryException rex)
+            {
+                var record = new ErrorRecord(rex, "ModelRegistry." + rex.Kind, Category(rex.Kind), target ?? rex.Target);
+                var detail = Detail(rex);
+                if (detail != null) record.ErrorDetails = new ErrorDetails(rex.Message + " " + detail);
+                if (rex.Kind == RegistryErrorKind.Throttled)
+                    record.ErrorDetails = new ErrorDetails((record.ErrorDetails?.Message ?? rex.Message))
+                    { RecommendedAction = "Retry later or lower -ThrottleLimit." };
+                return record;
+            }
+            if (exception is OperationCanceledException)
+                return new ErrorRecord(exception, "ModelRegistry.Cancelled", ErrorCategory.OperationStopped, target);
+            if (exception is ArgumentException)
+                return new ErrorRecord(exception, "ModelRegistry.InvalidArgument", ErrorCategory.InvalidArgument, target);
+            return new ErrorRecord(exception, "ModelRegistry.Unexpected", ErrorCategory.NotSpecified, target);
+        }
+
+        public static ErrorRecord Invalid(string message, object? target, string errorId = "ModelRegistry.Invalid") =>
+            new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
+
+        private static string? Detail(RegistryException ex)
+        {
+            if (ex.ServiceCode is null && ex.RequestId is null) return null;
+            if (ex.RequestId is null) return $"({ex.ServiceCode})";
+            return $"({ex.ServiceCode ?? "error"}, request id {ex.RequestId})";
+        }
+
+        private static ErrorCategory Category(RegistryErrorKind kind) => kind switch
+        {
+            RegistryErrorKind.Invalid => ErrorCategory.InvalidArgument,
+            RegistryErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            RegistryErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
+            RegistryErrorKind.Conflict => ErrorCategory.ResourceBusy,
+            RegistryErrorKind.Throttled => ErrorCategory.LimitsExceeded,
+            RegistryErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
+            RegistryErrorKind.Unavailable => ErrorCategory.ConnectionError,
+            RegistryErrorKind.WrongAccount => ErrorCategory.SecurityError,
+            _ => ErrorCategory.NotSpecified,
+        };
+    }
+}
