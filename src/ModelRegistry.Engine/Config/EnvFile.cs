@@ -203,12 +203,14 @@ namespace ModelRegistry.Engine.Config
                     if (AtEnd) throw NotAnAssignment();
                 }
 
-                    var name = ReadName();
-                if (name == null)
+                    var nameStart = _pos;
+                var name = ReadName();
+                if (name == null || !AtEnd && !IsBlank(Current) && Current != '=' && Current != '+' && Current != '[')
                 {
-                    var eq = _line.IndexOf('=', _pos);
-                    var word = eq > _pos ? _line.Substring(_pos, eq - _pos) : null;
-                    if (word != null && word.IndexOfAny(new[] { ' ', '\t' }) < 0)
+                    // `MY-KEY=1` or `1A=x`: meant as an assignment, but bash would run it as a command.
+                    var eq = _line.IndexOf('=', nameStart);
+                    var word = eq > nameStart ? _line.Substring(nameStart, eq - nameStart) : null;
+                    if (word != null && word.IndexOfAny(new[] { ' ', '\t', '"', '\'', '$', '`' }) < 0)
                         throw new LineError($"'{word}' is not a valid key name (letters, digits and _, not starting with a digit)", word);
                     throw NotAnAssignment();
                 }

@@ -99,7 +99,8 @@ namespace ModelRegistry.Engine.Config
 
         private static string Describe(string s)
         {
-            var code = char.ConvertToUtf32(s, 0);
+            // A lone surrogate has no code point; ConvertToUtf32 would throw on it.
+            var code = s.Length == 2 ? char.ConvertToUtf32(s, 0) : s[0];
             return char.IsControl(s, 0) || char.IsSurrogate(s, 0)
                 ? $"the character U+{code:X4}"
                 : $"the character '{s}' (U+{code:X4})";
