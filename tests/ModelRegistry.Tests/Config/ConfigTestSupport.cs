@@ -29,12 +29,19 @@ internal static class ConfigTestSupport
         return match;
     }
 
-    public static string TempDir()
+    // One folder per test run, removed when the run ends, so repeated runs leave nothing behind.
+    private static readonly Lazy<string> RunDir = new(() =>
     {
         var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mr-config-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
         return dir;
-    }
+    });
+
+    public static string TempDir() => Directory.CreateDirectory(System.IO.Path.Combine(RunDir.Value, Guid.NewGuid().ToString("N"))).FullName;
 
     public static string RepoRoot()
     {
