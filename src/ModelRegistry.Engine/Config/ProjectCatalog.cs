@@ -1,0 +1,426 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace ModelRegistry.Engine.Config
+{
+    /// <summary>The module-wide settings from <c>.env.shared</c>, with the seed's defaults applied.</summary>
+    public sealed class CatalogSettings
+    {
+        public CatalogSettings(string? region, string? accountId, string? company, string? profile, string outputDir,
+            string? tagPrefix)
+        {
+            Region = region;
+            AccountId = accountId;
+            Company = company;
+            Profile = profile;
+            OutputDir = outputDir;
+            TagPrefix = tagPrefix;
+        }
+
+        /// <summary>AWS_REGION; null leaves the choice to the AWS SDK's usual resolution.</summary>
+        public string? Region { get; }
+        /// <summary>AWS_ACCOUNT_ID (12 digits when set; otherwise a problem and null here).</summary>
+        public string? AccountId { get; }
+        public string? Company { get; }
+        /// <summary>AWS_PROFILE.</summary>
+        public string? Profile { get; }
+        /// <summary>OUTPUT_DIR, default <c>output</c>; relative to the configuration's folder is the caller's choice.</summary>
+        public string OutputDir { get; }
+        /// <summary>The ManagedBy tag value: TAG_PREFIX, else <c>{COMPANY}-sagemaker</c>; null when neither is set.</summary>
+        public string? TagPrefix { get; }
+    }
+
+    /// <summary>
+    /// <c>.env.shared</c> expanded into the <see cref="TeamProject"/>s the seed's scripts would create, every
+    /// name checked against SageMaker's rules first. Never throws for configuration content: every problem is in
+    /// <see cref="Problems"/> so a user sees them all at once; <see cref="Projects"/> holds only the valid ones.
+    /// </summary>
+    /// <remarks>
+    /// Decisions where the seed is silent or lenient:
+    /// <list type="bullet">
+    /// <item>ENABLE_MODEL_REGISTRY absent or empty means enabled (bash <c>${X:-true}</c>); any other value than
+    /// <c>true</c> (any case) disables: no projects, a warning, and TEAMS is not read.</item>
+    /// <item>TEAMS missing or empty is a problem (the seed exits 0; a runbook with nothing to do is a mistake).</item>
+    /// <item>Team ids are upper-cased invariantly for their keys (bash <c>${TEAM^^}</c>); a team id that cannot
+    /// form a key (e.g. <c>a-b</c>, <c>1x</c>) is a problem on TEAMS, not silently mapped.</item>
+    /// <item>A missing or empty TEAM_{TEAM}_FULLNAME falls back to the team id, with a warning.</item>
+    /// <item>A team whose {TEAM}_PROJECTS is missing or empty is a problem and the team is skipped.</item>
+    /// <item>Duplicate group names are compared case-insensitively (SageMaker's are); the first is kept.</item>
+    /// <item>Keys that look like a team's (X_PROJECTS, TEAM_X_FULLNAME) for a team not in TEAMS get a warning:
+    /// usually a typo.</item>
+    /// </list>
+    /// </remarks>
+    public sealed class ProjectCatalog
+    {
+        public const string Phase = "2C";
+        public const string DefaultOutputDir = "output";
+
+        private ProjectCatalog(string path, bool enabled, CatalogSettings settings, List<TeamProject> all,
+            List<TeamProject> projects, List<ConfigurationException> problems, List<string> warnings,
+            List<string> unmatchedTeams, List<string> unmatchedProjects)
+        {
+            Path = path;
+            Enabled = enabled;
+            Settings = settings;
+            AllProjects = all.AsReadOnly();
+            Projects = projects.AsReadOnly();
+            Problems = problems.AsReadOnly();
+            Warnings = warnings.AsReadOnly();
+            UnmatchedTeamPatterns = unmatchedTeams.AsReadOnly();
+            UnmatchedProjectPatterns = unmatchedProjects.AsReadOnly();
+        }
+
+        public string Path { get; }
+        /// <summary>False when ENABLE_MODEL_REGISTRY is not <c>true</c> or the file could not be read.</summary>
+        public bool Enabled { get; }
+        public CatalogSettings Settings { get; }
+        /// <summary>The valid projects that pass the filters, in configuration order (TEAMS order, then list order).</summary>
+        public IReadOnlyList<TeamProject> Projects { get; }
+        /// <summary>Every valid project, before the filters.</summary>
+        public IReadOnlyList<TeamProject> AllProjects { get; }
+        /// <summary>The file's syntax problems, then the catalog's; each names file, line and key.</summary>
+        public IReadOnlyList<ConfigurationException> Problems { get; }
+        public IReadOnlyList<string> Warnings { get; }
+        /// <summary>Team patterns that matched no valid team. Not an error here; the caller decides.</summary>
+        public IReadOnlyList<string> UnmatchedTeamPatterns { get; }
+        /// <summary>Project patterns that matched no valid project among the teams the team filter kept.</summary>
+        public IReadOnlyList<string> UnmatchedProjectPatterns { get; }
+        public bool HasProblems => Problems.Count > 0;
+
+        /// <summary>Loads a file and expands it. <paramref name="teams"/> and <paramref name="projects"/> are
+        /// wildcard patterns (<c>*</c>, <c>?</c>, <c>[a-z]</c>; case-insensitive); null or empty means all.</summary>
+        public static ProjectCatalog Load(string path, IEnumerable<string>? teams = null, IEnumerable<string>? projects = null) =>
+            FromEnvFile(EnvFile.Load(path), teams, projects);
+
+        public static ProjectCatalog FromEnvFile(EnvFile file, IEnumerable<string>? teams = null, IEnumerable<string>? projects = null)
+        {
+            if (file == null) throw new ArgumentNullException(nameof(file));
+            return new Builder(file).Build(Patterns(teams), Patterns(projects));
+        }
+
+        private static List<string> Patterns(IEnumerable<string>? patterns) =>
+            patterns == null ? new List<string>() : patterns.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
+
+        private sealed class Builder
+        {
+            private static readonly Regex AccountId = new Regex(@"\A[0-9]{12}\z", RegexOptions.CultureInvariant);
+            private static readonly char[] Whitespace = { ' ', '\t', '\n', '\r', '\v', '\f' };
+
+            private readonly EnvFile _file;
+            private readonly string _path;
+            private readonly List<ConfigurationException> _problems;
+            private readonly List<string> _warnings;
+
+            public Builder(EnvFile file)
+            {
+                _file = file;
+                _path = file.Path;
+                _problems = new List<ConfigurationException>(file.Problems);
+                _warnings = new List<string>(file.Warnings);
+            }
+
+            public ProjectCatalog Build(List<string> teamPatterns, List<string> projectPatterns)
+            {
+                var all = new List<TeamProject>();
+                if (_file.IsUnreadable)
+                    return Result(false, new CatalogSettings(null, null, null, null, DefaultOutputDir, null), all,
+                        teamPatterns, projectPatterns);
+
+                var region = Value("AWS_REGION");
+                var profile = Value("AWS_PROFILE");
+                var company = Value("COMPANY");
+                var outputDir = Value("OUTPUT_DIR") ?? DefaultOutputDir;
+                var accountId = Value("AWS_ACCOUNT_ID");
+                if (accountId != null && !AccountId.IsMatch(accountId))
+                {
+                    Problem("AWS_ACCOUNT_ID", $"'{accountId}' is not an AWS account id (12 digits)");
+                    accountId = null;
+                }
+
+                var enabled = IsEnabled();
+                var tagPrefix = enabled ? ManagedBy(company) : Value("TAG_PREFIX") ?? (company == null ? null : company + "-sagemaker");
+                var settings = new CatalogSettings(region, accountId, company, profile, outputDir, tagPrefix);
+                if (enabled)
+                    ExpandTeams(settings, all);
+                return Result(enabled, settings, all, teamPatterns, projectPatterns);
+            }
+
+            private bool IsEnabled()
+            {
+                const string key = "ENABLE_MODEL_REGISTRY";
+                var value = Value(key);
+                if (value == null || string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+                    return true;
+                Warn(key, Line(key), $"is '{value}', not 'true': the model registry is disabled and no projects are read");
+                return false;
+            }
+
+            private string? ManagedBy(string? company)
+            {
+                string key;
+                string value;
+                var prefix = Value("TAG_PREFIX");
+                if (prefix != null)
+                {
+                    key = "TAG_PREFIX";
+                    value = prefix;
+                }
+                else if (company != null)
+                {
+                    key = "COMPANY";
+                    value = company + "-sagemaker";
+                }
+                else
+                {
+                    Problem("TAG_PREFIX", 0, "neither TAG_PREFIX nor COMPANY is set; one is needed for the ManagedBy tag");
+                    return null;
+                }
+                var error = Naming.CheckTagValue(value);
+                if (error != null)
+                {
+                    Problem(key, $"the ManagedBy tag: {error}");
+                    return null;
+                }
+                return value;
+            }
+
+            private void ExpandTeams(CatalogSettings settings, List<TeamProject> all)
+            {
+                if (!_file.TryGet("TEAMS", out var teamsEntry))
+                {
+                    Problem("TEAMS", 0, "TEAMS is not set; list the team ids, e.g. TEAMS=\"rc algo\"");
+                    return;
+                }
+                var teamsLine = teamsEntry.Line;
+                var teamIds = Split(teamsEntry.Value);
+                if (teamIds.Length == 0)
+                {
+                    Problem("TEAMS", teamsLine, "is empty; list the team ids, e.g. TEAMS=\"rc algo\"");
+                    return;
+                }
+
+                var seenTeams = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                var teamKeys = new HashSet<string>(StringComparer.Ordinal);
+                var groups = new Dictionary<string, (string Key, int Line)>(StringComparer.OrdinalIgnoreCase);
+                foreach (var team in teamIds)
+                {
+                    if (!EnvFile.IsValidKey(team + "_PROJECTS"))
+                    {
+                        Problem("TEAMS", teamsLine, $"team id '{team}' cannot name its keys ({Upper(team)}_PROJECTS is not a " +
+                                                    "valid key); use letters, digits and _, starting with a letter");
+                        continue;
+                    }
+                    if (!seenTeams.Add(team))
+                    {
+                        Problem("TEAMS", teamsLine, $"team '{team}' is listed more than once; the first is used");
+                        continue;
+                    }
+                    var upper = Upper(team);
+                    teamKeys.Add(upper);
+
+                    var fullNameKey = $"TEAM_{upper}_FULLNAME";
+                    var fullName = Value(fullNameKey);
+                    if (fullName == null)
+                    {
+                        Warn(fullNameKey, _file.TryGet(fullNameKey, out var f) ? f.Line : teamsLine,
+                            $"is not set; the team id '{team}' is used as the full name in descriptions");
+                        fullName = team;
+                    }
+
+                    var projectsKey = $"{upper}_PROJECTS";
+                    if (!_file.TryGet(projectsKey, out var projectsEntry))
+                    {
+                        Problem(projectsKey, teamsLine, $"team '{team}' is listed in TEAMS but {projectsKey} is not set; the team is skipped");
+                        continue;
+                    }
+                    var projectIds = Split(projectsEntry.Value);
+                    if (projectIds.Length == 0)
+                    {
+                        Problem(projectsKey, projectsEntry.Line, $"is empty: team '{team}' has no projects and is skipped");
+                        continue;
+                    }
+
+                    foreach (var project in projectIds)
+                    {
+                        var p = Expand(settings, team, fullName, fullNameKey, project, projectsEntry, groups);
+                        if (p != null) all.Add(p);
+                    }
+                }
+
+                WarnAboutStrayTeamKeys(teamKeys);
+            }
+
+            private TeamProject? Expand(CatalogSettings settings, string team, string fullName, string fullNameKey,
+                string project, EnvEntry projects, Dictionary<string, (string Key, int Line)> groups)
+            {
+                var groupName = $"{team}-{project}";
+                var error = Naming.CheckGroupName(groupName);
+                if (error != null)
+                {
+                    Problem(projects.Key, projects.Line, $"project '{project}' of team '{team}': {error}");
+                    return null;
+                }
+                if (groups.TryGetValue(groupName, out var first))
+                {
+                    Problem(projects.Key, projects.Line, $"group '{groupName}' is listed more than once (first by " +
+                                                         $"{first.Key} on line {first.Line}); the first is kept");
+                    return null;
+                }
+                groups.Add(groupName, (projects.Key, projects.Line));
+
+                var valid = true;
+                var description = $"Models for {fullName}/{project}";
+                error = Naming.CheckDescription(description);
+                if (error != null)
+                {
+                    // The project part is already a valid entity name, so the full name is what to fix.
+                    var (key, line) = _file.TryGet(fullNameKey, out var f) ? (fullNameKey, f.Line) : (projects.Key, projects.Line);
+                    Problem(key, line, $"group '{groupName}': {error}");
+                    valid = false;
+                }
+
+                var tags = new OrderedTags();
+                tags.Add("ManagedBy", settings.TagPrefix ?? string.Empty);
+                tags.Add("Team", team);
+                tags.Add("Project", project);
+                tags.Add("Phase", Phase);
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "ManagedBy") continue; // checked once, against TAG_PREFIX or COMPANY
+                    error = Naming.CheckTagKey(tag.Key) ?? Naming.CheckTagValue(tag.Value);
+                    if (error != null)
+                    {
+                        Problem(projects.Key, projects.Line, $"group '{groupName}', tag {tag.Key}: {error}");
+                        valid = false;
+                    }
+                }
+
+                if (!valid || settings.TagPrefix == null)
+                    return null;
+                return new TeamProject(team, fullName, project, groupName, description, tags, settings.Region,
+                    settings.Company, settings.AccountId, _path, projects.Line);
+            }
+
+            private void WarnAboutStrayTeamKeys(HashSet<string> teamKeys)
+            {
+                foreach (var key in _file.Keys)
+                {
+                    string? team = null;
+                    if (key.EndsWith("_PROJECTS", StringComparison.Ordinal) && key.Length > "_PROJECTS".Length)
+                        team = key.Substring(0, key.Length - "_PROJECTS".Length);
+                    else if (key.StartsWith("TEAM_", StringComparison.Ordinal) && key.EndsWith("_FULLNAME", StringComparison.Ordinal)
+                             && key.Length > "TEAM__FULLNAME".Length)
+                        team = key.Substring("TEAM_".Length, key.Length - "TEAM__FULLNAME".Length);
+                    if (team != null && !teamKeys.Contains(team))
+                        Warn(key, Line(key), $"names team '{team}', which is not in TEAMS; it is ignored");
+                }
+            }
+
+            private ProjectCatalog Result(bool enabled, CatalogSettings settings, List<TeamProject> all,
+                List<string> teamPatterns, List<string> projectPatterns)
+            {
+                var teamRegexes = teamPatterns.Select(Wildcard.ToRegex).ToList();
+                var projectRegexes = projectPatterns.Select(Wildcard.ToRegex).ToList();
+
+                var byTeam = teamRegexes.Count == 0 ? all : all.Where(p => teamRegexes.Any(r => r.IsMatch(p.Team))).ToList();
+                var selected = projectRegexes.Count == 0 ? byTeam : byTeam.Where(p => projectRegexes.Any(r => r.IsMatch(p.Project))).ToList();
+
+                var unmatchedTeams = teamPatterns.Where((_, i) => !all.Any(p => teamRegexes[i].IsMatch(p.Team))).ToList();
+                var unmatchedProjects = projectPatterns.Where((_, i) => !byTeam.Any(p => projectRegexes[i].IsMatch(p.Project))).ToList();
+
+                return new ProjectCatalog(_path, enabled, settings, all, selected, _problems, _warnings,
+                    unmatchedTeams, unmatchedProjects);
+            }
+
+            // A set but empty (or blank) key is treated as unset, as bash's ${X:-default} does.
+            private string? Value(string key)
+            {
+                var v = _file.GetValue(key);
+                return string.IsNullOrWhiteSpace(v) ? null : v;
+            }
+
+            private int Line(string key) => _file.TryGet(key, out var e) ? e.Line : 0;
+
+            private void Problem(string key, string problem) => Problem(key, Line(key), problem);
+
+            private void Problem(string key, int line, string problem) =>
+                _problems.Add(new ConfigurationException(_path, line, key, problem));
+
+            private void Warn(string key, int line, string message) =>
+                _warnings.Add(line > 0 ? $"{_path}:{line}: {key}: {message}" : $"{_path}: {key}: {message}");
+
+            private static string[] Split(string value) => value.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries);
+
+            private static string Upper(string team) => team.ToUpperInvariant();
+        }
+    }
+
+    /// <summary>Tags in insertion order (ManagedBy, Team, Project, Phase), which Dictionary does not promise.</summary>
+    internal sealed class OrderedTags : IReadOnlyDictionary<string, string>
+    {
+        private readonly List<KeyValuePair<string, string>> _items = new List<KeyValuePair<string, string>>();
+
+        public void Add(string key, string value)
+        {
+            if (ContainsKey(key)) throw new ArgumentException($"Tag '{key}' is already present.", nameof(key));
+            _items.Add(new KeyValuePair<string, string>(key, value));
+        }
+
+        public string this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
+        public IEnumerable<string> Keys => _items.Select(i => i.Key);
+        public IEnumerable<string> Values => _items.Select(i => i.Value);
+        public int Count => _items.Count;
+        public bool ContainsKey(string key) => _items.Any(i => i.Key == key);
+
+        public bool TryGetValue(string key, out string value)
+        {
+            foreach (var i in _items)
+                if (i.Key == key)
+                {
+                    value = i.Value;
+                    return true;
+                }
+            value = null!;
+            return false;
+        }
+
+        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _items.GetEnumerator();
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>PowerShell-style wildcards (<c>*</c>, <c>?</c>, <c>[abc]</c>, <c>[a-z]</c>, backtick escapes),
+    /// case-insensitive; the engine has no PowerShell reference, so no WildcardPattern.</summary>
+    internal static class Wildcard
+    {
+        public static Regex ToRegex(string pattern)
+        {
+            var sb = new System.Text.StringBuilder(@"\A");
+            for (var i = 0; i < pattern.Length; i++)
+            {
+                var c = pattern[i];
+                if (c == '`' && i + 1 < pattern.Length)
+                    sb.Append(Regex.Escape(pattern[++i].ToString()));
+                else if (c == '*')
+                    sb.Append(".*");
+                else if (c == '?')
+                    sb.Append('.');
+                else if (c == '[' && pattern.IndexOf(']', i + 1) > i + 1)
+                {
+                    var close = pattern.IndexOf(']', i + 1);
+                    sb.Append('[');
+                    foreach (var k in pattern.Substring(i + 1, close - i - 1))
+                        sb.Append(k == '\\' || k == '^' || k == '[' ? "\\" + k : k.ToString());
+                    sb.Append(']');
+                    i = close;
+                }
+                else
+                    sb.Append(Regex.Escape(c.ToString()));
+            }
+            sb.Append(@"\z");
+            return new Regex(sb.ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        }
+    }
+}
