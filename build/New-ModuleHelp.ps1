@@ -63,7 +63,7 @@ try {
         $summary = if ($doc) { $doc.SelectSingleNode('summary') } else { $null }
         $synopsis = if ($summary) { Get-Text $summary.SelectSingleNode("para[@type='synopsis']") } else { '' }
         $description = if ($summary) { Get-Text $summary.SelectSingleNode("para[@type='description']") } else { '' }
-        $examples = if ($summary) { @($summary.SelectNodes('example')) } else { @() }
+        $examples = @(if ($summary) { $summary.SelectNodes('example') })
         if (-not $synopsis) { $problems.Add("$($cmd.Name): no synopsis") }
         if (-not $description) { $problems.Add("$($cmd.Name): no description") }
         if ($examples.Count -eq 0) { $problems.Add("$($cmd.Name): no example") }

@@ -9,6 +9,14 @@ namespace ModelRegistry.Cmdlets
     /// <summary>
     /// <para type="synopsis">Reads .env.shared and emits one TeamProject per team and project.</para>
     /// <para type="description">Reads the configuration file as data — it is never executed — and expands TEAMS, TEAM_{TEAM}_FULLNAME and {TEAM}_PROJECTS into the model groups the seed scripts create: name {team}-{project}, description "Models for {fullname}/{project}", tags ManagedBy, Team, Project and Phase. Every problem in the file is reported as an error naming the file, line and key; the valid projects are still emitted.</para>
+    /// <example>
+    ///   <code>Get-MRProject ./.env.shared</code>
+    ///   <para>Lists every configured team and project with its group name and description.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRProject -Team rc -Project fraud* | New-MRModelGroup</code>
+    ///   <para>Creates only the risk-control team's fraud projects' groups.</para>
+    /// </example>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MRProject")]
     [OutputType(typeof(TeamProject))]

@@ -1,0 +1,59 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:manifestPath = Get-TestModulePath
+    Import-Module $manifestPath -Force
+    $script:commands = Get-Command -Module ModelRegistry
+}
+
+Describe 'The module' {
+    It 'has a valid manifest for Desktop and Core, PowerShell 5.1+' {
+        $m = Test-ModuleManifest $manifestPath
+        $m.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $m.PowerShellVersion | Should -Be ([version]'5.1')
+    }
+
+    It 'lists its cmdlets explicitly, and exports exactly those' {
+        $data = Get-Content -Raw $manifestPath
+        $data | Should -Not -Match "CmdletsToExport\s*=\s*'\*'"
+        $listed = ([regex]::Matches(($data -split 'CmdletsToExport')[1].Split(')')[0], "'([A-Za-z-]+)'") | ForEach-Object { $_.Groups[1].Value }) | Sort-Object
+        ($commands.Name | Sort-Object) | Should -Be $listed
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        foreach ($c in $commands) { $approved | Should -Contain $c.Verb -Because $c.Name }
+    }
+
+    It 'loads AWSSDK.Core in its own load context, not the default one' {
+        $null = Get-MRRegistry
+        Get-MRModelGroup -Registry ([ModelRegistry.RegistryConnection]@{ Backend = 'Local'; LocalPath = (Join-Path $TestDrive 'alc') }) | Out-Null
+        $default = [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies.GetName().Name
+        $default | Should -Not -Contain 'AWSSDK.Core'
+        $default | Should -Not -Contain 'ModelRegistry.Engine'
+        $default | Should -Contain 'ModelRegistry.Domain'
+        $private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'ModelRegistry.Dependencies'
+        $private.Assemblies.GetName().Name | Should -Contain 'ModelRegistry.Engine'
+    }
+
+    Context 'help for <_.Name>' -ForEach (Get-Command -Module ModelRegistry) {
+        BeforeAll { $script:help = Get-Help $_.Name -Full }
+        It 'has a synopsis, a description and an example' {
+            $help.Synopsis | Should -Not -BeNullOrEmpty
+            $help.Synopsis | Should -Not -Match '^\s*\S+ \[' # not the auto-generated syntax line
+            ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+            @($help.examples.example).Count | Should -BeGreaterThan 0
+            $help.examples.example[0].code | Should -Match $_.Name.Split('-')[1].Substring(0, 2)
+        }
+        It 'describes every parameter' {
+            $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+            foreach ($p in $_.Parameters.Keys | Where-Object { $common -notcontains $_ }) {
+                $entry = $help.parameters.parameter | Where-Object name -eq $p
+                ($entry.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$p needs help"
+            }
+        }
+    }
+
+    It 'has an about_ModelRegistry topic' {
+        (Get-Help about_ModelRegistry | Out-String) | Should -Match 'Connect-MRRegistry -Local'
+    }
+}

@@ -1,0 +1,76 @@
+# The seed's job against the SageMaker backend, on moto_server (loopback only), read back with boto3.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:moto = Start-MotoServer
+    Set-TestAwsEnvironment $moto.Url
+    $script:example = Join-Path (Get-RepoRoot) '.env.shared.example'
+    $script:expected = 'rc-fraud-detection', 'rc-anti-money-laundering', 'algo-recommendation-engine'
+}
+
+AfterAll { Stop-MotoServer $moto }
+
+Describe 'Seed workflow against SageMaker (moto)' {
+    It 'creates exactly the three groups with the seed descriptions and four tags; a second run creates nothing' {
+        $first = Get-MRProject $example | New-MRModelGroup -EndpointUrl $moto.Url -Region ap-northeast-1
+        $first.Change | Should -Be @('Created', 'Created', 'Created')
+
+        # Read back with an independent client.
+        $groups = Invoke-Boto3 -Url $moto.Url -Code @'
+out = []
+for g in sm.list_model_package_groups(MaxResults=100)['ModelPackageGroupSummaryList']:
+    tags = sm.list_tags(ResourceArn=g['ModelPackageGroupArn'])['Tags']
+    out.append({'Name': g['ModelPackageGroupName'], 'Description': g.get('ModelPackageGroupDescription'),
+                'Tags': {t['Key']: t['Value'] for t in tags}})
+print(json.dumps(out))
+'@
+        ($groups.Name | Sort-Object) | Should -Be ($expected | Sort-Object)
+        $fraud = $groups | Where-Object Name -eq 'rc-fraud-detection'
+        $fraud.Description | Should -Be 'Models for risk-control/fraud-detection'
+        $fraud.Tags.ManagedBy | Should -Be 'acme-sagemaker'
+        $fraud.Tags.Team | Should -Be 'rc'
+        $fraud.Tags.Project | Should -Be 'fraud-detection'
+        $fraud.Tags.Phase | Should -Be '2C'
+        ($groups | Where-Object Name -eq 'algo-recommendation-engine').Description | Should -Be 'Models for algorithm/recommendation-engine'
+
+        $second = Get-MRProject $example | New-MRModelGroup -EndpointUrl $moto.Url -Region ap-northeast-1
+        $second.Change | Should -Be @('Existed', 'Existed', 'Existed')
+        # moto would silently replace a group (and drop its tags) on a second create: the tags prove none was sent.
+        $after = Invoke-Boto3 -Url $moto.Url -Code @'
+g = sm.describe_model_package_group(ModelPackageGroupName='rc-fraud-detection')
+print(json.dumps({'Count': len(sm.list_model_package_groups(MaxResults=100)['ModelPackageGroupSummaryList']),
+                  'Tags': len(sm.list_tags(ResourceArn=g['ModelPackageGroupArn'])['Tags'])}))
+'@
+        $after.Count | Should -Be 3
+        $after.Tags | Should -Be 4
+    }
+
+    It 'verifies the groups' {
+        $results = Get-MRProject $example | Test-MRModelGroup -EndpointUrl $moto.Url -Region ap-northeast-1
+        $results.Passed | Should -Be @($true, $true, $true)
+        $results.ListPermitted | Should -Be @($true, $true, $true)
+    }
+
+    It 'takes the region from .env.shared when none is given' {
+        Connect-MRRegistry -EndpointUrl $moto.Url
+        (Get-MRProject $example | Test-MRModelGroup).Passed | Should -Be @($true, $true, $true)
+        Connect-MRRegistry
+    }
+
+    It 'refuses to act in another account than AWS_ACCOUNT_ID, naming both, and changes nothing' {
+        $path = New-TestEnvFile -Line 'COMPANY=acme', 'AWS_ACCOUNT_ID=999999999999', 'AWS_REGION=ap-northeast-1', 'TEAMS="zz"', 'ZZ_PROJECTS="guarded"'
+        $out = Get-MRProject $path | New-MRModelGroup -EndpointUrl $moto.Url -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Match '999999999999'
+        $err[0].Exception.Message | Should -Match '123456789012'
+        $err[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        (Invoke-Boto3 -Url $moto.Url -Code "print(json.dumps([g['ModelPackageGroupName'] for g in sm.list_model_package_groups(MaxResults=100)['ModelPackageGroupSummaryList']]))") |
+            Should -Not -Contain 'zz-guarded'
+    }
+
+    It 'reports a missing group as ObjectNotFound with the service code' {
+        Get-MRModelGroup no-such-group -EndpointUrl $moto.Url -Region ap-northeast-1 -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e[0].TargetObject | Should -Be 'no-such-group'
+    }
+}
