@@ -93,6 +93,9 @@ function Invoke-Tests {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory -Force $results | Out-Null
 
+    # Tests talk to emulators on loopback only: never let the credential chain probe the instance metadata address.
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+
     # xunit: engine, contract suite (Local and SageMaker-on-moto), in-process cmdlet tests.
     $trx = Join-Path $results 'xunit.trx'
     $testArgs = @('test', (Join-Path $root 'tests/ModelRegistry.Tests/ModelRegistry.Tests.csproj'), '-c', $Configuration, '-nologo',

@@ -68,7 +68,7 @@ print(json.dumps({'Count': len(sm.list_model_package_groups(MaxResults=100)['Mod
             Should -Not -Contain 'zz-guarded'
     }
 
-    It 'reports a missing group as ObjectNotFound with the service code' {
+    It 'reports a missing group as ObjectNotFound' {
         Get-MRModelGroup no-such-group -EndpointUrl $moto.Url -Region ap-northeast-1 -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $e[0].TargetObject | Should -Be 'no-such-group'
