@@ -69,6 +69,15 @@ namespace ModelRegistry.Engine.Config
         public static string? CheckTagValue(string? value) =>
             CheckTagText("tag value", value ?? string.Empty, TagValueMaxLength);
 
+        /// <summary>A customer metadata key (CustomerMetadataKey: 1–128, the tag character set).</summary>
+        public static string? CheckMetadataKey(string? key) =>
+            string.IsNullOrEmpty(key) ? "a customer metadata key is empty" : CheckTagText("customer metadata key", key!, TagKeyMaxLength);
+
+        /// <summary>A customer metadata value (CustomerMetadataValue: 1–256, the tag character set).</summary>
+        public static string? CheckMetadataValue(string key, string? value) =>
+            string.IsNullOrEmpty(value) ? $"customer metadata '{key}' has an empty value; SageMaker needs 1 to 256 characters"
+                : CheckTagText($"customer metadata value of '{key}'", value!, TagValueMaxLength);
+
         private static string? CheckTagText(string what, string text, int max)
         {
             if (text.Length > max)

@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Engine.Operations
+{
+    /// <summary>A version to change, and what is known of it (a listed version carries its status; an ARN does not).</summary>
+    public sealed class VersionTarget
+    {
+        public VersionTarget(string arn, ModelVersion? known = null)
+        {
+            Arn = arn;
+            Known = known;
+        }
+
+        public string Arn { get; }
+        public ModelVersion? Known { get; }
+        public override string ToString() => Arn;
+    }
+
+    /// <summary>Registering, listing, approving and removing model versions.</summary>
+    public sealed class ModelVersionOperations
+    {
+        // After an ambiguous failure, how far back to look for our own earlier attempt.
+        private static readonly TimeSpan LookBack = TimeSpan.FromMinutes(10);
+        private const int MaxVersionsToInspect = 200;
+
+        private readonly IModelRegistry _registry;
+
+        public ModelVersionOperations(IModelRegistry registry) { _registry = registry; }
+
+        /// <summary>
+        /// Registers a version exactly once. The client token goes to SageMaker (which de-duplicates on it) and
+        /// into the version's customer metadata, so after an ambiguous failure (the request may have landed)
+        /// the module finds its own earlier attempt before sending again — emulators and the Local registry
+        /// need that, and it costs nothing when the first call succeeds.
+        /// </summary>
+        public async Task<ModelVersion> RegisterAsync(VersionSpec spec, CancellationToken ct)
+        {
+            VersionSpecValidator.Validate(spec);
+            var token = spec.ClientToken ?? Guid.NewGuid().ToString("D");
+            var metadata = new Dictionary<string, string>(spec.CustomerMetadata.Count + 1);
+            foreach (var kv in spec.CustomerMetadata) metadata[kv.Key] = kv.Value;
+            metadata[VersionSpecValidator.ClientTokenKey] = token;
+            var send = Copy(spec, token, metadata);
+
+            var started = DateTime.UtcNow;
+            const int attempts = 3;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await _registry.RegisterVersionAsync(send, ct).ConfigureAwait(false);
+                }
+                catch (RegistryException ex) when (IsAmbiguous(ex) && attempt < attempts)
+                {
+                    var earlier = await FindByTokenAsync(spec.GroupName, token, started, ct).ConfigureAwait(false);
+                    if (earlier != null) return earlier;
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct).ConfigureAwait(false);
+                }
+                catch (RegistryException ex) when (IsAmbiguous(ex))
+                {
+                    var earlier = await FindByTokenAsync(spec.GroupName, token, started, ct).ConfigureAwait(false);
+                    if (earlier != null) return earlier;
+                    throw;
+                }
+            }
+        }
+
+        private static bool IsAmbiguous(RegistryException ex) =>
+            ex.Kind == RegistryErrorKind.Unavailable || ex.Kind == RegistryErrorKind.Throttled;
+
+        /// <summary>The version registered with this client token, if any (newest first, bounded).</summary>
+        public async Task<ModelVersion?> FindByTokenAsync(string group, string token, DateTime since, CancellationToken ct)
+        {
+            var query = new VersionQuery(group) { Descending = true, CreatedAfter = since - LookBack };
+            var inspected = 0;
+            string? next = null;
+            do
+            {
+                var page = await _registry.ListVersionsAsync(query, next, ct).ConfigureAwait(false);
+                foreach (var summary in page.Items)
+                {
+                    if (++inspected > MaxVersionsToInspect) return null;
+                    var full = await _registry.GetVersionAsync(summary.Arn, ct).ConfigureAwait(false);
+                    if (full?.CustomerMetadata != null
+                        && full.CustomerMetadata.TryGetValue(VersionSpecValidator.ClientTokenKey, out var t) && t == token)
+                        return full;
+                }
+                next = page.NextToken;
+            } while (!string.IsNullOrEmpty(next));
+            return null;
+        }
+
+        private static VersionSpec Copy(VersionSpec s, string token, IReadOnlyDictionary<string, string> metadata) => new VersionSpec
+        {
+            GroupName = s.GroupName,
+            ImageUri = s.ImageUri,
+            ModelDataUrl = s.ModelDataUrl,
+            ContentTypes = s.ContentTypes,
+            ResponseTypes = s.ResponseTypes,
+            InferenceInstanceTypes = s.InferenceInstanceTypes,
+            TransformInstanceTypes = s.TransformInstanceTypes,
+            ModelStatisticsUri = s.ModelStatisticsUri,
+            ModelStatisticsContentType = s.ModelStatisticsContentType,
+            ApprovalStatus = s.ApprovalStatus,
+            Description = s.Description,
+            CustomerMetadata = metadata,
+            Tags = s.Tags,
+            ClientToken = token,
+        };
+
+        /// <summary>Registers many specs with bounded concurrency; outcomes in completion order.</summary>
+        public IEnumerable<BulkOutcome<VersionSpec, ModelVersion>> RegisterMany(IReadOnlyList<VersionSpec> specs, int throttleLimit, CancellationToken ct) =>
+            BulkRunner.Run(specs, RegisterAsync, throttleLimit, ct);
+
+        /// <summary>The ARN of version <paramref name="version"/> of a group, in this registry's region and account.</summary>
+        public string VersionArn(string group, int version)
+        {
+            var groupArn = _registry.GroupArn(group);
+            return groupArn.Replace(":model-package-group/", ":model-package/") + "/" + version;
+        }
+
+        /// <summary>
+        /// A group's versions as pages arrive: filtered by status and creation time on the service, by version
+        /// number here; <paramref name="latest"/> keeps only the newest N.
+        /// </summary>
+        public IEnumerable<ModelVersion> List(string group, ApprovalStatus? status, DateTime? createdAfter, DateTime? createdBefore,
+            bool descending, int? latest, ICollection<int>? versions, CancellationToken ct)
+        {
+            var query = new VersionQuery(group)
+            {
+                Status = status,
+                CreatedAfter = createdAfter,
+                CreatedBefore = createdBefore,
+                Descending = descending || latest.HasValue,
+                PageSize = latest.HasValue && latest.Value < RegistryExtensions.MaxPageSize ? Math.Max(1, latest.Value) : RegistryExtensions.MaxPageSize,
+            };
+            var listed = _registry.EnumerateVersions(query, ct);
+            if (versions != null && versions.Count > 0) listed = listed.Where(v => versions.Contains(v.Version));
+            if (!latest.HasValue) return listed;
+            var newest = listed.Take(latest.Value);
+            // -Latest picks the newest N; they come out in the order asked for (newest first unless ascending).
+            return descending ? newest : newest.Reverse();
+        }
+
+        /// <summary>Reads versions in full (bounded concurrency), for -Detailed.</summary>
+        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion?>> Describe(IReadOnlyList<ModelVersion> versions, int throttleLimit, CancellationToken ct) =>
+            BulkRunner.Run(versions, (v, token) => _registry.GetVersionAsync(v.Arn, token), throttleLimit, ct);
+
+        /// <summary>
+        /// Sets a version's approval status with the module's safety rules: approving a Rejected version needs
+        /// <paramref name="force"/>. Returns the version as it now is.
+        /// </summary>
+        public async Task<ModelVersion> SetApprovalAsync(VersionTarget target, ApprovalStatus status, string? reason, bool force, CancellationToken ct)
+        {
+            var current = target.Known ?? await _registry.GetVersionAsync(target.Arn, ct).ConfigureAwait(false)
+                ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Model version '{target.Arn}' does not exist in {_registry.Location}.", target.Arn);
+            if (current.Status == ApprovalStatus.Rejected && status == ApprovalStatus.Approved && !force)
+                throw new RegistryException(RegistryErrorKind.Conflict,
+                    $"Version {current.Version} of '{current.GroupName}' was Rejected{(string.IsNullOrEmpty(current.ApprovalDescription) ? "" : $" (\"{current.ApprovalDescription}\")")}; approving a rejected version needs -Force. Nothing was changed.",
+                    target.Arn);
+            return await _registry.SetApprovalAsync(target.Arn, status, reason, ct).ConfigureAwait(false);
+        }
+
+        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> SetApprovalMany(IReadOnlyList<VersionTarget> targets, ApprovalStatus status,
+            string? reason, bool force, int throttleLimit, CancellationToken ct) =>
+            BulkRunner.Run(targets, (t, token) => SetApprovalAsync(t, status, reason, force, token), throttleLimit, ct);
+
+        /// <summary>Deletes a version; an Approved one only with <paramref name="force"/>.</summary>
+        public async Task<ModelVersion> RemoveAsync(VersionTarget target, bool force, CancellationToken ct)
+        {
+            var current = target.Known ?? await _registry.GetVersionAsync(target.Arn, ct).ConfigureAwait(false)
+                ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Model version '{target.Arn}' does not exist in {_registry.Location}.", target.Arn);
+            if (current.Status == ApprovalStatus.Approved && !force)
+                throw new RegistryException(RegistryErrorKind.Conflict,
+                    $"Version {current.Version} of '{current.GroupName}' is Approved; removing an approved version needs -Force. Nothing was deleted.", target.Arn);
+            await _registry.DeleteVersionAsync(target.Arn, ct).ConfigureAwait(false);
+            return current;
+        }
+
+        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> RemoveMany(IReadOnlyList<VersionTarget> targets, bool force, int throttleLimit, CancellationToken ct) =>
+            BulkRunner.Run(targets, (t, token) => RemoveAsync(t, force, token), throttleLimit, ct);
+    }
+}
