@@ -16,6 +16,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         /// <summary>Retries after the first attempt (SDK standard retry mode).</summary>
         public int MaxErrorRetry { get; set; } = 5;
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Shared credentials file to read profiles from (tests); null uses the SDK's default locations.</summary>
+        public string? ProfilesLocation { get; set; }
         /// <summary>Environment lookup, replaceable so tests need not change the process environment.</summary>
         public Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;
     }
@@ -46,7 +48,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var env = settings.Environment;
             var explicitProfile = NullIfEmpty(options.ProfileName);
             var profileName = explicitProfile ?? NullIfEmpty(env("AWS_PROFILE"));
-            var store = new CredentialProfileStoreChain();
+            var store = new CredentialProfileStoreChain(settings.ProfilesLocation);
             CredentialProfile? profile = null;
             if (profileName != null && !store.TryGetProfile(profileName, out profile))
             {
@@ -76,7 +78,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Timeout = settings.Timeout,
             };
             if (explicitProfile != null && profile != null)
-                config.Profile = new Profile(explicitProfile);
+                config.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
             var endpoint = NullIfEmpty(options.EndpointUrl);
             if (endpoint != null)
                 config.ServiceURL = endpoint;
@@ -93,7 +95,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Timeout = settings.Timeout,
             };
             if (explicitProfile != null && profile != null)
-                sts.Profile = new Profile(explicitProfile);
+                sts.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
             if (settings.StsEndpointUrl != null)
                 sts.ServiceURL = settings.StsEndpointUrl;
             else
