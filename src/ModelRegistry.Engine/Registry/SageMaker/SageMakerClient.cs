@@ -248,8 +248,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
         {
-            // Our resolver maps the parameters; the auth handler must run after it
-            // (before it, BaseAuthResolverHandler.PreInvoke hits a NullReferenceException).
+            // Our resolver maps the parameters; the auth handler runs after it. (The toolchain notes saw a
+            // NullReferenceException in BaseAuthResolverHandler.PreInvoke with the reverse order; not
+            // reproduced with this configuration, but this order needs nothing the resolver has not set.)
             pipeline.RemoveHandler<EndpointResolver>();
             pipeline.AddHandlerAfter<Marshaller>(new SageMakerEndpointResolver());
             pipeline.AddHandlerAfter<SageMakerEndpointResolver>(new SageMakerAuthSchemeHandler());

@@ -97,7 +97,7 @@ public sealed class SageMakerMotoTests : IDisposable
     }
 
     [Fact]
-    public async Task Many_tags_are_read_across_pages_and_written_in_chunks()
+    public async Task Sixty_tags_are_written_in_two_calls_and_read_back()
     {
         var name = SageMakerTesting.UniqueName("mtags");
         var group = await _registry.CreateGroupAsync(name, "d", new Dictionary<string, string>(), None);
