@@ -1,0 +1,110 @@
+using System;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.SecurityToken;
+
+namespace ModelRegistry.Engine.Registry.SageMaker
+{
+    /// <summary>Test and tuning knobs that are not part of <see cref="RegistryConnection"/>.</summary>
+    internal sealed class SageMakerClientSettings
+    {
+        /// <summary>Explicit credentials (tests); null uses the SDK's chain (profile, environment, …).</summary>
+        public AWSCredentials? Credentials { get; set; }
+        /// <summary>STS endpoint override; null leaves it to the SDK (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, default).</summary>
+        public string? StsEndpointUrl { get; set; }
+        /// <summary>Retries after the first attempt (SDK standard retry mode).</summary>
+        public int MaxErrorRetry { get; set; } = 5;
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Shared credentials file to read profiles from (tests); null uses the SDK's default locations.</summary>
+        public string? ProfilesLocation { get; set; }
+        /// <summary>Environment lookup, replaceable so tests need not change the process environment.</summary>
+        public Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;
+    }
+
+    /// <summary>Region, profile and endpoint resolved the AWS way, and the clients built from them.</summary>
+    internal sealed class SageMakerConnection
+    {
+        private SageMakerConnection(string region, string? profileName, SageMakerClientConfig config,
+            AmazonSecurityTokenServiceConfig stsConfig, AWSCredentials? credentials)
+        {
+            Region = region;
+            ProfileName = profileName;
+            Config = config;
+            StsConfig = stsConfig;
+            Credentials = credentials;
+        }
+
+        public string Region { get; }
+        public string? ProfileName { get; }
+        public SageMakerClientConfig Config { get; }
+        public AmazonSecurityTokenServiceConfig StsConfig { get; }
+        public AWSCredentials? Credentials { get; }
+        /// <summary>The endpoint actually used when it is not the regional default.</summary>
+        public string? EndpointUrl => string.IsNullOrEmpty(Config.ServiceURL) ? null : Config.ServiceURL;
+
+        public static SageMakerConnection Resolve(RegistryConnection options, SageMakerClientSettings settings)
+        {
+            var env = settings.Environment;
+            var explicitProfile = NullIfEmpty(options.ProfileName);
+            var profileName = explicitProfile ?? NullIfEmpty(env("AWS_PROFILE"));
+            var store = new CredentialProfileStoreChain(settings.ProfilesLocation);
+            CredentialProfile? profile = null;
+            if (profileName != null && !store.TryGetProfile(profileName, out profile))
+            {
+                // An explicit name that does not exist is a mistake; AWS_PROFILE is the SDK's business
+                // (it reports a missing profile when resolving credentials).
+                if (explicitProfile != null && settings.Credentials is null)
+                    throw new RegistryException(RegistryErrorKind.Invalid,
+                        $"AWS profile '{profileName}' was not found in the shared config/credentials files.", profileName);
+                profile = null;
+            }
+            if (profile is null && profileName is null)
+                store.TryGetProfile("default", out profile);
+
+            var region = NullIfEmpty(options.Region)
+                ?? NullIfEmpty(env("AWS_REGION"))
+                ?? NullIfEmpty(env("AWS_DEFAULT_REGION"))
+                ?? profile?.Region?.SystemName;
+            if (region is null)
+                throw new RegistryException(RegistryErrorKind.Invalid,
+                    "No AWS region: pass -Region, set AWS_REGION or AWS_DEFAULT_REGION, or set a region in the AWS profile '" +
+                    (profileName ?? "default") + "'.", profileName);
+
+            var config = new SageMakerClientConfig
+            {
+                RetryMode = RequestRetryMode.Standard,
+                MaxErrorRetry = settings.MaxErrorRetry,
+                Timeout = settings.Timeout,
+            };
+            if (explicitProfile != null && profile != null)
+                config.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
+            var endpoint = NullIfEmpty(options.EndpointUrl);
+            if (endpoint != null)
+                config.ServiceURL = endpoint;
+            else
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            // With a ServiceURL (explicit, or the SDK's AWS_ENDPOINT_URL[_SAGEMAKER] / profile lookup) the SDK
+            // would derive the signing region from the URL; sign for the resolved region instead.
+            config.AuthenticationRegion = region;
+
+            var sts = new AmazonSecurityTokenServiceConfig
+            {
+                RetryMode = RequestRetryMode.Standard,
+                MaxErrorRetry = settings.MaxErrorRetry,
+                Timeout = settings.Timeout,
+            };
+            if (explicitProfile != null && profile != null)
+                sts.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
+            if (settings.StsEndpointUrl != null)
+                sts.ServiceURL = settings.StsEndpointUrl;
+            else
+                sts.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            sts.AuthenticationRegion = region;
+
+            return new SageMakerConnection(region, profileName, config, sts, settings.Credentials);
+        }
+
+        private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s!.Trim();
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+
+namespace ModelRegistry.Engine.Registry.SageMaker
+{
+    /// <summary>The one place where SDK and transport failures become <see cref="RegistryException"/>s.</summary>
+    internal static class SageMakerErrors
+    {
+        public static RegistryException ToRegistryException(Exception error, string? target)
+        {
+            switch (error)
+            {
+                case RegistryException already:
+                    return already;
+                case AmazonServiceException service when service.InnerException is HttpErrorResponseException || service.StatusCode != 0 || service.ErrorCode != null:
+                    return FromService(service.ErrorCode, service.Message, (int)service.StatusCode, service.RequestId, target, service);
+                case HttpErrorResponseException http:
+                    return FromService(null, http.Message, (int)(http.Response?.StatusCode ?? 0), http.Response?.GetHeaderValue("x-amzn-RequestId"), target, http);
+            }
+
+            if (IsTransportFailure(error))
+                return new RegistryException(RegistryErrorKind.Unavailable,
+                    $"SageMaker could not be reached{For(target)}: {Innermost(error).Message}", target, inner: error);
+
+            if (error is AmazonClientException client && client.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0)
+                return new RegistryException(RegistryErrorKind.AccessDenied,
+                    $"No usable AWS credentials{For(target)}: {client.Message}", target, inner: error);
+
+            return new RegistryException(RegistryErrorKind.Invalid, $"SageMaker call failed{For(target)}: {error.Message}", target, inner: error);
+        }
+
+        /// <summary>Kind for a service error code, message and HTTP status (code wins over status).</summary>
+        internal static RegistryErrorKind Classify(string? code, string? message, int status)
+        {
+            var c = code ?? "";
+            var m = message ?? "";
+            if (c == "ValidationException")
+            {
+                // SageMaker reports missing resources as validation errors ("... does not exist").
+                if (Contains(m, "does not exist") || Contains(m, "not found") || Contains(m, "could not find"))
+                    return RegistryErrorKind.NotFound;
+                if (Contains(m, "already exists"))
+                    return RegistryErrorKind.AlreadyExists;
+                return RegistryErrorKind.Invalid;
+            }
+            if (c.StartsWith("ResourceNotFound", StringComparison.Ordinal))
+                return RegistryErrorKind.NotFound;
+            if (c.StartsWith("ResourceInUse", StringComparison.Ordinal))
+                return Contains(m, "already exists") ? RegistryErrorKind.AlreadyExists : RegistryErrorKind.Conflict;
+            if (c == "ConflictException")
+                return RegistryErrorKind.Conflict;
+            if (c.StartsWith("Throttl", StringComparison.Ordinal) || c == "TooManyRequestsException" ||
+                c == "RequestLimitExceeded" || c == "SlowDown" || status == 429)
+                return RegistryErrorKind.Throttled;
+            if (c.StartsWith("AccessDenied", StringComparison.Ordinal) || c == "UnrecognizedClientException" ||
+                c.StartsWith("ExpiredToken", StringComparison.Ordinal) || c == "InvalidClientTokenId" ||
+                c == "InvalidSignatureException" || c == "SignatureDoesNotMatch" || c == "IncompleteSignature" ||
+                c == "MissingAuthenticationToken" || c == "NotAuthorized" || status == 401 || status == 403)
+                return RegistryErrorKind.AccessDenied;
+            if (status >= 500 || c == "InternalFailure" || c == "ServiceUnavailable")
+                return RegistryErrorKind.Unavailable;
+            return RegistryErrorKind.Invalid;
+        }
+
+        private static RegistryException FromService(string? code, string? message, int status, string? requestId,
+            string? target, Exception inner)
+        {
+            var kind = Classify(code, message, status);
+            var text = string.IsNullOrEmpty(message) ? $"HTTP {status}" : message!;
+            if (status >= 500 && text.TrimStart().StartsWith("<", StringComparison.Ordinal))
+                text = $"HTTP {status} (not a SageMaker error body; is the operation supported by this endpoint?)";
+            var prefix = code is null ? "" : code + ": ";
+            return new RegistryException(kind, $"{prefix}{text}{For(target)}", target, code, string.IsNullOrEmpty(requestId) ? null : requestId, inner);
+        }
+
+        /// <summary>Connection refused/reset, DNS, TLS, or a timeout. A cancellation the caller asked for
+        /// never reaches here (callers rethrow it first), so a TaskCanceledException is a timeout.</summary>
+        private static bool IsTransportFailure(Exception error)
+        {
+            for (var e = error; e != null; e = e.InnerException)
+            {
+                if (e is HttpRequestException || e is SocketException || e is WebException || e is IOException ||
+                    e is TimeoutException || e is TaskCanceledException)
+                    return true;
+            }
+            return false;
+        }
+
+        private static Exception Innermost(Exception e)
+        {
+            while (e.InnerException != null) e = e.InnerException;
+            return e;
+        }
+
+        private static bool Contains(string text, string part) => text.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0;
+
+        private static string For(string? target) => string.IsNullOrEmpty(target) ? "" : $" ({target})";
+    }
+}

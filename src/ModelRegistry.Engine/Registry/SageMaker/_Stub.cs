@@ -1,1 +1,0 @@
-namespace ModelRegistry.Engine.Registry.SageMaker { public sealed class SageMakerRegistry : StubRegistry { public SageMakerRegistry(RegistryConnection o) {} } }
