@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
 using System.Threading;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Hosting;
@@ -79,6 +81,34 @@ namespace ModelRegistry.Cmdlets
 
         /// <summary>The one error path for non-terminating, per-item failures.</summary>
         protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecords.From(exception, target));
+
+        /// <summary>
+        /// Drains a bulk run on the pipeline thread with a progress bar, handing outcomes on in input order
+        /// (work finishes in any order; scripts and files expect the order they gave). Returns how many
+        /// were not started because of Ctrl+C.
+        /// </summary>
+        protected int Drain<TIn, TOut>(IEnumerable<BulkOutcome<TIn, TOut>> outcomes, int total, string activity,
+            Action<BulkOutcome<TIn, TOut>> onOutcome)
+        {
+            var progress = new ProgressReporter(this, activity, total);
+            var waiting = new SortedDictionary<int, BulkOutcome<TIn, TOut>>();
+            var next = 0;
+            var skipped = 0;
+            foreach (var outcome in outcomes)
+            {
+                waiting[outcome.Index] = outcome;
+                if (!outcome.Skipped) progress.Step(outcome.Input?.ToString());
+                while (waiting.TryGetValue(next, out var ready))
+                {
+                    waiting.Remove(next++);
+                    if (ready.Skipped) skipped++;
+                    else onOutcome(ready);
+                }
+            }
+            progress.Complete();
+            if (skipped > 0) WriteWarning($"{activity}: stopped; {skipped} of {total} were not started.");
+            return skipped;
+        }
 
         protected void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(ErrorRecords.From(exception, target));
     }
