@@ -433,6 +433,13 @@ namespace ModelRegistry.Engine.Registry.Local
         private static string VersionFileName(int version) => version.ToString(CultureInfo.InvariantCulture) + ".json";
         private string VersionPath(string key, int version) => Path.Combine(_groups, key, VersionsFolder, VersionFileName(version));
 
+        /// <summary>Holds a group's lock as a writer would; tests use it to play a slow or stuck writer.</summary>
+        internal IDisposable HoldGroupLock(string groupName, bool exclusive)
+        {
+            LocalNames.ValidateGroupName(groupName);
+            return Lock(LocalNames.Key(groupName), groupName, exclusive, CancellationToken.None);
+        }
+
         private GroupLock Lock(string key, string target, bool exclusive, CancellationToken ct) =>
             GroupLock.Acquire(Path.Combine(_locks, key + ".lock"), exclusive, LockTimeout, target, ct);
 
