@@ -12,7 +12,7 @@ if (args.Length < 3)
     return 2;
 }
 
-using var registry = new LocalRegistry(new RegistryOptions { Backend = BackendKind.Local, LocalPath = args[1] });
+using var registry = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = args[1] });
 switch (args[0])
 {
     case "register":

@@ -34,7 +34,8 @@ namespace ModelRegistry.Engine.Operations
         {
             var content = Render(groups, generatedUtc);
             if (File.Exists(path) && SameExceptDate(File.ReadAllText(path), content)) return false;
-            AtomicFile.WriteAllText(path, content);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            AtomicFile.Replace(path, new UTF8Encoding(false).GetBytes(content));
             return true;
         }
 

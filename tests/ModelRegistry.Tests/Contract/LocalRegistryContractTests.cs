@@ -23,5 +23,5 @@ public sealed class LocalRegistryContractTests : RegistryContractTests, IClassFi
     public LocalRegistryContractTests(TempRegistryFolder folder) { _folder = folder; }
 
     protected override IModelRegistry CreateRegistry() =>
-        new LocalRegistry(new RegistryOptions { Backend = BackendKind.Local, LocalPath = _folder.Path });
+        new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder.Path });
 }

@@ -1,3 +1,4 @@
+using ModelRegistry.Engine.IO;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -39,7 +40,7 @@ namespace ModelRegistry.Engine.Registry.Local
         /// <summary>Per group: the next version number this instance expects to be free (a hint; link decides).</summary>
         private readonly Dictionary<string, int> _nextVersionHint = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        public LocalRegistry(RegistryOptions options)
+        public LocalRegistry(RegistryConnection options)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
             if (string.IsNullOrWhiteSpace(options.LocalPath))
@@ -540,11 +541,7 @@ namespace ModelRegistry.Engine.Registry.Local
             return result;
         }
 
-        private static void ValidatePageSize(int pageSize)
-        {
-            if (pageSize < 1 || pageSize > 100)
-                throw new RegistryException(RegistryErrorKind.Invalid, $"Page size {pageSize} is out of range 1–100.");
-        }
+        private static void ValidatePageSize(int pageSize) => RequestChecks.PageSize(pageSize);
 
         private static DateTime? ToUtc(DateTime? t) =>
             t is null ? (DateTime?)null

@@ -78,9 +78,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         public async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
         {
+            RequestChecks.PageSize(pageSize);
             var body = await CallAsync("ListModelPackageGroups", w =>
             {
-                w.WriteNumber("MaxResults", Clamp(pageSize, 1, 100));
+                w.WriteNumber("MaxResults", pageSize);
                 if (!string.IsNullOrEmpty(nameContains)) w.WriteString("NameContains", nameContains);
                 if (!string.IsNullOrEmpty(nextToken)) w.WriteString("NextToken", nextToken);
                 w.WriteString("SortBy", "Name");
@@ -94,6 +95,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         /// ValidationException "already exists" → AlreadyExists; moto silently replaces the group.)</summary>
         public async Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
         {
+            RequestChecks.NewGroup(name, description, tags);
             var body = await CallAsync("CreateModelPackageGroup", w =>
             {
                 w.WriteString("ModelPackageGroupName", name);

@@ -1,3 +1,4 @@
+using ModelRegistry.Engine.IO;
 using System.Collections.Concurrent;
 using ModelRegistry.Engine.Registry.Local;
 using ModelRegistry.Tests.Contract;

@@ -10,7 +10,7 @@ public abstract class LocalRegistryTestBase : IDisposable
     protected static CancellationToken Ct => CancellationToken.None;
 
     protected LocalRegistry Open(string? region = null, string? account = null) =>
-        new(new RegistryOptions { Backend = BackendKind.Local, LocalPath = Root, Region = region, LocalAccountId = account });
+        new(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = Root, Region = region, LocalAccountId = account });
 
     protected static VersionSpec Spec(string group, string? token = null) => new()
     {

@@ -7,7 +7,7 @@ namespace ModelRegistry.Tests.Registry.Local;
 public sealed class LocalScaleTests : LocalRegistryTestBase
 {
     [Fact]
-    public async Task TenThousandVersions_ListPageByPage_WithoutReadingEveryRecordPerPage()
+    public async Task TenThousandVersions_ListPageByPage_InOrder()
     {
         const int count = 10_000;
         using var registry = Open();
@@ -17,18 +17,12 @@ public sealed class LocalScaleTests : LocalRegistryTestBase
         var versions = Path.Combine(GroupFolder("big"), "versions");
         for (var n = 2; n <= count; n++) File.Copy(Path.Combine(versions, "1.json"), Path.Combine(versions, $"{n}.json"));
 
-        var clock = Stopwatch.StartNew();
+        // Speed is measured by build.ps1 Bench, not asserted here.
         var newest = await registry.ListVersionsAsync(new VersionQuery("big") { Descending = true }, null, Ct);
-        var firstPage = clock.Elapsed;
-        clock.Restart();
         var all = await ListAll(registry, "big");
-        var everyPage = clock.Elapsed;
-        Console.WriteLine($"10,000 versions: first page {firstPage.TotalMilliseconds:0.0} ms, all 100 pages {everyPage.TotalMilliseconds:0} ms");
 
         Assert.Equal(Enumerable.Range(count - 99, 100).Reverse(), newest.Items.Select(v => v.Version));
         Assert.Equal(Enumerable.Range(1, count), all.Select(v => v.Version));
-        Assert.True(firstPage < TimeSpan.FromSeconds(1), $"first page of 10,000 took {firstPage}");
-        Assert.True(everyPage < TimeSpan.FromSeconds(10), $"listing 10,000 took {everyPage}");
         Assert.Equal(count + 1, (await registry.RegisterVersionAsync(Spec("big"), Ct)).Version);
     }
 }

@@ -1,1 +1,0 @@
-namespace ModelRegistry.Engine.Registry.Local { public sealed class LocalRegistry : StubRegistry { public LocalRegistry(RegistryConnection o) {} } }
