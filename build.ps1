@@ -80,6 +80,11 @@ function Invoke-Build {
     Write-Host "Module laid out in $moduleOut" -ForegroundColor Green
 }
 
+# Arguments that start this same PowerShell again: `dotnet pwsh` runs as dotnet + pwsh.dll.
+function Get-PwshArguments {
+    if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+}
+
 function Get-PesterModulePath {
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $psd1 = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
@@ -131,7 +136,7 @@ Import-Module '$(Get-PesterModulePath)'
     ConvertTo-Json | Set-Content '$pesterResult'
 "@
     $env:MODELREGISTRY_MODULE = Join-Path $moduleOut 'ModelRegistry.psd1'
-    & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $script
+    & ([Environment]::ProcessPath) @(Get-PwshArguments) -NoProfile -NonInteractive -Command $script
     $pesterExit = $LASTEXITCODE
     if (Test-Path $pesterResult) {
         $j = Get-Content -Raw $pesterResult | ConvertFrom-Json

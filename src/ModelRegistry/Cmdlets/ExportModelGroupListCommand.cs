@@ -15,7 +15,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Creates the configured groups and writes output/model-groups.env.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsData.Export, "MRModelGroupList", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+    [Cmdlet(VerbsData.Export, "MRModelGroupList", SupportsShouldProcess = true, DefaultParameterSetName = "Project")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportModelGroupListCommand : PSCmdlet
     {
@@ -28,7 +28,6 @@ namespace ModelRegistry.Cmdlets
 
         /// <summary>Group names; binds by property name from ModelGroup and New-MRModelGroup output.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
-        [Alias("GroupName")]
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 

@@ -43,9 +43,10 @@ namespace ModelRegistry.Cmdlets
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByProject)]
         public TeamProject[]? InputObject { get; set; }
 
-        /// <summary>Model group names. Binds by property name from ModelGroup and other objects with a Name or GroupName.</summary>
+        /// <summary>Model group names. Binds by property name from ModelGroup and other objects with a Name.</summary>
+        // No GroupName alias: a TeamProject (which has GroupName) must bind to -InputObject, with its tags.
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
-        [Alias("GroupName", "ModelPackageGroupName")]
+        [Alias("ModelPackageGroupName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(GroupNameCompleter))]
         public string[]? Name { get; set; }

@@ -20,7 +20,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Creates one group by name.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "MRModelGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.New, "MRModelGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByProject)]
     [OutputType(typeof(ModelGroupChangeResult))]
     public sealed class NewModelGroupCommand : GroupInputCmdlet
     {

@@ -19,7 +19,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Deletes the group and all its versions, approved ones included, without asking.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "MRModelGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsCommon.Remove, "MRModelGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByProject)]
     [OutputType(typeof(ModelGroupChangeResult))]
     public sealed class RemoveModelGroupCommand : GroupInputCmdlet
     {

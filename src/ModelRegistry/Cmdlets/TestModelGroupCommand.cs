@@ -19,7 +19,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Fails a scheduled runbook when any group is missing.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MRModelGroup", DefaultParameterSetName = ByName)]
+    [Cmdlet(VerbsDiagnostic.Test, "MRModelGroup", DefaultParameterSetName = ByProject)]
     [OutputType(typeof(GroupTestResult), typeof(bool))]
     public sealed class TestModelGroupCommand : GroupInputCmdlet
     {

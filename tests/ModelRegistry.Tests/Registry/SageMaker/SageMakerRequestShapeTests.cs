@@ -133,7 +133,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         foreach (var operation in AllOperations)
             await Exercise(operation);
         // Extra shapes: empty optional members and tag chunks.
-        await _registry.ListGroupsAsync(null, null, 500, None);
+        await _registry.ListGroupsAsync(null, null, 100, None);
         await _registry.CreateGroupAsync("g2", "", new Dictionary<string, string>(), None);
         await _registry.RegisterVersionAsync(new VersionSpec { GroupName = "g2", ImageUri = "img:1" }, None);
         await _registry.AddTagsAsync(GroupArn, Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", i => "v"), None);
