@@ -60,8 +60,9 @@ Describe 'Seed workflow on a Local registry' {
 
     It 'removes groups with -WhatIf listing everything and deleting nothing' {
         Get-MRProject $example | New-MRModelGroup | Out-Null
-        $whatIf = Get-MRProject $example | Remove-MRModelGroup -WhatIf 6>&1 | Out-String
-        foreach ($g in $expected) { $whatIf | Should -Match $g }
+        # What if: lines go to the host, so read them as a user would see them, from a pwsh of its own.
+        $whatIf = Invoke-ModulePwsh "Connect-MRRegistry -Local -Path '$registryPath'; Get-MRProject '$example' | Remove-MRModelGroup -WhatIf"
+        foreach ($g in $expected) { $whatIf | Should -Match "What if: .*model-package-group/$g" }
         @(Get-MRModelGroup).Count | Should -Be 3
     }
 

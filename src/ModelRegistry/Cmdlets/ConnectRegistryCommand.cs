@@ -69,15 +69,18 @@ namespace ModelRegistry.Cmdlets
                 }
                 : new RegistryConnection { Backend = RegistryBackend.SageMaker, Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl };
 
-            // Open it now so a bad folder or a missing region is reported here, not by the next command.
-            try
+            // A Local folder is opened now, so a bad path is reported here. SageMaker is resolved per command:
+            // the region may still come from .env.shared (AWS_REGION) there.
+            if (connection.Backend == RegistryBackend.Local)
             {
-                var registry = RegistryFactory.Get(connection);
-                WriteVerbose($"Connected to {registry.Location}");
-            }
-            catch (System.Exception ex)
-            {
-                ThrowTerminatingError(ErrorRecords.From(ex, connection));
+                try
+                {
+                    WriteVerbose($"Connected to {RegistryFactory.Get(connection).Location}");
+                }
+                catch (System.Exception ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.From(ex, connection));
+                }
             }
             SessionSettings.Current.Connection = connection;
             if (PassThru) WriteObject(connection);
