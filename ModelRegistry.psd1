@@ -11,13 +11,19 @@
     RootModule           = if ($PSEdition -eq 'Core') { 'net8.0/ModelRegistry.dll' } else { 'netstandard2.0/ModelRegistry.dll' }
     FormatsToProcess     = @('ModelRegistry.format.ps1xml')
     CmdletsToExport      = @(
+        'Approve-MRModelVersion'
         'Connect-MRRegistry'
+        'Deny-MRModelVersion'
         'Export-MRModelGroupList'
         'Get-MRModelGroup'
+        'Get-MRModelVersion'
         'Get-MRProject'
         'Get-MRRegistry'
         'New-MRModelGroup'
+        'Register-MRModelVersion'
         'Remove-MRModelGroup'
+        'Remove-MRModelVersion'
+        'Set-MRApproval'
         'Test-MRModelGroup'
     )
     FunctionsToExport    = @()

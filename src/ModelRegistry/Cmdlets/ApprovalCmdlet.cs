@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Operations;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// Base of the cmdlets that act on versions: takes ModelVersion objects (-InputObject, by value, so their
+    /// status is known without another read) or ARNs (-Arn, by property name), and runs them through the bulk
+    /// path in EndProcessing with -ThrottleLimit, progress and one non-terminating error per failed version.
+    /// Its overridable members use only domain and framework types: PowerShell reflects over the public cmdlet
+    /// types before the module's load context exists, so an engine type in an override's signature would
+    /// fail the import.
+    /// </summary>
+    public abstract class VersionInputCmdlet : RegistryCmdlet
+    {
+        protected const string ByVersion = "Version";
+        protected const string ByArn = "Arn";
+
+        private readonly List<VersionTarget> _targets = new List<VersionTarget>();
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Versions from Get-MRModelVersion or Register-MRModelVersion.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
+        public ModelVersion[]? InputObject { get; set; }
+
+        /// <summary>Version ARNs (AWS: ModelPackageArn); binds by property name from any object with an Arn.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
+        [Alias("ModelPackageArn")]
+        [ValidateNotNullOrEmpty]
+        public string[]? Arn { get; set; }
+
+        /// <summary>How many service calls may run at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject != null)
+                foreach (var v in InputObject)
+                    if (v != null) Add(new VersionTarget(v.Arn, v));
+            if (Arn != null && ParameterSetName == ByArn)
+                foreach (var a in Arn) Add(new VersionTarget(a));
+        }
+
+        private void Add(VersionTarget target)
+        {
+            if (_seen.Add(target.Arn)) _targets.Add(target);
+        }
+
+        protected override void EndProcessing()
+        {
+            var confirmed = new List<VersionTarget>();
+            foreach (var t in _targets)
+                if (ShouldProcess(Describe(t), Action)) confirmed.Add(t);
+            if (confirmed.Count == 0) return;
+            var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(ResolveConnection()));
+            var outcomes = TargetStatus is ApprovalStatus status
+                ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, ThrottleLimit, Cancellation)
+                : operations.RemoveMany(confirmed, ForceChange, ThrottleLimit, Cancellation);
+            Drain(outcomes, confirmed.Count, Activity, outcome =>
+            {
+                if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Known ?? (object)outcome.Input.Arn);
+                else OnDone(outcome.Result!);
+            });
+        }
+
+        private static string Describe(VersionTarget t) =>
+            t.Known is null ? t.Arn : $"{t.Known.GroupName} version {t.Known.Version} ({t.Known.Status})";
+
+        /// <summary>What ShouldProcess says is about to happen.</summary>
+        protected abstract string Action { get; }
+        protected abstract string Activity { get; }
+        /// <summary>The approval status to set; null means delete the versions.</summary>
+        protected abstract ApprovalStatus? TargetStatus { get; }
+        protected virtual string? ReasonText => null;
+        /// <summary>Overrides the safety rule (approving a Rejected version, deleting an Approved one).</summary>
+        protected abstract bool ForceChange { get; }
+        protected abstract void OnDone(ModelVersion version);
+    }
+
+    /// <summary>Approval changes: Set-MRApproval and its readable forms Approve-/Deny-MRModelVersion.</summary>
+    public abstract class ApprovalCmdlet : VersionInputCmdlet
+    {
+        /// <summary>The reason recorded with the change (AWS: ApprovalDescription), e.g. "AUC 0.93 on holdout".</summary>
+        [Parameter]
+        [Alias("ApprovalDescription")]
+        [ValidateLength(0, 1024)]
+        public string? Reason { get; set; }
+
+        /// <summary>Approve a version that was Rejected.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Emit each version as it is after the change.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected abstract ApprovalStatus NewStatus { get; }
+
+        protected override ApprovalStatus? TargetStatus => NewStatus;
+        protected override string? ReasonText => Reason;
+        protected override bool ForceChange => Force;
+
+        protected override string Action => $"Set approval status to {NewStatus}{(Reason is null ? "" : $" (\"{Reason}\")")}";
+        protected override string Activity => $"Setting approval to {NewStatus}";
+
+        protected override void OnDone(ModelVersion version)
+        {
+            WriteVerbose($"{version.GroupName} version {version.Version}: {version.Status}");
+            if (PassThru) WriteObject(version);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Hosting;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Gets model versions: of groups (by name, wildcards or pipeline), by status, number, ARN, age, or the newest N.</para>
+    /// <para type="description">Lists registered versions only — never unversioned model packages — on both backends, streaming each page as it arrives, so the first version appears long before the last page of a large group. -Status and -CreatedAfter/-CreatedBefore filter on the service; -Latest N keeps the newest N per group; -Detailed reads each version in full (inference specification, metrics, metadata, approval reason). Versions bind by property name to Set-MRApproval, Approve-MRModelVersion, Deny-MRModelVersion and Remove-MRModelVersion.</para>
+    /// <example>
+    ///   <code>Get-MRModelVersion rc-fraud-detection -Status PendingManualApproval</code>
+    ///   <para>Lists the versions waiting for review.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRModelGroup rc-* | Get-MRModelVersion -Status Approved -Latest 1</code>
+    ///   <para>The newest approved version of every risk-control group.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRModelVersion -Arn arn:aws:sagemaker:ap-northeast-1:123456789012:model-package/rc-fraud-detection/3 | Format-List *</code>
+    ///   <para>One version in full.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MRModelVersion", DefaultParameterSetName = ByGroup)]
+    [OutputType(typeof(ModelVersion))]
+    public sealed class GetModelVersionCommand : RegistryCmdlet
+    {
+        private const string ByGroup = "Group";
+        private const string ByArn = "Arn";
+
+        /// <summary>Groups whose versions to list (wildcards allowed). Binds from ModelGroup and TeamProject objects.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
+        [Alias("Name", "ModelPackageGroupName")]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(GroupNameCompleter))]
+        public string[] GroupName { get; set; } = Array.Empty<string>();
+
+        /// <summary>Version ARNs to read (AWS: ModelPackageArn).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
+        [Alias("ModelPackageArn")]
+        [ValidateNotNullOrEmpty]
+        public string[] Arn { get; set; } = Array.Empty<string>();
+
+        /// <summary>Only versions with this approval status.</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        public ApprovalStatus? Status { get; set; }
+
+        /// <summary>Only these version numbers.</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        [ValidateRange(1, int.MaxValue)]
+        public int[]? Version { get; set; }
+
+        /// <summary>Only the newest N versions of each group (after the other filters).</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        [ValidateRange(1, int.MaxValue)]
+        public int? Latest { get; set; }
+
+        /// <summary>Only versions created after this time.</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        public DateTime? CreatedAfter { get; set; }
+
+        /// <summary>Only versions created before this time.</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        public DateTime? CreatedBefore { get; set; }
+
+        /// <summary>Newest first (the default is oldest first; -Latest lists newest first unless -Ascending).</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        public SwitchParameter Descending { get; set; }
+
+        /// <summary>Oldest first even with -Latest.</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        public SwitchParameter Ascending { get; set; }
+
+        /// <summary>Read each version in full: inference specification, metrics, customer metadata, approval reason.</summary>
+        [Parameter]
+        public SwitchParameter Detailed { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Descending && Ascending)
+                ThrowTerminatingError(ErrorRecords.Invalid("Use -Descending or -Ascending, not both.", null));
+        }
+
+        protected override void ProcessRecord()
+        {
+            var registry = OpenRegistry(ResolveConnection());
+            var operations = new ModelVersionOperations(registry);
+            if (ParameterSetName == ByArn)
+            {
+                foreach (var arn in Arn) WriteOne(registry, arn);
+                return;
+            }
+
+            foreach (var pattern in GroupName)
+            {
+                foreach (var group in ResolveGroups(registry, pattern))
+                {
+                    try
+                    {
+                        // -Version alone names versions exactly: read them directly instead of listing the group.
+                        if (Version != null && Status is null && Latest is null && CreatedAfter is null && CreatedBefore is null)
+                        {
+                            foreach (var n in Version) WriteOne(registry, operations.VersionArn(group, n));
+                            continue;
+                        }
+                        var descending = Descending || (Latest.HasValue && !Ascending);
+                        var versions = operations.List(group, Status, Utc(CreatedAfter), Utc(CreatedBefore), descending, Latest, Version, Cancellation);
+                        if (!Detailed)
+                        {
+                            foreach (var v in versions) WriteObject(v);
+                            continue;
+                        }
+                        // Detailed reads go a page at a time, so the stream keeps moving on a large group.
+                        foreach (var page in Chunk(versions, RegistryExtensions.MaxPageSize))
+                            Drain(operations.Describe(page, Engine.Bulk.BulkRunner.DefaultThrottleLimit, Cancellation), page.Count, $"Reading versions of {group}", o =>
+                            {
+                                if (o.Error != null) WriteFailure(o.Error, o.Input.Arn);
+                                else if (o.Result != null) WriteObject(o.Result);
+                            });
+                    }
+                    catch (Exception ex) when (ex is not PipelineStoppedException)
+                    {
+                        WriteFailure(ex, group);
+                    }
+                }
+            }
+        }
+
+        private void WriteOne(IModelRegistry registry, string arn)
+        {
+            try
+            {
+                var version = registry.GetVersionAsync(arn, Cancellation).GetAwaiter().GetResult();
+                if (version is null)
+                    WriteFailure(new RegistryException(RegistryErrorKind.NotFound, $"Model version '{arn}' does not exist in {registry.Location}.", arn), arn);
+                else WriteObject(version);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, arn);
+            }
+        }
+
+        /// <summary>A name is used as given (a missing group is an error from the listing); a pattern lists groups.</summary>
+        private IEnumerable<string> ResolveGroups(IModelRegistry registry, string pattern)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(pattern)) return new[] { pattern };
+            var matcher = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+            try
+            {
+                return registry.EnumerateGroups(null, Cancellation).Where(g => matcher.IsMatch(g.Name)).Select(g => g.Name).ToList();
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, pattern);
+                return Array.Empty<string>();
+            }
+        }
+
+        private static DateTime? Utc(DateTime? t) => t?.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t.Value, DateTimeKind.Local).ToUniversalTime() : t?.ToUniversalTime();
+
+        private static IEnumerable<List<ModelVersion>> Chunk(IEnumerable<ModelVersion> source, int size)
+        {
+            var chunk = new List<ModelVersion>(size);
+            foreach (var item in source)
+            {
+                chunk.Add(item);
+                if (chunk.Count == size)
+                {
+                    yield return chunk;
+                    chunk = new List<ModelVersion>(size);
+                }
+            }
+            if (chunk.Count > 0) yield return chunk;
+        }
+    }
+}

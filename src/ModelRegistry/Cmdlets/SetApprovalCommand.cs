@@ -1,0 +1,57 @@
+using System.Management.Automation;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Sets the approval status of model versions: Approved, Rejected or PendingManualApproval, with a reason.</para>
+    /// <para type="description">The review step of the seed's workflow. Takes versions from the pipeline (Get-MRModelVersion) or ARNs, and updates many at once with bounded concurrency; each failure is a non-terminating error naming the version, and the others go on. Approving a version that was Rejected needs -Force. Supports -WhatIf and -Confirm. -PassThru emits each version as it now is.</para>
+    /// <example>
+    ///   <code>Get-MRModelVersion rc-fraud-detection -Status PendingManualApproval | Set-MRApproval -Status Approved -Reason "AUC 0.93"</code>
+    ///   <para>Approves every pending version of a group.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Set-MRApproval -Arn $arn -Status Rejected -Reason "Performance below threshold" -PassThru</code>
+    ///   <para>Rejects one version by ARN and shows the result.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "MRApproval", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByVersion)]
+    [OutputType(typeof(ModelVersion))]
+    public sealed class SetApprovalCommand : ApprovalCmdlet
+    {
+        /// <summary>The new approval status.</summary>
+        [Parameter(Mandatory = true)]
+        public ApprovalStatus Status { get; set; }
+
+        protected override ApprovalStatus NewStatus => Status;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Approves model versions (Set-MRApproval -Status Approved).</para>
+    /// <para type="description">The readable form of Set-MRApproval -Status Approved: takes versions from the pipeline or ARNs, records -Reason as the approval description, updates many at once, and reports each failure as a non-terminating error. Approving a Rejected version needs -Force.</para>
+    /// <example>
+    ///   <code>Get-MRModelVersion rc-fraud-detection -Status PendingManualApproval | Approve-MRModelVersion -Reason "AUC 0.93"</code>
+    ///   <para>Approves the pending versions with a reason.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Approve, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByVersion)]
+    [OutputType(typeof(ModelVersion))]
+    public sealed class ApproveModelVersionCommand : ApprovalCmdlet
+    {
+        protected override ApprovalStatus NewStatus => ApprovalStatus.Approved;
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Rejects model versions (Set-MRApproval -Status Rejected).</para>
+    /// <para type="description">The readable form of Set-MRApproval -Status Rejected: takes versions from the pipeline or ARNs, records -Reason as the approval description, updates many at once, and reports each failure as a non-terminating error.</para>
+    /// <example>
+    ///   <code>Get-MRModelVersion rc-fraud-detection -Version 4 | Deny-MRModelVersion -Reason "Performance below threshold"</code>
+    ///   <para>Rejects version 4 with the seed README's reason.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Deny, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByVersion)]
+    [OutputType(typeof(ModelVersion))]
+    public sealed class DenyModelVersionCommand : ApprovalCmdlet
+    {
+        protected override ApprovalStatus NewStatus => ApprovalStatus.Rejected;
+    }
+}
