@@ -1,0 +1,146 @@
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Engine.Registry.Local;
+using ModelRegistry.Tests.Support;
+
+namespace ModelRegistry.Tests.Operations;
+
+/// <summary>Engine rules for versions, on a Local registry (a decorator injects the failures).</summary>
+public sealed class ModelVersionOperationsTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-ops-" + Guid.NewGuid().ToString("N"));
+    private readonly LocalRegistry _local;
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public ModelVersionOperationsTests()
+    {
+        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder });
+        _local.CreateGroupAsync("g", "d", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
+    }
+
+    private static VersionSpec Spec(string? token = null) => new()
+    {
+        GroupName = "g",
+        ImageUri = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0",
+        ModelDataUrl = "s3://acme-models/model.tar.gz",
+        ClientToken = token,
+    };
+
+    [Fact]
+    public async Task A_registration_whose_response_was_lost_is_found_not_repeated()
+    {
+        // The first call lands, then its answer is lost: the engine must find it rather than register twice.
+        var lossy = new LoseFirstRegisterResponse(_local);
+        var ops = new ModelVersionOperations(lossy);
+        var v = await ops.RegisterAsync(Spec(), Ct);
+        Assert.Equal(1, lossy.Sent);
+        var all = await _local.ListAllVersionsAsync(new VersionQuery("g"), Ct);
+        Assert.Single(all);
+        Assert.Equal(all[0].Arn, v.Arn);
+    }
+
+    [Fact]
+    public async Task A_registration_that_never_landed_is_sent_again_once()
+    {
+        var failing = new FailFirstRegisterBeforeSending(_local);
+        var v = await new ModelVersionOperations(failing).RegisterAsync(Spec(), Ct);
+        Assert.Equal(2, failing.Attempts);
+        Assert.Single(await _local.ListAllVersionsAsync(new VersionQuery("g"), Ct));
+        Assert.Equal(1, v.Version);
+    }
+
+    [Fact]
+    public async Task Invalid_input_is_refused_before_any_call()
+    {
+        var spec = Spec();
+        spec.ImageUri = "";
+        var e = await Assert.ThrowsAsync<RegistryException>(() => new ModelVersionOperations(_local).RegisterAsync(spec, Ct));
+        Assert.Equal(RegistryErrorKind.Invalid, e.Kind);
+        Assert.Empty(await _local.ListAllVersionsAsync(new VersionQuery("g"), Ct));
+    }
+
+    [Fact]
+    public async Task Approving_a_rejected_version_needs_force_and_changes_nothing_without_it()
+    {
+        var ops = new ModelVersionOperations(_local);
+        var v = await ops.RegisterAsync(Spec(), Ct);
+        await ops.SetApprovalAsync(new VersionTarget(v.Arn), ApprovalStatus.Rejected, "bad AUC", false, Ct);
+        var e = await Assert.ThrowsAsync<RegistryException>(() => ops.SetApprovalAsync(new VersionTarget(v.Arn), ApprovalStatus.Approved, null, false, Ct));
+        Assert.Equal(RegistryErrorKind.Conflict, e.Kind);
+        Assert.Contains("bad AUC", e.Message);
+        Assert.Equal(ApprovalStatus.Rejected, (await _local.GetVersionAsync(v.Arn, Ct))!.Status);
+        var forced = await ops.SetApprovalAsync(new VersionTarget(v.Arn), ApprovalStatus.Approved, "re-evaluated", true, Ct);
+        Assert.Equal(ApprovalStatus.Approved, forced.Status);
+        Assert.Equal("re-evaluated", forced.ApprovalDescription);
+    }
+
+    [Fact]
+    public async Task Removing_an_approved_version_needs_force()
+    {
+        var ops = new ModelVersionOperations(_local);
+        var v = await ops.RegisterAsync(Spec(), Ct);
+        await ops.SetApprovalAsync(new VersionTarget(v.Arn), ApprovalStatus.Approved, null, false, Ct);
+        var e = await Assert.ThrowsAsync<RegistryException>(() => ops.RemoveAsync(new VersionTarget(v.Arn), false, Ct));
+        Assert.Equal(RegistryErrorKind.Conflict, e.Kind);
+        Assert.NotNull(await _local.GetVersionAsync(v.Arn, Ct));
+        await ops.RemoveAsync(new VersionTarget(v.Arn), true, Ct);
+        Assert.Null(await _local.GetVersionAsync(v.Arn, Ct));
+    }
+
+    [Fact]
+    public async Task Latest_takes_the_newest_in_the_order_asked_for()
+    {
+        var ops = new ModelVersionOperations(_local);
+        for (var i = 0; i < 7; i++) await ops.RegisterAsync(Spec(), Ct);
+        Assert.Equal(new[] { 7, 6 }, ops.List("g", null, null, null, descending: true, latest: 2, null, Ct).Select(v => v.Version));
+        Assert.Equal(new[] { 6, 7 }, ops.List("g", null, null, null, descending: false, latest: 2, null, Ct).Select(v => v.Version));
+        Assert.Equal(new[] { 2, 5 }, ops.List("g", null, null, null, false, null, new[] { 2, 5 }, Ct).Select(v => v.Version));
+        Assert.Equal(_local.GroupArn("g").Replace("model-package-group/", "model-package/") + "/3", ops.VersionArn("g", 3));
+    }
+
+    [Fact]
+    public async Task Many_approvals_report_each_failure_and_lose_no_update()
+    {
+        var ops = new ModelVersionOperations(_local);
+        var targets = new List<VersionTarget>();
+        for (var i = 0; i < 300; i++) targets.Add(new VersionTarget((await ops.RegisterAsync(Spec(), Ct)).Arn));
+        targets.Add(new VersionTarget(ops.VersionArn("g", 9999)));
+        var outcomes = ops.SetApprovalMany(targets, ApprovalStatus.Approved, "bulk", false, 16, Ct).ToList();
+        Assert.Equal(301, outcomes.Count);
+        var failed = Assert.Single(outcomes, o => o.Error != null);
+        Assert.Equal(RegistryErrorKind.NotFound, ((RegistryException)failed.Error!).Kind);
+        var approved = await _local.ListAllVersionsAsync(new VersionQuery("g") { Status = ApprovalStatus.Approved }, Ct);
+        Assert.Equal(300, approved.Count);
+    }
+
+    public void Dispose()
+    {
+        _local.Dispose();
+        try { Directory.Delete(_folder, true); } catch (IOException) { }
+    }
+
+    /// <summary>Registers for real, then throws as if the response never came back.</summary>
+    private sealed class LoseFirstRegisterResponse : RegistryDecorator
+    {
+        public int Sent;
+        public LoseFirstRegisterResponse(IModelRegistry inner) : base(inner) { }
+        public override async Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct)
+        {
+            var v = await Inner.RegisterVersionAsync(spec, ct);
+            if (Interlocked.Increment(ref Sent) == 1)
+                throw new RegistryException(RegistryErrorKind.Unavailable, "connection reset after the request was sent");
+            return v;
+        }
+    }
+
+    /// <summary>Fails the first attempt before anything reaches the registry.</summary>
+    private sealed class FailFirstRegisterBeforeSending : RegistryDecorator
+    {
+        public int Attempts;
+        public FailFirstRegisterBeforeSending(IModelRegistry inner) : base(inner) { }
+        public override Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct) =>
+            Interlocked.Increment(ref Attempts) == 1
+                ? throw new RegistryException(RegistryErrorKind.Throttled, "Rate exceeded", serviceCode: "ThrottlingException")
+                : Inner.RegisterVersionAsync(spec, ct);
+    }
+}
