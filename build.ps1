@@ -172,6 +172,21 @@ function Invoke-Demo {
         Get-MRProject ./.env.shared.example | Export-MRModelGroupList -Path output/model-groups.env -Verbose
         Write-Host "`n== output/model-groups.env" -ForegroundColor Cyan
         Get-Content output/model-groups.env | Out-Host
+
+        # The seed README's model flow: register a version, review it. Only once, so a re-run changes nothing.
+        if (-not (Get-MRModelVersion rc-fraud-detection)) {
+            Write-Host "== Registering a version of rc-fraud-detection and approving it" -ForegroundColor Cyan
+            Register-MRModelVersion rc-fraud-detection `
+                -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud-detection:1.0 `
+                -ModelDataUrl s3://acme-models/fraud-detection/model.tar.gz `
+                -ContentType application/json -ResponseType application/json `
+                -InferenceInstanceType ml.m5.large, ml.m5.xlarge -TransformInstanceType ml.m5.xlarge `
+                -ModelStatisticsUri s3://acme-models/fraud-detection/statistics.json `
+                -Description 'Fraud detection model v1.0' | Out-Null
+            Get-MRModelVersion rc-fraud-detection -Status PendingManualApproval | Approve-MRModelVersion -Reason 'AUC 0.93'
+        }
+        Write-Host "== Versions of rc-fraud-detection" -ForegroundColor Cyan
+        Get-MRModelVersion rc-fraud-detection | Format-Table | Out-Host
         if ($ok.Passed -contains $false) { exit 1 }
     }
     finally { Pop-Location }

@@ -58,18 +58,28 @@ Describe 'Seed workflow on a Local registry' {
         (Get-Item $file).LastWriteTimeUtc | Should -Be $before
     }
 
-    It 'removes groups with -WhatIf listing everything and deleting nothing' {
+    It 'removes groups with -WhatIf listing every version and group and deleting nothing' {
         Get-MRProject $example | New-MRModelGroup | Out-Null
+        1..2 | ForEach-Object { Register-MRModelVersion rc-fraud-detection -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0 } | Out-Null
         # What if: lines go to the host, so read them as a user would see them, from a pwsh of its own.
         $whatIf = Invoke-ModulePwsh "Connect-MRRegistry -Local -Path '$registryPath'; Get-MRProject '$example' | Remove-MRModelGroup -WhatIf"
         foreach ($g in $expected) { $whatIf | Should -Match "What if: .*model-package-group/$g" }
+        $whatIf | Should -Match 'What if: .*model-package/rc-fraud-detection/1'
+        $whatIf | Should -Match 'What if: .*model-package/rc-fraud-detection/2'
         @(Get-MRModelGroup).Count | Should -Be 3
+        @(Get-MRModelVersion rc-fraud-detection).Count | Should -Be 2
     }
 
     It 'removes groups (versions first) when confirmed, and reports each' {
         Get-MRProject $example | New-MRModelGroup | Out-Null
-        $removed = Get-MRProject $example | Remove-MRModelGroup -Confirm:$false
+        $v = 1..2 | ForEach-Object { Register-MRModelVersion rc-fraud-detection -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0 }
+        $v[0] | Approve-MRModelVersion
+        Remove-MRModelGroup rc-fraud-detection -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue | Out-Null
+        $refused[0].Exception.Message | Should -Match 'Approved'
+        @(Get-MRModelVersion rc-fraud-detection).Count | Should -Be 2
+        $removed = Get-MRProject $example | Remove-MRModelGroup -Force -Confirm:$false
         $removed.Change | Should -Be @('Removed', 'Removed', 'Removed')
+        ($removed | Where-Object Name -eq 'rc-fraud-detection').Detail | Should -Be '2 version(s) removed'
         @(Get-MRModelGroup).Count | Should -Be 0
         Get-MRProject $example | Test-MRModelGroup -Quiet | Should -BeFalse
     }
