@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
 using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Diagnostics;
 using System.Threading;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Hosting;
@@ -12,9 +14,11 @@ namespace ModelRegistry.Cmdlets
     /// Base of every cmdlet that talks to a registry: the AWS Tools-style connection parameters, the one
     /// way to pick a registry, cancellation on Ctrl+C, and the one error path.
     /// </summary>
-    public abstract class RegistryCmdlet : PSCmdlet
+    public abstract class RegistryCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private ConcurrentQueue<ServiceCall>? _calls;
+        private IDisposable? _listening;
 
         /// <summary>The AWS region (SageMaker backend). Overrides AWS_REGION and the profile's region.</summary>
         [Parameter]
@@ -68,6 +72,7 @@ namespace ModelRegistry.Cmdlets
 
         protected IModelRegistry OpenRegistry(RegistryConnection connection)
         {
+            StartCallLog();
             try
             {
                 return RegistryFactory.Get(connection);
@@ -80,7 +85,52 @@ namespace ModelRegistry.Cmdlets
         }
 
         /// <summary>The one error path for non-terminating, per-item failures.</summary>
-        protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecords.From(exception, target));
+        protected void WriteFailure(Exception exception, object? target)
+        {
+            FlushCallLog();
+            WriteError(ErrorRecords.From(exception, target));
+        }
+
+        /// <summary>Writes an object after the service calls that led to it (-Verbose, -Debug).</summary>
+        // Hides Cmdlet.WriteObject on purpose: every registry cmdlet then interleaves its call log with its output.
+        protected new void WriteObject(object? sendToPipeline)
+        {
+            FlushCallLog();
+            base.WriteObject(sendToPipeline);
+        }
+
+        // -Verbose shows each service call (operation, target, duration, retries); -Debug adds request ids.
+        // Calls are collected only when asked for, from whichever thread made them, and written here on the
+        // pipeline thread.
+        private void StartCallLog()
+        {
+            if (_listening != null || !(Wants("Verbose", "VerbosePreference") || Wants("Debug", "DebugPreference"))) return;
+            var calls = new ConcurrentQueue<ServiceCall>();
+            _calls = calls;
+            _listening = ServiceCallLog.Listen(calls.Enqueue);
+        }
+
+        private bool Wants(string parameter, string preference)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out var bound)) return bound is SwitchParameter s ? s.IsPresent : bound is true;
+            return GetVariableValue(preference) is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
+        }
+
+        protected void FlushCallLog()
+        {
+            if (_calls is null) return;
+            while (_calls.TryDequeue(out var call))
+            {
+                WriteVerbose(call.ToString());
+                if (call.RequestId != null) WriteDebug($"{call.Service} {call.Operation}: request id {call.RequestId}");
+            }
+        }
+
+        public void Dispose()
+        {
+            _listening?.Dispose();
+            _stop.Dispose();
+        }
 
         /// <summary>
         /// Drains a bulk run on the pipeline thread with a progress bar, handing outcomes on in input order
@@ -96,6 +146,7 @@ namespace ModelRegistry.Cmdlets
             var skipped = 0;
             foreach (var outcome in outcomes)
             {
+                FlushCallLog();
                 waiting[outcome.Index] = outcome;
                 if (!outcome.Skipped) progress.Step(outcome.Input?.ToString());
                 while (waiting.TryGetValue(next, out var ready))
@@ -106,6 +157,7 @@ namespace ModelRegistry.Cmdlets
                 }
             }
             progress.Complete();
+            FlushCallLog();
             if (skipped > 0) WriteWarning($"{activity}: stopped; {skipped} of {total} were not started.");
             return skipped;
         }

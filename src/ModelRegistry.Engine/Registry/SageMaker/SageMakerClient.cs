@@ -113,6 +113,29 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         public string Operation { get; }
         public Action<Utf8JsonWriter>? WriteBody { get; }
+        /// <summary>How many times the request went out (set by <see cref="AttemptCounter"/>).</summary>
+        public int Attempts;
+    }
+
+    /// <summary>Counts each attempt of a call; it sits inside the SDK's retry handler.</summary>
+    internal sealed class AttemptCounter : PipelineHandler
+    {
+        public override void InvokeSync(IExecutionContext executionContext)
+        {
+            Count(executionContext);
+            base.InvokeSync(executionContext);
+        }
+
+        public override Task<T> InvokeAsync<T>(IExecutionContext executionContext)
+        {
+            Count(executionContext);
+            return base.InvokeAsync<T>(executionContext);
+        }
+
+        private static void Count(IExecutionContext context)
+        {
+            if (context.RequestContext.OriginalRequest is SageMakerCall call) Interlocked.Increment(ref call.Attempts);
+        }
     }
 
     /// <summary>The JSON document of a successful reply (an empty object when the body is empty).</summary>
@@ -254,20 +277,21 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             pipeline.RemoveHandler<EndpointResolver>();
             pipeline.AddHandlerAfter<Marshaller>(new SageMakerEndpointResolver());
             pipeline.AddHandlerAfter<SageMakerEndpointResolver>(new SageMakerAuthSchemeHandler());
+            // Inside the retry handler, so it sees every attempt (for -Verbose's retry count).
+            pipeline.AddHandlerBefore<Signer>(new AttemptCounter());
         }
 
         /// <summary>Calls <paramref name="operation"/> with the body written by <paramref name="writeBody"/>
-        /// and returns the reply's JSON. Throws the SDK's exceptions; callers map them in one place.</summary>
-        public async Task<JsonElement> InvokeAsync(string operation, Action<Utf8JsonWriter>? writeBody, CancellationToken ct)
+        /// and returns the reply (JSON body and request id). Throws the SDK's exceptions; callers map them in
+        /// one place. <paramref name="call"/> counts how often the request was sent, retries included.</summary>
+        public async Task<SageMakerReply> InvokeAsync(SageMakerCall call, CancellationToken ct)
         {
             var options = new InvokeOptions
             {
                 RequestMarshaller = SageMakerCallMarshaller.Instance,
                 ResponseUnmarshaller = SageMakerReplyUnmarshaller.Instance,
             };
-            var reply = await InvokeAsync<SageMakerReply>(new SageMakerCall(operation, writeBody), options, ct)
-                .ConfigureAwait(false);
-            return reply.Body;
+            return await InvokeAsync<SageMakerReply>(call, options, ct).ConfigureAwait(false);
         }
     }
 }

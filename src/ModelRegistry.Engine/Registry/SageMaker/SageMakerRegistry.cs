@@ -1,4 +1,6 @@
 using System;
+using ModelRegistry.Engine.Diagnostics;
+using System.Diagnostics;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -271,13 +273,21 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         private async Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeBody, string? target, CancellationToken ct)
         {
+            var call = new SageMakerCall(operation, writeBody);
+            var clock = ServiceCallLog.IsListening ? Stopwatch.StartNew() : null;
             try
             {
-                return await _client.InvokeAsync(operation, writeBody, ct).ConfigureAwait(false);
+                var reply = await _client.InvokeAsync(call, ct).ConfigureAwait(false);
+                if (clock != null)
+                    ServiceCallLog.Report(new ServiceCall("SageMaker", operation, target, clock.Elapsed, call.Attempts, reply.ResponseMetadata?.RequestId, null));
+                return reply.Body;
             }
             catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
             {
-                throw SageMakerErrors.ToRegistryException(e, target);
+                var error = SageMakerErrors.ToRegistryException(e, target);
+                if (clock != null)
+                    ServiceCallLog.Report(new ServiceCall("SageMaker", operation, target, clock.Elapsed, call.Attempts, error.RequestId, error.ServiceCode ?? error.Kind.ToString()));
+                throw error;
             }
         }
 
