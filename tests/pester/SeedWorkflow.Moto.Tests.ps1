@@ -72,7 +72,7 @@ print(json.dumps({'Count': len(sm.list_model_package_groups(MaxResults=100)['Mod
         $streams = Get-MRModelGroup rc-fraud-detection -EndpointUrl $moto.Url -Region ap-northeast-1 -Verbose -Debug 4>&1 5>&1
         $verbose = $streams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $debug = $streams | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }
-        $verbose.Message | Should -Contain ($verbose.Message | Where-Object { $_ -match '^SageMaker DescribeModelPackageGroup rc-fraud-detection: \d+ ms$' } | Select-Object -First 1)
+        ($verbose.Message -join "`n") | Should -Match '(?m)^SageMaker DescribeModelPackageGroup rc-fraud-detection: \d+ ms$'
         ($verbose.Message -join "`n") | Should -Match 'SageMaker ListTags'
         ($debug.Message -join "`n") | Should -Match 'DescribeModelPackageGroup: request id \S+'
         $quiet = Get-MRModelGroup rc-fraud-detection -EndpointUrl $moto.Url -Region ap-northeast-1 4>&1 5>&1
