@@ -11,6 +11,8 @@
       Demo   - Build, then the seed's job on .env.shared.example against a Local registry in ./registry:
                create the groups, verify them, show them, write output/model-groups.env.
                Running it again changes nothing.
+      Package- Build, then a versioned .nupkg in ./out/package/repository (a local file repository),
+               checked by installing it with Install-PSResource into a sandbox and running it.
       Clean  - removes ./out and the build folders.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
@@ -18,7 +20,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -196,6 +198,11 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Tests }
     'Demo' { Invoke-Demo }
+    'Package' {
+        Invoke-Build
+        $nupkg = & (Join-Path $root 'build/Package.ps1') -ModulePath $moduleOut -OutDirectory (Join-Path $out 'package')
+        Write-Host "Package: $($nupkg.FullName)" -ForegroundColor Green
+    }
     'Clean' {
         foreach ($d in @($out) + (Get-ChildItem $root -Recurse -Directory -Include bin, obj | Select-Object -ExpandProperty FullName)) {
             if (Test-Path $d) { Remove-Item $d -Recurse -Force }

@@ -281,7 +281,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             pipeline.AddHandlerBefore<Signer>(new AttemptCounter());
         }
 
-        /// <summary>Calls <paramref name="operation"/> with the body written by <paramref name="writeBody"/>
+        /// <summary>Calls <paramref name="call"/>'s operation with the body its writer produces,
         /// and returns the reply (JSON body and request id). Throws the SDK's exceptions; callers map them in
         /// one place. <paramref name="call"/> counts how often the request was sent, retries included.</summary>
         public async Task<SageMakerReply> InvokeAsync(SageMakerCall call, CancellationToken ct)
