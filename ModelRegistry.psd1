@@ -11,6 +11,7 @@
     RootModule           = if ($PSEdition -eq 'Core') { 'net8.0/ModelRegistry.dll' } else { 'netstandard2.0/ModelRegistry.dll' }
     FormatsToProcess     = @('ModelRegistry.format.ps1xml')
     CmdletsToExport      = @(
+        'Compare-MRModelGroup'
         'Connect-MRRegistry'
         'Export-MRModelGroupList'
         'Get-MRModelGroup'
@@ -18,6 +19,7 @@
         'Get-MRRegistry'
         'New-MRModelGroup'
         'Remove-MRModelGroup'
+        'Sync-MRModelGroup'
         'Test-MRModelGroup'
     )
     FunctionsToExport    = @()
