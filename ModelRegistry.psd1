@@ -12,6 +12,7 @@
     FormatsToProcess     = @('ModelRegistry.format.ps1xml')
     CmdletsToExport      = @(
         'Approve-MRModelVersion'
+        'Compare-MRModelGroup'
         'Connect-MRRegistry'
         'Deny-MRModelVersion'
         'Export-MRModelGroupList'
@@ -24,6 +25,7 @@
         'Remove-MRModelGroup'
         'Remove-MRModelVersion'
         'Set-MRApproval'
+        'Sync-MRModelGroup'
         'Test-MRModelGroup'
     )
     FunctionsToExport    = @()

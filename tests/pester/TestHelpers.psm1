@@ -91,7 +91,8 @@ function Invoke-ModulePwsh {
     <# Runs a script in a fresh pwsh with the module imported; returns everything it printed (host output included,
        e.g. What if: lines, which no stream redirection catches in-process). #>
     param([Parameter(Mandatory)] [string] $Script, [string] $WorkingDirectory = $TestDrive)
-    [string[]] $pwshArgs = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    # @() around the if: its output unrolls to one string, and splatting a string passes its characters.
+    $pwshArgs = @(if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
     $full = "`$ErrorActionPreference = 'Continue'; Import-Module '$script:Module'; Set-Location '$WorkingDirectory'; $Script"
     $output = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command $full 2>&1
     ($output | Out-String)

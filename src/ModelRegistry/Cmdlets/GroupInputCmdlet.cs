@@ -80,37 +80,12 @@ namespace ModelRegistry.Cmdlets
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);
                 var items = batch.ToList();
-                if (!PassesAccountGuard(connection, items)) continue;
+                if (!PassesAccountGuard(connection, items.Select(i => (i.Project?.AccountId, i.Target)))) continue;
                 Process(registry, connection, items);
             }
         }
 
         /// <summary>Acts on one batch of groups that share a registry.</summary>
         protected abstract void Process(IModelRegistry registry, RegistryConnection connection, IReadOnlyList<GroupInput> groups);
-
-        private bool PassesAccountGuard(RegistryConnection connection, List<GroupInput> items)
-        {
-            foreach (var expected in items.Select(i => i.Project?.AccountId).Where(a => !string.IsNullOrEmpty(a)).Distinct())
-            {
-                try
-                {
-                    RegistryFactory.EnsureAccountAsync(connection, expected, Cancellation).GetAwaiter().GetResult();
-                }
-                catch (Exception ex)
-                {
-                    // Nothing in this batch is touched; each input gets the error so scripts see which were skipped.
-                    foreach (var item in items.Where(i => i.Project?.AccountId == expected)) WriteFailure(ex, item.Target);
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private sealed class ConnectionComparer : IEqualityComparer<RegistryConnection>
-        {
-            public static readonly ConnectionComparer Instance = new ConnectionComparer();
-            public bool Equals(RegistryConnection? a, RegistryConnection? b) => a?.ToString() == b?.ToString() && a?.LocalAccountId == b?.LocalAccountId;
-            public int GetHashCode(RegistryConnection c) => c.ToString().GetHashCode();
-        }
     }
 }

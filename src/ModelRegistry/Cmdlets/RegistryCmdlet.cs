@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Bulk;
 using ModelRegistry.Engine.Diagnostics;
@@ -160,6 +161,36 @@ namespace ModelRegistry.Cmdlets
             FlushCallLog();
             if (skipped > 0) WriteWarning($"{activity}: stopped; {skipped} of {total} were not started.");
             return skipped;
+        }
+
+        /// <summary>
+        /// The wrong-account guard: when inputs carry AWS_ACCOUNT_ID, the credentials must act in that account.
+        /// On a mismatch nothing of the batch is touched and each input gets the error, so scripts see which were skipped.
+        /// </summary>
+        protected bool PassesAccountGuard(RegistryConnection connection, IEnumerable<(string? AccountId, object Target)> inputs)
+        {
+            var items = inputs.ToList();
+            foreach (var expected in items.Select(i => i.AccountId).Where(a => !string.IsNullOrEmpty(a)).Distinct())
+            {
+                try
+                {
+                    RegistryFactory.EnsureAccountAsync(connection, expected, Cancellation).GetAwaiter().GetResult();
+                }
+                catch (Exception ex)
+                {
+                    foreach (var item in items.Where(i => i.AccountId == expected)) WriteFailure(ex, item.Target);
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>Batches inputs per registry: two connections are the same registry when they print the same.</summary>
+        protected sealed class ConnectionComparer : IEqualityComparer<RegistryConnection>
+        {
+            public static readonly ConnectionComparer Instance = new ConnectionComparer();
+            public bool Equals(RegistryConnection? a, RegistryConnection? b) => a?.ToString() == b?.ToString() && a?.LocalAccountId == b?.LocalAccountId;
+            public int GetHashCode(RegistryConnection c) => c.ToString().GetHashCode();
         }
 
         protected void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(ErrorRecords.From(exception, target));

@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Engine.DesiredState
+{
+    /// <summary>What pruning one Extra group takes, or why it must not happen.</summary>
+    public sealed class PrunePlan
+    {
+        public PrunePlan(GroupDrift drift, GroupRemovalPlan? removal, IReadOnlyList<string> blockers)
+        {
+            Drift = drift;
+            Removal = removal;
+            Blockers = blockers;
+        }
+
+        public GroupDrift Drift { get; }
+        /// <summary>The group and its versions as read just now; null when the group is already gone.</summary>
+        public GroupRemovalPlan? Removal { get; }
+        /// <summary>Safety rules that stop the removal; empty when it may go ahead.</summary>
+        public IReadOnlyList<string> Blockers { get; }
+    }
+
+    /// <summary>
+    /// Applies a plan in phases: create Missing, repair Drifted tags, prune Extra. Each phase is its own bulk run
+    /// so a caller (the cmdlet) can ask ShouldProcess per group and report progress per phase; <see cref="Apply"/>
+    /// composes them for callers that need neither.
+    /// </summary>
+    public sealed class GroupSync
+    {
+        private readonly IModelRegistry _registry;
+        private readonly ModelGroupOperations _groups;
+
+        public GroupSync(IModelRegistry registry)
+        {
+            _registry = registry;
+            _groups = new ModelGroupOperations(registry);
+        }
+
+        /// <summary>Creates the Missing groups through the same idempotent path as New-MRModelGroup.</summary>
+        public IEnumerable<BulkOutcome<GroupDrift, GroupSyncResult>> CreateMissing(IReadOnlyList<GroupDrift> missing, int throttleLimit, CancellationToken ct)
+        {
+            var desired = missing.Select(d => DesiredGroup.From(d.Desired ?? throw new ArgumentException($"'{d.Name}' has no configured project.", nameof(missing)))).ToList();
+            // Ensure looks again before creating (a listing, or a describe for a few), so a group created since the
+            // plan is found, not created twice — which moto would answer by replacing it.
+            return _groups.Ensure(desired, force: false, throttleLimit, ct).Select(o =>
+            {
+                var drift = missing[o.Index];
+                GroupSyncResult? result = null;
+                if (o.Succeeded)
+                    result = o.Result!.Change == GroupChange.Created
+                        ? new GroupSyncResult(drift, SyncAction.Created, o.Result.Group)
+                        : new GroupSyncResult(drift, SyncAction.None, o.Result.Group, "created by someone else since the plan; compare again to check it");
+                return new BulkOutcome<GroupDrift, GroupSyncResult>(drift, o.Index, result, o.Error, o.Skipped);
+            });
+        }
+
+        /// <summary>Sets the configured tags a Drifted group lacks or has wrong. A description cannot be repaired:
+        /// SageMaker has no call that changes it, so it is reported, never pretended.</summary>
+        public IEnumerable<BulkOutcome<GroupDrift, GroupSyncResult>> RepairTags(IReadOnlyList<GroupDrift> drifted, int throttleLimit, CancellationToken ct) =>
+            BulkRunner.Run(drifted, async (d, token) =>
+            {
+                var group = d.Actual ?? throw new ArgumentException($"'{d.Name}' does not exist.", nameof(drifted));
+                var left = d.DescriptionDiffers ? DescriptionNote : null;
+                if (d.TagRepairs.Count == 0) return new GroupSyncResult(d, SyncAction.Skipped, group, left);
+
+                await _registry.AddTagsAsync(group.Arn, d.TagRepairs, token).ConfigureAwait(false);
+                var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var t in group.Tags ?? new Dictionary<string, string>()) merged[t.Key] = t.Value;
+                foreach (var t in d.TagRepairs) merged[t.Key] = t.Value;
+                var detail = "tags set: " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'"));
+                return new GroupSyncResult(d, SyncAction.Repaired, group.WithTags(merged), left is null ? detail : detail + "; " + left);
+            }, throttleLimit, ct);
+
+        public const string DescriptionNote =
+            "description not changed: SageMaker cannot change a group's description; re-create the group (Remove-MRModelGroup, then sync) to change it";
+
+        /// <summary>
+        /// Reads an Extra group again (with its tags and versions) and applies the safety rules: the configuration
+        /// must be complete, the group must still carry this configuration's ManagedBy, and a group holding Approved
+        /// versions needs <paramref name="force"/>.
+        /// </summary>
+        public async Task<PrunePlan> PlanPruneAsync(GroupDrift extra, DesiredConfiguration config, bool force, CancellationToken ct)
+        {
+            if (extra.State != GroupState.Extra) throw new ArgumentException($"'{extra.Name}' is {extra.State}, not Extra.", nameof(extra));
+            var blockers = new List<string>();
+            if (!config.IsComplete)
+                blockers.Add("the configuration is incomplete, so the group may only look unconfigured: " + string.Join("; ", config.Gaps));
+
+            var removal = await _groups.PlanRemovalAsync(extra.Name, ct).ConfigureAwait(false);
+            if (removal is null) return new PrunePlan(extra, null, blockers);
+
+            // The plan may be minutes old in a confirmation prompt: check ownership on what is there now.
+            var managedBy = GroupPlanner.ManagedByOf(removal.Group);
+            if (managedBy is null || !config.ManagedBy.Contains(managedBy))
+                blockers.Add($"its ManagedBy tag is now {(managedBy is null ? "gone" : $"'{managedBy}'")}; it is no longer this configuration's");
+            var approved = removal.Approved;
+            if (approved.Count > 0 && !force)
+                blockers.Add($"it holds {approved.Count} Approved version(s) ({string.Join(", ", approved.Select(v => v.Version))}); use -Force to remove it anyway");
+            // Versions serving an endpoint belong here too, as a blocker -Force does not lift, once deployments exist.
+            return new PrunePlan(extra, removal, blockers);
+        }
+
+        /// <summary>Deletes the versions of a group to prune (bounded concurrency); the group goes after, with <see cref="RemoveGroupAsync"/>.</summary>
+        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion>> RemoveVersions(GroupRemovalPlan removal, int throttleLimit, CancellationToken ct) =>
+            _groups.RemoveVersions(removal.Versions, throttleLimit, ct);
+
+        public Task RemoveGroupAsync(string name, CancellationToken ct) => _groups.RemoveGroupAsync(name, ct);
+
+        /// <summary>The result for an entry no phase acts on (InSync, Foreign, Extra without prune).</summary>
+        public static GroupSyncResult Untouched(GroupDrift d) => d.State switch
+        {
+            GroupState.InSync => new GroupSyncResult(d, SyncAction.None, d.Actual),
+            GroupState.Foreign => new GroupSyncResult(d, SyncAction.Skipped, d.Actual, "not managed by this configuration; never touched"),
+            GroupState.Extra => new GroupSyncResult(d, SyncAction.Skipped, d.Actual, "no longer configured; -Prune removes it"),
+            _ => throw new ArgumentException($"'{d.Name}' is {d.State}: a phase acts on it.", nameof(d)),
+        };
+
+        /// <summary>
+        /// Applies the whole plan without asking (engine callers and tests; the cmdlet composes the phases itself to
+        /// ask ShouldProcess and show progress). Returns one result per plan entry, in plan order; a failed call is a
+        /// <see cref="SyncAction.Failed"/> result carrying the error message, and is also handed to <paramref name="onError"/>.
+        /// </summary>
+        public IReadOnlyList<GroupSyncResult> Apply(DriftPlan plan, DesiredConfiguration config, bool prune, bool force,
+            int throttleLimit, CancellationToken ct, Action<GroupDrift, Exception>? onError = null)
+        {
+            var results = new Dictionary<GroupDrift, GroupSyncResult>();
+            void Collect(BulkOutcome<GroupDrift, GroupSyncResult> o)
+            {
+                if (o.Succeeded) results[o.Input] = o.Result!;
+                else results[o.Input] = Failed(o.Input, o.Error ?? new OperationCanceledException("stopped before it started"), onError);
+            }
+
+            foreach (var o in CreateMissing(plan.InState(GroupState.Missing).ToList(), throttleLimit, ct)) Collect(o);
+            foreach (var o in RepairTags(plan.InState(GroupState.Drifted).ToList(), throttleLimit, ct)) Collect(o);
+            foreach (var extra in plan.InState(GroupState.Extra))
+                results[extra] = prune ? PruneOne(extra, config, force, throttleLimit, ct, onError) : Untouched(extra);
+            return plan.Entries.Select(e => results.TryGetValue(e, out var r) ? r : Untouched(e)).ToList();
+        }
+
+        private GroupSyncResult PruneOne(GroupDrift extra, DesiredConfiguration config, bool force, int throttleLimit,
+            CancellationToken ct, Action<GroupDrift, Exception>? onError)
+        {
+            try
+            {
+                var plan = PlanPruneAsync(extra, config, force, ct).GetAwaiter().GetResult();
+                if (plan.Removal is null) return new GroupSyncResult(extra, SyncAction.None, null, "already gone");
+                if (plan.Blockers.Count > 0)
+                {
+                    var refusal = RefusalError(extra.Name, plan.Blockers);
+                    onError?.Invoke(extra, refusal);
+                    return new GroupSyncResult(extra, SyncAction.Refused, plan.Removal.Group, refusal.Message);
+                }
+                var failed = RemoveVersions(plan.Removal, throttleLimit, ct).Count(o => !o.Succeeded);
+                if (failed > 0) throw VersionsRemain(extra.Name, failed, plan.Removal.Versions.Count);
+                RemoveGroupAsync(extra.Name, ct).GetAwaiter().GetResult();
+                return new GroupSyncResult(extra, SyncAction.Removed, null, $"{plan.Removal.Versions.Count} version(s) removed");
+            }
+            catch (Exception ex) when (ex is RegistryException || ex is OperationCanceledException)
+            {
+                return Failed(extra, ex, onError);
+            }
+        }
+
+        public static RegistryException RefusalError(string name, IReadOnlyList<string> blockers) =>
+            new RegistryException(RegistryErrorKind.Conflict,
+                $"Model group '{name}' was not removed: {string.Join("; ", blockers)}.", name);
+
+        public static RegistryException VersionsRemain(string name, int failed, int total) =>
+            new RegistryException(RegistryErrorKind.Conflict,
+                $"Model group '{name}' was not removed: {failed} of its {total} version(s) could not be deleted.", name);
+
+        private static GroupSyncResult Failed(GroupDrift d, Exception error, Action<GroupDrift, Exception>? onError)
+        {
+            onError?.Invoke(d, error);
+            return new GroupSyncResult(d, SyncAction.Failed, d.Actual, error.Message);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Config;
+using ModelRegistry.Engine.DesiredState;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Hosting;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// Base of Compare- and Sync-MRModelGroup: takes the whole desired state — TeamProjects from Get-MRProject, or
+    /// -Path to .env.shared — and, per registry and after the wrong-account guard, builds the plan (one listing,
+    /// then every group's tags through the bulk path, with progress).
+    /// </summary>
+    public abstract class DesiredStateCmdlet : RegistryCmdlet
+    {
+        protected const string ByProject = "Project";
+        protected const string ByPath = "Path";
+
+        private readonly List<TeamProject> _projects = new List<TeamProject>();
+
+        /// <summary>TeamProject objects from Get-MRProject: the groups that should exist. Other projects of the same file count as configured too (never Extra), so a filtered pipeline never prunes the rest.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByProject)]
+        public TeamProject[]? InputObject { get; set; }
+
+        /// <summary>The configuration file (.env.shared) to compare with, instead of pipeline input.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPath)]
+        [Alias("FullName", "PSPath")]
+        public string? Path { get; set; }
+
+        /// <summary>How many service calls may run at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject != null)
+                foreach (var project in InputObject)
+                    if (project != null) _projects.Add(project);
+        }
+
+        protected override void EndProcessing()
+        {
+            foreach (var (connection, config) in Batches())
+            {
+                if (Cancellation.IsCancellationRequested) return;
+                var registry = OpenRegistry(connection);
+                if (!PassesAccountGuard(connection, config.Projects.Select(p => (p.AccountId, (object)p)))) continue;
+                var plan = BuildPlan(registry, config);
+                if (plan != null) Process(registry, config, plan);
+            }
+        }
+
+        /// <summary>Acts on the plan of one registry.</summary>
+        protected abstract void Process(IModelRegistry registry, DesiredConfiguration config, DriftPlan plan);
+
+        private IEnumerable<(RegistryConnection, DesiredConfiguration)> Batches()
+        {
+            if (ParameterSetName == ByPath)
+            {
+                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                ProjectCatalog catalog;
+                try
+                {
+                    catalog = ProjectCatalog.Load(path);
+                }
+                catch (Exception ex)
+                {
+                    ThrowFailure(ex, path);
+                    yield break;
+                }
+                foreach (var warning in catalog.Warnings) WriteWarning(warning);
+                foreach (var problem in catalog.Problems) WriteFailure(problem, path);
+                // An empty configuration (disabled, or nothing valid) has nothing to compare: it must never read as
+                // "everything is Extra".
+                if (catalog.Projects.Count == 0) yield break;
+                yield return (ResolveConnection(catalog.Settings.Region), DesiredConfiguration.FromCatalog(catalog));
+                yield break;
+            }
+
+            foreach (var batch in _projects.GroupBy(p => ResolveConnection(p.Region), ConnectionComparer.Instance))
+                yield return (batch.Key, DesiredConfiguration.FromProjects(batch));
+        }
+
+        private DriftPlan? BuildPlan(IModelRegistry registry, DesiredConfiguration config)
+        {
+            var planner = new GroupPlanner(registry);
+            IReadOnlyList<ModelGroup> groups;
+            try
+            {
+                groups = planner.ListGroups(Cancellation);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, registry.Location);
+                return null;
+            }
+
+            var reads = new List<BulkOutcome<ModelGroup, ModelGroup?>>(groups.Count);
+            var skipped = Drain(planner.ReadTags(groups, ThrottleLimit, Cancellation), groups.Count, "Reading model group tags", reads.Add);
+            // A group whose tags were not read could be taken for Missing: an interrupted read is no plan at all.
+            if (skipped > 0) return null;
+
+            var plan = GroupPlanner.Classify(config, reads);
+            foreach (var unread in plan.Unreadable) WriteFailure(unread.Value, unread.Key.Name);
+            foreach (var gap in config.Gaps) WriteWarning($"Extra groups are reported but will not be pruned: {gap}");
+            return plan;
+        }
+    }
+}

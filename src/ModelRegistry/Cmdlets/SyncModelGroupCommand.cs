@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.DesiredState;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Makes the registry match the configuration: creates missing groups, repairs drifted tags, and with -Prune removes groups no longer configured.</para>
+    /// <para type="description">Applies the plan Compare-MRModelGroup shows. Missing groups are created (the same idempotent path as New-MRModelGroup); configured tags that were changed or removed by hand are set again; a differing description is reported as not repairable, because SageMaker cannot change a group's description. Extra groups (this configuration's ManagedBy tag, no longer configured) are removed only with -Prune, versions first; a group holding Approved versions is refused unless -Force, and nothing is pruned when the configuration has problems. Foreign groups are never touched. Creating and repairing asks ShouldProcess (ConfirmImpact Medium: a scheduled run does not prompt); each prune asks for confirmation as a High-impact command does, unless -Confirm:$false or $ConfirmPreference = 'None'. -WhatIf prints every change it would make. Emits one GroupSyncResult per group; every failure or refusal is also an error, so $? and -ErrorAction work as usual.</para>
+    /// <example>
+    ///   <code>Get-MRProject | Sync-MRModelGroup -WhatIf</code>
+    ///   <para>Prints each group it would create or re-tag.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Sync-MRModelGroup ./.env.shared -Prune -Confirm:$false</code>
+    ///   <para>Converges unattended, removing groups no longer configured (but never one holding Approved versions).</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsData.Sync, "MRModelGroup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByProject)]
+    [OutputType(typeof(GroupSyncResult))]
+    public sealed class SyncModelGroupCommand : DesiredStateCmdlet
+    {
+        /// <summary>Also remove Extra groups: they carry this configuration's ManagedBy tag but are no longer configured.</summary>
+        [Parameter]
+        public SwitchParameter Prune { get; set; }
+
+        /// <summary>With -Prune, also remove Extra groups that hold Approved versions.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        private bool _yesToAll;
+        private bool _noToAll;
+
+        protected override void Process(IModelRegistry registry, DesiredConfiguration config, DriftPlan plan)
+        {
+            var sync = new GroupSync(registry);
+            var results = new Dictionary<GroupDrift, GroupSyncResult>();
+            var whatIf = IsWhatIf();
+            string Target(GroupDrift d) => $"{d.Name} in {registry.Location}";
+
+            void Collect(BulkOutcome<GroupDrift, GroupSyncResult> o)
+            {
+                if (o.Error != null)
+                {
+                    WriteFailure(o.Error, (object?)o.Input.Desired ?? o.Input.Name);
+                    results[o.Input] = new GroupSyncResult(o.Input, SyncAction.Failed, o.Input.Actual, o.Error.Message);
+                }
+                else results[o.Input] = o.Result!;
+            }
+
+            var create = new List<GroupDrift>();
+            foreach (var d in plan.InState(GroupState.Missing))
+                if (ShouldProcess(Target(d), "Create model group")) create.Add(d);
+                else results[d] = Declined(d);
+            Drain(sync.CreateMissing(create, ThrottleLimit, Cancellation), create.Count, "Creating model groups", Collect);
+
+            var repair = new List<GroupDrift>();
+            foreach (var d in plan.InState(GroupState.Drifted))
+            {
+                if (d.DescriptionDiffers) WriteWarning($"{d.Name}: {GroupSync.DescriptionNote}.");
+                if (d.TagRepairs.Count == 0) results[d] = new GroupSyncResult(d, SyncAction.Skipped, d.Actual, GroupSync.DescriptionNote);
+                else if (ShouldProcess(Target(d), "Set tags " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'")))) repair.Add(d);
+                else results[d] = Declined(d);
+            }
+            Drain(sync.RepairTags(repair, ThrottleLimit, Cancellation), repair.Count, "Repairing model group tags", Collect);
+
+            foreach (var d in plan.InState(GroupState.Extra))
+            {
+                if (Cancellation.IsCancellationRequested) break;
+                results[d] = Prune ? PruneOne(sync, config, d, Target(d), whatIf) : GroupSync.Untouched(d);
+            }
+
+            // -WhatIf shows what would change; result objects would only say "nothing was done".
+            if (whatIf) return;
+            foreach (var entry in plan.Entries)
+                WriteObject(results.TryGetValue(entry, out var r) ? r
+                    : entry.State is GroupState.InSync or GroupState.Foreign ? GroupSync.Untouched(entry)
+                    : new GroupSyncResult(entry, SyncAction.Skipped, entry.Actual, "stopped before it started"));
+        }
+
+        private GroupSyncResult PruneOne(GroupSync sync, DesiredConfiguration config, GroupDrift d, string target, bool whatIf)
+        {
+            PrunePlan plan;
+            try
+            {
+                plan = sync.PlanPruneAsync(d, config, Force, Cancellation).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, d.Name);
+                return new GroupSyncResult(d, SyncAction.Failed, d.Actual, ex.Message);
+            }
+            var removal = plan.Removal;
+            if (removal is null) return new GroupSyncResult(d, SyncAction.None, null, "already gone");
+            if (plan.Blockers.Count > 0)
+            {
+                var refusal = GroupSync.RefusalError(d.Name, plan.Blockers);
+                WriteFailure(refusal, d.Name);
+                return new GroupSyncResult(d, SyncAction.Refused, removal.Group, refusal.Message);
+            }
+
+            if (whatIf)
+            {
+                // As Remove-MRModelGroup -WhatIf: every version, then the group, in the order deletion would run.
+                foreach (var v in removal.Versions) ShouldProcess(v.Arn, $"Remove model version {v.Version} ({v.Status})");
+                ShouldProcess(removal.Group.Arn, "Remove model group (no longer configured)");
+                return Declined(d);
+            }
+
+            var what = removal.Versions.Count == 0
+                ? "Remove model group no longer configured (it holds no versions)"
+                : $"Remove model group no longer configured, and its {removal.Versions.Count} version(s): {string.Join(", ", removal.Versions.Select(v => $"{v.Version} ({v.Status})"))}";
+            if (!ShouldProcess(target, what) || !ConfirmPrune(target, what)) return Declined(d);
+
+            var failed = 0;
+            Drain(sync.RemoveVersions(removal, ThrottleLimit, Cancellation), removal.Versions.Count, $"Removing versions of {d.Name}", o =>
+            {
+                if (o.Error is null) return;
+                failed++;
+                WriteFailure(o.Error, o.Input.Arn);
+            });
+            if (failed > 0 || Cancellation.IsCancellationRequested)
+            {
+                var error = GroupSync.VersionsRemain(d.Name, failed, removal.Versions.Count);
+                WriteFailure(error, d.Name);
+                return new GroupSyncResult(d, SyncAction.Failed, removal.Group, error.Message);
+            }
+            try
+            {
+                sync.RemoveGroupAsync(d.Name, Cancellation).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, d.Name);
+                return new GroupSyncResult(d, SyncAction.Failed, removal.Group, ex.Message);
+            }
+            WriteVerbose($"Removed model group {removal.Group.Arn}");
+            return new GroupSyncResult(d, SyncAction.Removed, null, $"{removal.Versions.Count} version(s) removed");
+        }
+
+        /// <summary>
+        /// ConfirmImpact is one value per cmdlet. Creating and re-tagging is routine and a scheduled run must not
+        /// prompt for it, so the cmdlet is Medium; deleting is not routine, so a prune asks as a High-impact command
+        /// does (Remove-MRModelGroup, Remove-Item on many files): with the default $ConfirmPreference (High) it asks,
+        /// and -Confirm:$false or $ConfirmPreference = 'None' — what PowerShell users already type to run a Remove-*
+        /// unattended — skip the question. -Force is deliberately not a way past it: here it means "Approved versions
+        /// too", a separate decision. With -Confirm or a lower $ConfirmPreference, ShouldProcess has already asked.
+        /// </summary>
+        private bool ConfirmPrune(string target, string what)
+        {
+            if (MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+            var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+            if (preference is ConfirmImpact impact && impact != ConfirmImpact.High) return true;
+            if (preference is string text && Enum.TryParse<ConfirmImpact>(text, true, out var parsed) && parsed != ConfirmImpact.High) return true;
+            if (_yesToAll) return true;
+            if (_noToAll) return false;
+            try
+            {
+                return ShouldContinue($"{what}?", $"Prune {target}", ref _yesToAll, ref _noToAll);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                // A host that cannot ask (a scheduled job without -Confirm:$false) must not delete silently.
+                WriteFailure(new InvalidOperationException(
+                    $"Pruning {target} needs confirmation, and this host cannot ask ({ex.Message}). Use -Confirm:$false to prune unattended.", ex), target);
+                _noToAll = true;
+                return false;
+            }
+        }
+
+        private static GroupSyncResult Declined(GroupDrift d) => new GroupSyncResult(d, SyncAction.Skipped, d.Actual, "declined");
+
+        private bool IsWhatIf() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+                ? value is SwitchParameter s && s.IsPresent
+                : SessionState.PSVariable.GetValue("WhatIfPreference") is bool b ? b : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter sp && sp.IsPresent;
+    }
+}
