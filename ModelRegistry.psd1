@@ -12,11 +12,16 @@
     FormatsToProcess     = @('ModelRegistry.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-MRRegistry'
+        'Deploy-MRModelVersion'
         'Export-MRModelGroupList'
+        'Get-MRDeployment'
+        'Get-MRIamPolicy'
         'Get-MRModelGroup'
         'Get-MRProject'
         'Get-MRRegistry'
         'New-MRModelGroup'
+        'Register-MRModelVersion'
+        'Remove-MRDeployment'
         'Remove-MRModelGroup'
         'Test-MRModelGroup'
     )
