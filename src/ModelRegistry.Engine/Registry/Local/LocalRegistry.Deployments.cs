@@ -198,6 +198,18 @@ namespace ModelRegistry.Engine.Registry.Local
 
         // ---- helpers ------------------------------------------------------------------------------------------
 
+        /// <summary>Names (keys) of every model record; tests use it to prove nothing was left behind.</summary>
+        internal IReadOnlyList<string> EnumerateModelNames() => RecordKeys(ModelsKind);
+
+        internal IReadOnlyList<string> EnumerateConfigNames() => RecordKeys(ConfigsKind);
+
+        private List<string> RecordKeys(string kind)
+        {
+            var folder = DeploymentFolder(kind);
+            return !Directory.Exists(folder) ? new List<string>()
+                : Directory.EnumerateFiles(folder, "*.json").Select(p => Path.GetFileNameWithoutExtension(p)!).Where(k => k[0] != '.').OrderBy(k => k, StringComparer.Ordinal).ToList();
+        }
+
         private (string kind, string name) ParseDeploymentArn(string arn)
         {
             var prefix = $"arn:aws:sagemaker:{_region}:{_account}:";
