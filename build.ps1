@@ -9,7 +9,8 @@
       Test   - Build, then every xunit test and every Pester test; ends with one line
                "N passed, N failed, N skipped" and exits non-zero on any failure.
       Demo   - Build, then the seed's job on .env.shared.example against a Local registry in ./registry:
-               create the groups, verify them, show them, write output/model-groups.env.
+               create the groups, verify them, show them, write output/model-groups.env; register and
+               deploy one approved version (a Local record) and print an IAM policy.
                Running it again changes nothing.
       Clean  - removes ./out and the build folders.
 .EXAMPLE
@@ -172,6 +173,17 @@ function Invoke-Demo {
         Get-MRProject ./.env.shared.example | Export-MRModelGroupList -Path output/model-groups.env -Verbose
         Write-Host "`n== output/model-groups.env" -ForegroundColor Cyan
         Get-Content output/model-groups.env | Out-Host
+        # Register one approved version and deploy it (a Local record: nothing is served); once only, so a rerun changes nothing.
+        Write-Host "`n== Deploying an approved version (Local: a record, nothing served)" -ForegroundColor Cyan
+        if (-not (Get-MRDeployment | Where-Object EndpointName -eq 'fraud-detection-endpoint')) {
+            Register-MRModelVersion rc-fraud-detection -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud-detection:1.0 `
+                -ModelDataUrl s3://acme-models/fraud-detection/model.tar.gz -ContentType application/json -ResponseType application/json `
+                -InferenceInstanceType ml.m5.large -ApprovalStatus Approved -Description 'Fraud detection model v1.0' |
+                Deploy-MRModelVersion -EndpointName fraud-detection-endpoint -Wait | Out-Null
+        }
+        Get-MRDeployment | Format-Table | Out-Host
+        Write-Host "== IAM policy (Approver) for rc-fraud-detection" -ForegroundColor Cyan
+        (Get-MRProject ./.env.shared.example -Team rc -Project fraud-detection | Get-MRIamPolicy -Role Approver).Document | Out-Host
         if ($ok.Passed -contains $false) { exit 1 }
     }
     finally { Pop-Location }
