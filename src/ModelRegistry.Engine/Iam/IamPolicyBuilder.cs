@@ -12,7 +12,8 @@ namespace ModelRegistry.Engine.Iam
     /// Least-privilege IAM policy documents for one team × project, per role. Resource ARNs name the project's
     /// model group, its versions, and the models / endpoint configs / endpoints a deploy creates (scoped by the
     /// deploy naming prefix). The only "*" resource is for List actions, which IAM authorizes on no resource
-    /// type; they sit in a statement of their own (Sid AccountWideListing) and can be left out.
+    /// type (ListModelPackageGroups, ListEndpoints); they sit in a statement of their own (Sid AccountWideListing)
+    /// and can be left out.
     /// </summary>
     public static class IamPolicyBuilder
     {
@@ -27,10 +28,12 @@ namespace ModelRegistry.Engine.Iam
             "sagemaker:UpdateModelPackage",
         };
 
-        /// <summary>List actions whose Resource must be "*" (the service authorization reference gives them no resource type).</summary>
+        /// <summary>List actions whose Resource must be "*": they list the whole account, so no resource ARN can name
+        /// what they act on. (ListModelPackages is not one of them: it lists one group's versions, and AWS's own
+        /// model registry resource policies grant it on the group's ARN, so it is scoped like the reads.)</summary>
         public static readonly IReadOnlyList<string> AccountWideListActions = new[]
         {
-            "sagemaker:ListModelPackageGroups", "sagemaker:ListModelPackages",
+            "sagemaker:ListModelPackageGroups",
         };
 
         public sealed class Options
@@ -64,7 +67,7 @@ namespace ModelRegistry.Engine.Iam
             var notes = new List<string>();
             var statements = new List<Statement>();
 
-            var read = new List<string> { "sagemaker:DescribeModelPackageGroup", "sagemaker:DescribeModelPackage", "sagemaker:ListTags" };
+            var read = new List<string> { "sagemaker:DescribeModelPackageGroup", "sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:ListTags" };
             statements.Add(new Statement("ReadModelGroupAndVersions", read, new[] { groupArn, versionsArn }));
 
             if (role == IamPolicyRole.Publisher || role == IamPolicyRole.Admin)
@@ -106,11 +109,11 @@ namespace ModelRegistry.Engine.Iam
             var listActions = AccountWideListActions.ToList();
             if (role == IamPolicyRole.Deployer || role == IamPolicyRole.Admin) listActions.Add("sagemaker:ListEndpoints");
             if (options.ExcludeAccountWideList)
-                notes.Add($"Left out {string.Join(", ", listActions)}: IAM grants List actions only on Resource \"*\" (they support no resource type), which this policy then avoids; listing groups, versions and endpoints is denied.");
+                notes.Add($"Left out {string.Join(", ", listActions)}: they list the whole account and IAM grants them only on Resource \"*\", which this policy then avoids; listing all groups (New-MRModelGroup's existence check, Test-MRModelGroup's list check) and endpoints (Get-MRDeployment) is denied.");
             else
             {
                 statements.Add(new Statement("AccountWideListing", listActions, new[] { "*" }));
-                notes.Add($"{string.Join(", ", listActions)} are granted on Resource \"*\" in statement AccountWideListing: IAM supports no resource type for these List actions, so they cannot be scoped to the project (they reveal names and summaries, not contents). Use -ExcludeAccountWideList to leave them out.");
+                notes.Add($"{string.Join(", ", listActions)} are granted on Resource \"*\" in statement AccountWideListing: they list the whole account and support no resource-level scoping, so they cannot be limited to the project (they reveal names and summaries, not contents). Use -ExcludeAccountWideList to leave them out.");
             }
 
             var document = Write(statements);

@@ -9,7 +9,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Writes the least-privilege IAM policy document for each project's model group.</para>
-    /// <para type="description">Per team × project: the seed's model registry actions on arn:aws:sagemaker:{region}:{account}:model-package-group/{team}-{project} and …:model-package/{team}-{project}/*, cut down to what the chosen -Role needs. Publisher registers versions; Approver approves and rejects; Deployer deploys approved versions (models, endpoint configs and endpoints named with the group's prefix, endpoints matching -EndpointName patterns, and iam:PassRole on the execution role for SageMaker only); Admin has all of that and also creates and deletes the group and versions and manages tags. Region and account come from AWS_REGION and AWS_ACCOUNT_ID in .env.shared; a missing one is an error naming the key. The List actions (ListModelPackageGroups, ListModelPackages, ListEndpoints) support no resource-level permissions in IAM, so they are granted on "*" in a statement of their own (Sid AccountWideListing); -ExcludeAccountWideList leaves them out. Each document is valid JSON, with Sids, checked against the 6,144-character managed policy limit. -OutDirectory writes one {PolicyName}.json per project.</para>
+    /// <para type="description">Per team × project: the seed's model registry actions on arn:aws:sagemaker:{region}:{account}:model-package-group/{team}-{project} and …:model-package/{team}-{project}/*, cut down to what the chosen -Role needs. Publisher registers versions; Approver approves and rejects; Deployer deploys approved versions (models, endpoint configs and endpoints named with the group's prefix, endpoints matching -EndpointName patterns, and iam:PassRole on the execution role for SageMaker only); Admin has all of that and also creates and deletes the group and versions and manages tags. Region and account come from AWS_REGION and AWS_ACCOUNT_ID in .env.shared; a missing one is an error naming the key. ListModelPackages is scoped to the group like the reads; the account-wide List actions (ListModelPackageGroups, and ListEndpoints for deployers) list the whole account and can only be granted on "*", so they sit in a statement of their own (Sid AccountWideListing); -ExcludeAccountWideList leaves them out. Each document is valid JSON, with Sids, checked against the 6,144-character managed policy limit. -OutDirectory writes one {PolicyName}.json per project.</para>
     /// <example>
     ///   <code>Get-MRProject | Get-MRIamPolicy -Role Approver</code>
     ///   <para>One approver policy per configured project.</para>
@@ -56,7 +56,7 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public string[]? EndpointName { get; set; }
 
-        /// <summary>Leave out the List actions that IAM can only grant on Resource "*" (listing groups, versions and endpoints is then denied).</summary>
+        /// <summary>Leave out the account-wide List actions that IAM can only grant on Resource "*" (listing all groups and endpoints is then denied).</summary>
         [Parameter]
         public SwitchParameter ExcludeAccountWideList { get; set; }
 

@@ -65,7 +65,18 @@ public sealed class IamPolicyBuilderTests
 
         var without = Statements(Build(role, excludeList: true));
         Assert.DoesNotContain(without, s => s.Resources.Contains("*"));
-        Assert.DoesNotContain(without.SelectMany(s => s.Actions), a => a.StartsWith("sagemaker:List", StringComparison.Ordinal) && a != "sagemaker:ListTags");
+        Assert.DoesNotContain("sagemaker:ListModelPackageGroups", without.SelectMany(s => s.Actions));
+        Assert.DoesNotContain("sagemaker:ListEndpoints", without.SelectMany(s => s.Actions));
+    }
+
+    [Fact]
+    public void Listing_a_groups_versions_is_scoped_to_the_group_and_only_account_wide_lists_use_star()
+    {
+        var statements = Statements(Build(IamPolicyRole.Publisher));
+        var read = Assert.Single(statements, s => s.Actions.Contains("sagemaker:ListModelPackages"));
+        Assert.Contains("arn:aws:sagemaker:ap-northeast-1:123456789012:model-package-group/rc-fraud-detection", read.Resources);
+        Assert.DoesNotContain("*", read.Resources);
+        Assert.Equal(new[] { "sagemaker:ListModelPackageGroups" }, Assert.Single(statements, s => s.Sid == "AccountWideListing").Actions);
     }
 
     [Fact]
