@@ -9,7 +9,8 @@
       Test   - Build, then every xunit test and every Pester test; ends with one line
                "N passed, N failed, N skipped" and exits non-zero on any failure.
       Demo   - Build, then the seed's job on .env.shared.example against a Local registry in ./registry:
-               create the groups, verify them, show them, write output/model-groups.env.
+               create the groups, verify them, show them, write output/model-groups.env; register and
+               deploy one approved version (a Local record) and print an IAM policy.
                Running it again changes nothing.
       Package- Build, then a versioned .nupkg in ./out/package/repository (a local file repository),
                checked by installing it with Install-PSResource into a sandbox and running it.
@@ -189,6 +190,16 @@ function Invoke-Demo {
         }
         Write-Host "== Versions of rc-fraud-detection" -ForegroundColor Cyan
         Get-MRModelVersion rc-fraud-detection | Format-Table | Out-Host
+
+        # Deploy the newest approved version (a Local record: nothing is served); once only, so a re-run changes nothing.
+        Write-Host "== Deploying the approved version (Local: a record, nothing served)" -ForegroundColor Cyan
+        if (-not (Get-MRDeployment | Where-Object EndpointName -eq 'fraud-detection-endpoint')) {
+            Get-MRModelVersion rc-fraud-detection -Status Approved -Latest 1 |
+                Deploy-MRModelVersion -EndpointName fraud-detection-endpoint -Wait | Out-Null
+        }
+        Get-MRDeployment | Format-Table | Out-Host
+        Write-Host "== IAM policy (Approver) for rc-fraud-detection" -ForegroundColor Cyan
+        (Get-MRProject ./.env.shared.example -Team rc -Project fraud-detection | Get-MRIamPolicy -Role Approver).Document | Out-Host
         if ($ok.Passed -contains $false) { exit 1 }
     }
     finally { Pop-Location }

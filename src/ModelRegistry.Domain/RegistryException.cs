@@ -13,6 +13,10 @@ namespace ModelRegistry
         AccessDenied,
         Unavailable,
         WrongAccount,
+        /// <summary>Waited longer than allowed (e.g. for an endpoint to come InService).</summary>
+        TimedOut,
+        /// <summary>The service reports the resource as failed (e.g. an endpoint in status Failed).</summary>
+        Failed,
     }
 
     /// <summary>A registry failure with the service's error code and request id where there is one.</summary>

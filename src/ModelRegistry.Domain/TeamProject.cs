@@ -10,8 +10,9 @@ namespace ModelRegistry
     {
         public TeamProject(string team, string teamFullName, string project, string groupName, string description,
             IReadOnlyDictionary<string, string> tags, string? region, string? company, string? accountId,
-            string sourcePath, int sourceLine)
+            string sourcePath, int sourceLine, string? executionRoleArn = null)
         {
+            ExecutionRoleArn = executionRoleArn;
             Team = team;
             TeamFullName = teamFullName;
             Project = project;
@@ -40,6 +41,8 @@ namespace ModelRegistry
         /// <summary>The configuration file and the line of the <c>{TEAM}_PROJECTS</c> key that named this project.</summary>
         public string SourcePath { get; }
         public int SourceLine { get; }
+        /// <summary>SAGEMAKER_EXECUTION_ROLE_ARN from the configuration: the role deployed models run as (optional).</summary>
+        public string? ExecutionRoleArn { get; }
 
         public override string ToString() => GroupName;
     }

@@ -31,6 +31,8 @@ namespace ModelRegistry.Engine.Config
         public string OutputDir { get; }
         /// <summary>The ManagedBy tag value: TAG_PREFIX, else <c>{COMPANY}-sagemaker</c>; null when neither is set.</summary>
         public string? TagPrefix { get; }
+        /// <summary>SAGEMAKER_EXECUTION_ROLE_ARN: the role SageMaker assumes to run deployed models; optional.</summary>
+        public string? ExecutionRoleArn { get; set; }
     }
 
     /// <summary>
@@ -142,7 +144,10 @@ namespace ModelRegistry.Engine.Config
 
                 var enabled = IsEnabled();
                 var tagPrefix = enabled ? ManagedBy(company) : Value("TAG_PREFIX") ?? (company == null ? null : company + "-sagemaker");
-                var settings = new CatalogSettings(region, accountId, company, profile, outputDir, tagPrefix);
+                var settings = new CatalogSettings(region, accountId, company, profile, outputDir, tagPrefix)
+                {
+                    ExecutionRoleArn = Value("SAGEMAKER_EXECUTION_ROLE_ARN"),
+                };
                 if (enabled)
                     ExpandTeams(settings, all);
                 return Result(enabled, settings, all, teamPatterns, projectPatterns);
@@ -301,7 +306,7 @@ namespace ModelRegistry.Engine.Config
                 if (!valid || settings.TagPrefix == null)
                     return null;
                 return new TeamProject(team, fullName, project, groupName, description, tags, settings.Region,
-                    settings.Company, settings.AccountId, _path, projects.Line);
+                    settings.Company, settings.AccountId, _path, projects.Line, settings.ExecutionRoleArn);
             }
 
             private void WarnAboutStrayTeamKeys(HashSet<string> teamKeys)

@@ -85,5 +85,8 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>The account the caller acts as, for the wrong-account guard (AWS: STS GetCallerIdentity);
         /// null where the question does not apply (Local).</summary>
         Task<string?> GetCallerAccountAsync(CancellationToken ct);
+
+        /// <summary>Where this registry's versions are deployed (models, endpoint configs, endpoints).</summary>
+        IDeploymentTarget Deployments { get; }
     }
 }

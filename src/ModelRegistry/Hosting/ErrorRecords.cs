@@ -48,6 +48,8 @@ namespace ModelRegistry.Hosting
             RegistryErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
             RegistryErrorKind.Unavailable => ErrorCategory.ConnectionError,
             RegistryErrorKind.WrongAccount => ErrorCategory.SecurityError,
+            RegistryErrorKind.TimedOut => ErrorCategory.OperationTimeout,
+            RegistryErrorKind.Failed => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         };
     }

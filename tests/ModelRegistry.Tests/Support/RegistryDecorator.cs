@@ -23,5 +23,6 @@ public abstract class RegistryDecorator : IModelRegistry
     public virtual Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct) => Inner.SetApprovalAsync(arn, status, reason, ct);
     public virtual Task DeleteVersionAsync(string arn, CancellationToken ct) => Inner.DeleteVersionAsync(arn, ct);
     public virtual Task<string?> GetCallerAccountAsync(CancellationToken ct) => Inner.GetCallerAccountAsync(ct);
+    public virtual IDeploymentTarget Deployments => Inner.Deployments;
     public virtual void Dispose() { }
 }

@@ -23,7 +23,7 @@ namespace ModelRegistry.Engine.Registry.Local
     /// writer leaves at most an ignored temp file. New names (group.json, a version number) are claimed with
     /// link(2), which exactly one contender wins. Readers take no locks.
     /// </summary>
-    public sealed class LocalRegistry : IModelRegistry
+    public sealed partial class LocalRegistry : IModelRegistry, IDeploymentTarget
     {
         private const string GroupFile = "group.json";
         private const string VersionsFolder = "versions";

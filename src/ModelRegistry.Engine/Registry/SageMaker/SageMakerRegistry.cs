@@ -16,7 +16,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     /// The model registry on Amazon SageMaker Model Registry (model package groups and versioned model
     /// packages). Wire shapes stay in this folder; callers see domain types and <see cref="RegistryException"/>.
     /// </summary>
-    public sealed class SageMakerRegistry : IModelRegistry
+    public sealed partial class SageMakerRegistry : IModelRegistry, IDeploymentTarget
     {
         private const int MaxTagsPerCall = 50;
 

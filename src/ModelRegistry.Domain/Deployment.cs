@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+
+namespace ModelRegistry
+{
+    /// <summary>
+    /// Which model version serves an endpoint (AWS: Endpoint → EndpointConfig → Model → PrimaryContainer.ModelPackageName).
+    /// On the Local registry a deployment is a record only: <see cref="IsRecord"/> is true and nothing is served.
+    /// </summary>
+    public sealed class Deployment
+    {
+        public string EndpointName { get; set; } = "";
+        public string? EndpointArn { get; set; }
+        /// <summary>AWS: EndpointStatus (Creating, Updating, InService, Failed, …).</summary>
+        public string Status { get; set; } = "";
+        /// <summary>Why the endpoint failed, when it did (AWS: FailureReason).</summary>
+        public string? FailureReason { get; set; }
+        /// <summary>The model group of the served version; null when the endpoint's model does not reference a model version.</summary>
+        public string? GroupName { get; set; }
+        public int? Version { get; set; }
+        /// <summary>The served model version's ARN (the model's ModelPackageName).</summary>
+        public string? ModelVersionArn { get; set; }
+        public string? EndpointConfigName { get; set; }
+        public string? ModelName { get; set; }
+        public string? VariantName { get; set; }
+        public string? InstanceType { get; set; }
+        public int? InstanceCount { get; set; }
+        /// <summary>Creation time of the endpoint, UTC.</summary>
+        public DateTime? Created { get; set; }
+        public DateTime? LastModified { get; set; }
+        /// <summary>True on the Local registry: the deployment is recorded, no endpoint serves anything.</summary>
+        public bool IsRecord { get; set; }
+        /// <summary>True when the endpoint carries this module's ManagedBy tag (deployed by Deploy-MRModelVersion).</summary>
+        public bool ManagedByModule { get; set; }
+        /// <summary>What Deploy-MRModelVersion did: Created, Updated (switched to a new config) or Unchanged; null when only read.</summary>
+        public string? Change { get; set; }
+        /// <summary>The previous endpoint config and model after a switch, when they were kept.</summary>
+        public string? PreviousEndpointConfigName { get; set; }
+        public string? PreviousModelName { get; set; }
+
+        public override string ToString() => EndpointName;
+    }
+
+    /// <summary>What Deploy-MRModelVersion will do (also shown by -WhatIf).</summary>
+    public sealed class DeploymentPlan
+    {
+        public string EndpointName { get; set; } = "";
+        public string ModelVersionArn { get; set; } = "";
+        public string GroupName { get; set; } = "";
+        public int Version { get; set; }
+        public string ModelName { get; set; } = "";
+        public string EndpointConfigName { get; set; } = "";
+        public string InstanceType { get; set; } = "";
+        public int InstanceCount { get; set; }
+        public string? ExecutionRoleArn { get; set; }
+        public bool ModelExists { get; set; }
+        public bool EndpointConfigExists { get; set; }
+        /// <summary>The endpoint exists and will be switched to the new config (AWS: UpdateEndpoint).</summary>
+        public bool UpdatesExistingEndpoint { get; set; }
+        /// <summary>The endpoint already runs this exact config: nothing to do.</summary>
+        public bool Unchanged { get; set; }
+        public string? CurrentEndpointConfigName { get; set; }
+        public IReadOnlyDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+
+        public override string ToString()
+        {
+            if (Unchanged) return $"Endpoint '{EndpointName}' already serves {ModelVersionArn} with config '{EndpointConfigName}'; nothing to do.";
+            var parts = new List<string>();
+            parts.Add(ModelExists ? $"reuse model '{ModelName}'" : $"create model '{ModelName}' (version {ModelVersionArn})");
+            parts.Add(EndpointConfigExists ? $"reuse endpoint config '{EndpointConfigName}'" : $"create endpoint config '{EndpointConfigName}' ({InstanceCount} x {InstanceType})");
+            parts.Add(UpdatesExistingEndpoint
+                ? $"switch existing endpoint '{EndpointName}' from config '{CurrentEndpointConfigName}' to '{EndpointConfigName}'"
+                : $"create endpoint '{EndpointName}'");
+            return string.Join("; ", parts);
+        }
+    }
+
+    /// <summary>What Remove-MRDeployment deleted and what it left in place.</summary>
+    public sealed class DeploymentRemoval
+    {
+        public string EndpointName { get; set; } = "";
+        public IReadOnlyList<string> Deleted { get; set; } = Array.Empty<string>();
+        /// <summary>Resources left in place, each with the reason (not created by this module, or a failure).</summary>
+        public IReadOnlyList<string> Kept { get; set; } = Array.Empty<string>();
+        /// <summary>Deletions that failed, each naming the resource and the error; empty when all went.</summary>
+        public IReadOnlyList<string> Failed { get; set; } = Array.Empty<string>();
+        /// <summary>True for a -WhatIf plan: nothing was deleted yet.</summary>
+        public bool IsPlan { get; set; }
+        public override string ToString() => EndpointName;
+    }
+
+    /// <summary>IAM permission profiles for one project's model group.</summary>
+    public enum IamPolicyRole
+    {
+        /// <summary>Registers versions: CreateModelPackage and reads.</summary>
+        Publisher,
+        /// <summary>Approves or rejects versions: UpdateModelPackage and reads.</summary>
+        Approver,
+        /// <summary>Deploys approved versions: reads, models, endpoint configs, endpoints, PassRole.</summary>
+        Deployer,
+        /// <summary>Everything above, plus deleting versions and the group, and tagging.</summary>
+        Admin,
+    }
+
+    /// <summary>A least-privilege IAM policy document for one team × project.</summary>
+    public sealed class IamPolicy
+    {
+        public string Team { get; set; } = "";
+        public string Project { get; set; } = "";
+        public string GroupName { get; set; } = "";
+        public IamPolicyRole Role { get; set; }
+        /// <summary>Suggested managed policy name, e.g. rc-fraud-detection-ModelRegistry-Approver.</summary>
+        public string PolicyName { get; set; } = "";
+        /// <summary>The policy document (JSON).</summary>
+        public string Document { get; set; } = "";
+        /// <summary>Size as IAM counts it (without whitespace); the managed policy limit is 6,144.</summary>
+        public int Size { get; set; }
+        /// <summary>The file it was written to (-OutDirectory), else null.</summary>
+        public string? Path { get; set; }
+        /// <summary>What the document cannot scope and why (e.g. List actions that IAM only grants on "*").</summary>
+        public IReadOnlyList<string> Notes { get; set; } = Array.Empty<string>();
+        public override string ToString() => PolicyName;
+    }
+}

@@ -1,0 +1,465 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Config;
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Engine.Deployment
+{
+    /// <summary>What to deploy where.</summary>
+    public sealed class DeployRequest
+    {
+        public const string DefaultInstanceType = "ml.m5.large";
+
+        public string ModelVersionArn { get; set; } = "";
+        public string EndpointName { get; set; } = "";
+        public string InstanceType { get; set; } = DefaultInstanceType;
+        public int InstanceCount { get; set; } = 1;
+        public string? ExecutionRoleArn { get; set; }
+        /// <summary>Wait until the endpoint is InService (or Failed).</summary>
+        public bool Wait { get; set; }
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
+        /// <summary>After a switch that is seen to complete, delete the previous config and model if this module created them.</summary>
+        public bool RemovePrevious { get; set; }
+    }
+
+    /// <summary>
+    /// Deploying approved versions to endpoints, finding which version serves which endpoint, and removing
+    /// deployments. Only Approved versions are deployed; whatever a failed deploy created is deleted again, or
+    /// named in the error when it could not be.
+    /// </summary>
+    public sealed class DeploymentOperations
+    {
+        public const string ManagedByKey = "ManagedBy";
+        public const string ManagedByValue = "ModelRegistry";
+        public const string VersionArnTagKey = "ModelVersionArn";
+        public const string GroupTagKey = "ModelGroup";
+        public const string EndpointTagKey = "Endpoint";
+
+        private static readonly Regex RoleArnPattern = new Regex(@"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$", RegexOptions.CultureInvariant);
+        private static readonly Regex VersionArnPattern = new Regex(@"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model-package/(?<group>[^/]+)/(?<version>[0-9]{1,9})$", RegexOptions.CultureInvariant);
+        private static readonly HashSet<string> Transitional = new HashSet<string>(StringComparer.Ordinal)
+            { "Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting" };
+
+        private readonly IModelRegistry _registry;
+        private readonly IDeploymentTarget _target;
+
+        public DeploymentOperations(IModelRegistry registry)
+        {
+            _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+            _target = registry.Deployments;
+        }
+
+        /// <summary>Time between status reads while waiting (SageMaker endpoints take minutes).</summary>
+        public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+        /// <summary>Checks the request and the version, and works out names and what exists. Creates nothing.</summary>
+        public async Task<DeploymentPlan> PlanAsync(DeployRequest request, CancellationToken ct)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            var problems = Problems(request, _target.RequiresExecutionRole);
+            if (problems.Count > 0)
+                throw new RegistryException(RegistryErrorKind.Invalid,
+                    $"Cannot deploy to '{request.EndpointName}': {string.Join("; ", problems)}. Nothing was created.", request.EndpointName);
+
+            var version = await _registry.GetVersionAsync(request.ModelVersionArn, ct).ConfigureAwait(false)
+                ?? throw new RegistryException(RegistryErrorKind.NotFound,
+                    $"Model version '{request.ModelVersionArn}' does not exist in {_registry.Location}. Nothing was created.", request.ModelVersionArn);
+            if (version.Status != ApprovalStatus.Approved)
+                throw new RegistryException(RegistryErrorKind.Conflict,
+                    $"Version {version.Version} of '{version.GroupName}' is {version.Status}; only Approved versions are deployed. Nothing was created.",
+                    version.Arn);
+
+            var group = await _registry.GetGroupAsync(version.GroupName, ct).ConfigureAwait(false);
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [ManagedByKey] = ManagedByValue,
+                [VersionArnTagKey] = version.Arn,
+                [GroupTagKey] = version.GroupName,
+                [EndpointTagKey] = request.EndpointName,
+            };
+            foreach (var key in new[] { "Team", "Project" })
+                if (group?.Tags != null && group.Tags.TryGetValue(key, out var value)) tags[key] = value;
+
+            var hash = DeploymentNaming.Hash(version.Arn, request.EndpointName, request.InstanceType, request.InstanceCount, request.ExecutionRoleArn);
+            var name = DeploymentNaming.ResourceName(version.GroupName, version.Version, hash);
+
+            var endpoint = await _target.GetEndpointAsync(request.EndpointName, ct).ConfigureAwait(false);
+            var model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
+            var config = await _target.GetEndpointConfigAsync(name, ct).ConfigureAwait(false);
+            if (model != null && !string.Equals(model.ModelVersionArn, version.Arn, StringComparison.Ordinal))
+                throw new RegistryException(RegistryErrorKind.Conflict,
+                    $"A model named '{name}' already exists and serves '{model.ModelVersionArn}', not '{version.Arn}'. Nothing was created.", name);
+            if (config != null && !string.Equals(config.ModelName, name, StringComparison.OrdinalIgnoreCase))
+                throw new RegistryException(RegistryErrorKind.Conflict,
+                    $"An endpoint config named '{name}' already exists and uses model '{config.ModelName}'. Nothing was created.", name);
+
+            return new DeploymentPlan
+            {
+                EndpointName = request.EndpointName,
+                ModelVersionArn = version.Arn,
+                GroupName = version.GroupName,
+                Version = version.Version,
+                ModelName = name,
+                EndpointConfigName = name,
+                InstanceType = request.InstanceType,
+                InstanceCount = request.InstanceCount,
+                ExecutionRoleArn = request.ExecutionRoleArn,
+                ModelExists = model != null,
+                EndpointConfigExists = config != null,
+                UpdatesExistingEndpoint = endpoint != null,
+                CurrentEndpointConfigName = endpoint?.EndpointConfigName,
+                Unchanged = endpoint != null && string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase),
+                Tags = tags,
+            };
+        }
+
+        /// <summary>Plans and deploys; <paramref name="progress"/> hears each step and, with Wait, each status read.</summary>
+        public async Task<ModelRegistry.Deployment> DeployAsync(DeployRequest request, Action<string>? progress, CancellationToken ct)
+        {
+            var plan = await PlanAsync(request, ct).ConfigureAwait(false);
+            return await ExecuteAsync(plan, request, progress, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>Carries out a plan from <see cref="PlanAsync"/>.</summary>
+        public async Task<ModelRegistry.Deployment> ExecuteAsync(DeploymentPlan plan, DeployRequest request, Action<string>? progress, CancellationToken ct)
+        {
+            if (plan.Unchanged)
+            {
+                progress?.Invoke($"Endpoint '{plan.EndpointName}' already serves version {plan.Version} of {plan.GroupName}.");
+                var same = request.Wait ? await WaitAsync(plan.EndpointName, plan.EndpointConfigName, request.Timeout, progress, ct).ConfigureAwait(false)
+                    : await DescribeAsync(plan.EndpointName, ct).ConfigureAwait(false);
+                return With(same, "Unchanged", plan);
+            }
+
+            EndpointInfo? current = null;
+            if (plan.UpdatesExistingEndpoint)
+            {
+                current = await _target.GetEndpointAsync(plan.EndpointName, ct).ConfigureAwait(false);
+                // SageMaker refuses to update an endpoint mid-change; refuse before creating anything.
+                if (current != null && Transitional.Contains(current.Status))
+                    throw new RegistryException(RegistryErrorKind.Conflict,
+                        $"Endpoint '{plan.EndpointName}' is {current.Status}; deploy again when it is InService. Nothing was created.", plan.EndpointName);
+            }
+
+            var created = new List<(string Kind, string Name)>();
+            try
+            {
+                if (!plan.ModelExists)
+                {
+                    progress?.Invoke($"Creating model {plan.ModelName}");
+                    await _target.CreateModelAsync(new HostedModelSpec
+                    {
+                        Name = plan.ModelName,
+                        ModelVersionArn = plan.ModelVersionArn,
+                        ExecutionRoleArn = plan.ExecutionRoleArn,
+                        Tags = plan.Tags,
+                    }, ct).ConfigureAwait(false);
+                    created.Add(("model", plan.ModelName));
+                }
+                if (!plan.EndpointConfigExists)
+                {
+                    progress?.Invoke($"Creating endpoint config {plan.EndpointConfigName}");
+                    await _target.CreateEndpointConfigAsync(new EndpointConfigSpec
+                    {
+                        Name = plan.EndpointConfigName,
+                        ModelName = plan.ModelName,
+                        InstanceType = plan.InstanceType,
+                        InstanceCount = plan.InstanceCount,
+                        Tags = plan.Tags,
+                    }, ct).ConfigureAwait(false);
+                    created.Add(("endpoint config", plan.EndpointConfigName));
+                }
+                await SwitchOrCreateEndpointAsync(plan, progress, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException) || created.Count > 0)
+            {
+                throw await RollBackAsync(ex, created).ConfigureAwait(false);
+            }
+
+            var change = plan.UpdatesExistingEndpoint ? "Updated" : "Created";
+            ModelRegistry.Deployment result;
+            if (request.Wait)
+            {
+                result = await WaitAsync(plan.EndpointName, plan.EndpointConfigName, request.Timeout, progress, ct).ConfigureAwait(false);
+                if (plan.UpdatesExistingEndpoint && request.RemovePrevious && current?.EndpointConfigName != null)
+                    await RemovePreviousAsync(current.EndpointConfigName, plan, progress, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                result = await DescribeAsync(plan.EndpointName, ct).ConfigureAwait(false);
+            }
+            result = With(result, change, plan);
+            if (plan.UpdatesExistingEndpoint && !(request.Wait && request.RemovePrevious))
+            {
+                result.PreviousEndpointConfigName = current?.EndpointConfigName;
+                var previous = current?.EndpointConfigName is null ? null
+                    : await _target.GetEndpointConfigAsync(current.EndpointConfigName, ct).ConfigureAwait(false);
+                result.PreviousModelName = previous?.ModelName;
+            }
+            return result;
+        }
+
+        private async Task SwitchOrCreateEndpointAsync(DeploymentPlan plan, Action<string>? progress, CancellationToken ct)
+        {
+            try
+            {
+                if (plan.UpdatesExistingEndpoint)
+                {
+                    progress?.Invoke($"Switching endpoint {plan.EndpointName} to {plan.EndpointConfigName}");
+                    await _target.UpdateEndpointAsync(plan.EndpointName, plan.EndpointConfigName, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    progress?.Invoke($"Creating endpoint {plan.EndpointName}");
+                    var endpointTags = plan.Tags.Where(t => t.Key != VersionArnTagKey).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+                    await _target.CreateEndpointAsync(plan.EndpointName, plan.EndpointConfigName, endpointTags, ct).ConfigureAwait(false);
+                }
+            }
+            catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.Unavailable || ex.Kind == RegistryErrorKind.Throttled)
+            {
+                // The request may have landed: if the endpoint now names our config, it did.
+                var now = await _target.GetEndpointAsync(plan.EndpointName, CancellationToken.None).ConfigureAwait(false);
+                if (now != null && string.Equals(now.EndpointConfigName, plan.EndpointConfigName, StringComparison.OrdinalIgnoreCase)) return;
+                throw;
+            }
+        }
+
+        /// <summary>Deletes what this call created (newest first) and says exactly what is left.</summary>
+        private async Task<Exception> RollBackAsync(Exception failure, List<(string Kind, string Name)> created)
+        {
+            if (created.Count == 0) return failure;
+            var removed = new List<string>();
+            var remain = new List<string>();
+            for (var i = created.Count - 1; i >= 0; i--)
+            {
+                var (kind, name) = created[i];
+                try
+                {
+                    if (kind == "model") await _target.DeleteModelAsync(name, CancellationToken.None).ConfigureAwait(false);
+                    else await _target.DeleteEndpointConfigAsync(name, CancellationToken.None).ConfigureAwait(false);
+                    removed.Add($"{kind} '{name}'");
+                }
+                catch (Exception e)
+                {
+                    remain.Add($"{kind} '{name}' (delete failed: {e.Message})");
+                }
+            }
+            var kindOf = failure is RegistryException r ? r.Kind : failure is OperationCanceledException ? RegistryErrorKind.Conflict : RegistryErrorKind.Invalid;
+            var message = failure.Message.TrimEnd('.') + ". " +
+                (removed.Count > 0 ? $"Rolled back what this deploy created: {string.Join(", ", removed)}." : "") +
+                (remain.Count > 0 ? $" These remain and need deleting: {string.Join(", ", remain)}." : " Nothing created by this deploy remains.");
+            return new RegistryException(kindOf, message.Trim(), (failure as RegistryException)?.Target,
+                (failure as RegistryException)?.ServiceCode, (failure as RegistryException)?.RequestId, failure);
+        }
+
+        private async Task RemovePreviousAsync(string previousConfig, DeploymentPlan plan, Action<string>? progress, CancellationToken ct)
+        {
+            if (string.Equals(previousConfig, plan.EndpointConfigName, StringComparison.OrdinalIgnoreCase)) return;
+            var config = await _target.GetEndpointConfigAsync(previousConfig, ct).ConfigureAwait(false);
+            if (config is null || !await IsManagedAsync(config.Arn, ct).ConfigureAwait(false)) return;
+            progress?.Invoke($"Removing previous endpoint config {previousConfig}");
+            await _target.DeleteEndpointConfigAsync(previousConfig, ct).ConfigureAwait(false);
+            if (config.ModelName is null || string.Equals(config.ModelName, plan.ModelName, StringComparison.OrdinalIgnoreCase)) return;
+            var model = await _target.GetModelAsync(config.ModelName, ct).ConfigureAwait(false);
+            if (model is null || !await IsManagedAsync(model.Arn, ct).ConfigureAwait(false)) return;
+            progress?.Invoke($"Removing previous model {model.Name}");
+            await _target.DeleteModelAsync(model.Name, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Reads the endpoint until it is InService on <paramref name="expectedConfig"/> (or any config when null),
+        /// Failed, or the timeout passes. InService on another config after a switch means the switch rolled back.
+        /// </summary>
+        public async Task<ModelRegistry.Deployment> WaitAsync(string endpointName, string? expectedConfig, TimeSpan timeout, Action<string>? progress, CancellationToken ct)
+        {
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                var endpoint = await _target.GetEndpointAsync(endpointName, ct).ConfigureAwait(false)
+                    ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Endpoint '{endpointName}' does not exist (deleted while waiting?).", endpointName);
+                progress?.Invoke($"Endpoint {endpointName}: {endpoint.Status} ({clock.Elapsed.TotalSeconds:0} s)");
+                var onExpected = expectedConfig is null || string.Equals(endpoint.EndpointConfigName, expectedConfig, StringComparison.OrdinalIgnoreCase);
+                if (endpoint.Status == "InService" && onExpected)
+                    return await DescribeAsync(endpointName, ct).ConfigureAwait(false);
+                if (endpoint.Status == "InService" || endpoint.Status == "Failed" || endpoint.Status == "OutOfService" || endpoint.Status == "UpdateRollbackFailed")
+                {
+                    var why = endpoint.Status == "InService"
+                        ? $"the switch to '{expectedConfig}' rolled back; the endpoint still serves config '{endpoint.EndpointConfigName}'"
+                        : $"the endpoint is {endpoint.Status}{(string.IsNullOrEmpty(endpoint.FailureReason) ? "" : ": " + endpoint.FailureReason)}";
+                    throw new RegistryException(RegistryErrorKind.Failed, $"Deployment to '{endpointName}' failed: {why}.", endpointName);
+                }
+                if (clock.Elapsed >= timeout)
+                    throw new RegistryException(RegistryErrorKind.TimedOut,
+                        $"Endpoint '{endpointName}' is still {endpoint.Status} after {timeout.TotalSeconds:0} s. The deployment goes on; check it with Get-MRDeployment.",
+                        endpointName);
+                await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+            }
+        }
+
+        // ---- which version serves which endpoint ---------------------------------------------------------------
+
+        /// <summary>Every endpoint, page by page (names and status only).</summary>
+        public IEnumerable<EndpointInfo> EnumerateEndpoints(CancellationToken ct)
+        {
+            string? token = null;
+            do
+            {
+                var page = _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct).GetAwaiter().GetResult();
+                foreach (var e in page.Items) yield return e;
+                token = page.NextToken;
+            } while (!string.IsNullOrEmpty(token));
+        }
+
+        /// <summary>Endpoint → config → model → model version, for many endpoints at once.</summary>
+        public IEnumerable<BulkOutcome<string, ModelRegistry.Deployment?>> DescribeMany(IReadOnlyList<string> endpointNames, int throttleLimit, CancellationToken ct) =>
+            BulkRunner.Run(endpointNames, DescribeOrNullAsync, throttleLimit, ct);
+
+        /// <summary>Which version an endpoint serves; NotFound when the endpoint does not exist.</summary>
+        public async Task<ModelRegistry.Deployment> DescribeAsync(string endpointName, CancellationToken ct) =>
+            await DescribeOrNullAsync(endpointName, ct).ConfigureAwait(false)
+            ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Endpoint '{endpointName}' does not exist in {_registry.Location}.", endpointName);
+
+        private async Task<ModelRegistry.Deployment?> DescribeOrNullAsync(string endpointName, CancellationToken ct)
+        {
+            var endpoint = await _target.GetEndpointAsync(endpointName, ct).ConfigureAwait(false);
+            if (endpoint is null) return null;
+            var d = new ModelRegistry.Deployment
+            {
+                EndpointName = endpoint.Name,
+                EndpointArn = endpoint.Arn,
+                Status = endpoint.Status,
+                FailureReason = endpoint.FailureReason,
+                EndpointConfigName = endpoint.EndpointConfigName,
+                Created = endpoint.Created,
+                LastModified = endpoint.LastModified,
+                IsRecord = !_target.ServesTraffic,
+            };
+            // Parts deleted by other tools leave the deployment partly known, not an error.
+            var config = endpoint.EndpointConfigName is null ? null : await _target.GetEndpointConfigAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false);
+            if (config != null)
+            {
+                d.ModelName = config.ModelName;
+                d.VariantName = config.VariantName;
+                d.InstanceType = config.InstanceType;
+                d.InstanceCount = config.InstanceCount;
+            }
+            var model = d.ModelName is null ? null : await _target.GetModelAsync(d.ModelName, ct).ConfigureAwait(false);
+            if (model?.ModelVersionArn != null)
+            {
+                d.ModelVersionArn = model.ModelVersionArn;
+                var m = VersionArnPattern.Match(model.ModelVersionArn);
+                if (m.Success)
+                {
+                    d.GroupName = m.Groups["group"].Value;
+                    d.Version = int.Parse(m.Groups["version"].Value, CultureInfo.InvariantCulture);
+                }
+            }
+            if (!string.IsNullOrEmpty(endpoint.Arn)) d.ManagedByModule = await IsManagedAsync(endpoint.Arn, ct).ConfigureAwait(false);
+            return d;
+        }
+
+        private async Task<bool> IsManagedAsync(string arn, CancellationToken ct)
+        {
+            try
+            {
+                var tags = await _target.GetResourceTagsAsync(arn, ct).ConfigureAwait(false);
+                return tags.TryGetValue(ManagedByKey, out var v) && v == ManagedByValue;
+            }
+            catch (RegistryException e) when (e.Kind == RegistryErrorKind.NotFound)
+            {
+                return false;
+            }
+        }
+
+        // ---- removal -------------------------------------------------------------------------------------------
+
+        /// <summary>
+        /// Deletes an endpoint, then its config and model when they carry this module's ManagedBy tag (others are
+        /// kept and named). With <paramref name="planOnly"/>, deletes nothing and says what would go.
+        /// </summary>
+        public async Task<DeploymentRemoval> RemoveAsync(string endpointName, bool planOnly, CancellationToken ct)
+        {
+            var endpoint = await _target.GetEndpointAsync(endpointName, ct).ConfigureAwait(false)
+                ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Endpoint '{endpointName}' does not exist in {_registry.Location}; nothing to remove.", endpointName);
+            var config = endpoint.EndpointConfigName is null ? null : await _target.GetEndpointConfigAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false);
+            var model = config?.ModelName is null ? null : await _target.GetModelAsync(config.ModelName, ct).ConfigureAwait(false);
+            var configManaged = config != null && await IsManagedAsync(config.Arn, ct).ConfigureAwait(false);
+            var modelManaged = model != null && await IsManagedAsync(model.Arn, ct).ConfigureAwait(false);
+
+            var deleted = new List<string>();
+            var kept = new List<string>();
+            var failed = new List<string>();
+            if (config != null && !configManaged) kept.Add($"endpoint config '{config.Name}' (not created by ModelRegistry)");
+            if (model != null && !modelManaged) kept.Add($"model '{model.Name}' (not created by ModelRegistry)");
+
+            var steps = new List<(string What, Func<Task> Delete)> { ($"endpoint '{endpoint.Name}'", () => _target.DeleteEndpointAsync(endpoint.Name, ct)) };
+            if (configManaged) steps.Add(($"endpoint config '{config!.Name}'", () => _target.DeleteEndpointConfigAsync(config.Name, ct)));
+            if (modelManaged) steps.Add(($"model '{model!.Name}'", () => _target.DeleteModelAsync(model.Name, ct)));
+            if (planOnly)
+                return new DeploymentRemoval { EndpointName = endpoint.Name, Deleted = steps.Select(s => s.What).ToList(), Kept = kept, IsPlan = true };
+
+            foreach (var (what, delete) in steps)
+            {
+                try
+                {
+                    await delete().ConfigureAwait(false);
+                    deleted.Add(what);
+                }
+                catch (RegistryException e) when (deleted.Count == 0)
+                {
+                    // The endpoint itself could not be deleted: keep its config and model, they still serve it.
+                    throw new RegistryException(e.Kind, $"Endpoint '{endpoint.Name}' was not removed: {e.Message}", endpoint.Name, e.ServiceCode, e.RequestId, e);
+                }
+                catch (RegistryException e)
+                {
+                    failed.Add($"{what}: {e.Message}");
+                }
+            }
+            return new DeploymentRemoval { EndpointName = endpoint.Name, Deleted = deleted, Kept = kept, Failed = failed };
+        }
+
+        // ---- checks --------------------------------------------------------------------------------------------
+
+        /// <summary>Whether SageMaker lists this as a real-time inference instance type (botocore's ProductionVariantInstanceType).</summary>
+        public static bool IsRealtimeInstanceType(string? instanceType) => instanceType != null && InstanceTypes.Realtime.Contains(instanceType);
+
+        /// <summary>The real-time instance types, sorted (for tab completion).</summary>
+        public static IReadOnlyList<string> RealtimeInstanceTypes() => InstanceTypes.Realtime.OrderBy(t => t, StringComparer.Ordinal).ToList();
+
+        /// <summary>Everything wrong with a request, before any call.</summary>
+        public static List<string> Problems(DeployRequest r, bool requiresRole)
+        {
+            var problems = new List<string>();
+            if (!Naming.IsValidEntityName(r.EndpointName))
+                problems.Add($"endpoint name '{r.EndpointName}' is not valid (1–63 letters, digits and hyphens, starting and ending with a letter or digit)");
+            if (!VersionArnPattern.IsMatch(r.ModelVersionArn ?? ""))
+                problems.Add($"'{r.ModelVersionArn}' is not a model version ARN (arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)");
+            if (!InstanceTypes.Realtime.Contains(r.InstanceType ?? ""))
+                problems.Add($"'{r.InstanceType}' is not a SageMaker real-time instance type (e.g. ml.m5.large)");
+            if (r.InstanceCount < 1)
+                problems.Add($"the instance count must be at least 1 (was {r.InstanceCount})");
+            if (string.IsNullOrEmpty(r.ExecutionRoleArn))
+            {
+                if (requiresRole) problems.Add("SageMaker needs an execution role: give -ExecutionRoleArn or set SAGEMAKER_EXECUTION_ROLE_ARN in .env.shared");
+            }
+            else if (r.ExecutionRoleArn!.Length > 2048 || !RoleArnPattern.IsMatch(r.ExecutionRoleArn))
+                problems.Add($"'{r.ExecutionRoleArn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+            if (r.Timeout < TimeSpan.Zero) problems.Add("the timeout cannot be negative");
+            return problems;
+        }
+
+        private static ModelRegistry.Deployment With(ModelRegistry.Deployment d, string change, DeploymentPlan plan)
+        {
+            d.Change = change;
+            return d;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ModelRegistry.Engine.Registry.SageMaker
+{
+    // Models, endpoint configs and endpoints on SageMaker: the wire shapes of the deployment operations.
+    public sealed partial class SageMakerRegistry
+    {
+        public IDeploymentTarget Deployments => this;
+
+        public bool ServesTraffic => true;
+
+        public bool RequiresExecutionRole => true;
+
+        public async Task<string> CreateModelAsync(HostedModelSpec spec, CancellationToken ct)
+        {
+            if (spec is null) throw new ArgumentNullException(nameof(spec));
+            var body = await CallAsync("CreateModel", w =>
+            {
+                w.WriteString("ModelName", spec.Name);
+                w.WriteStartObject("PrimaryContainer");
+                w.WriteString("ModelPackageName", spec.ModelVersionArn);
+                w.WriteEndObject();
+                if (!string.IsNullOrEmpty(spec.ExecutionRoleArn)) w.WriteString("ExecutionRoleArn", spec.ExecutionRoleArn);
+                WriteTags(w, spec.Tags);
+            }, spec.Name, ct).ConfigureAwait(false);
+            return Str(body, "ModelArn") ?? "";
+        }
+
+        public async Task<HostedModel?> GetModelAsync(string name, CancellationToken ct)
+        {
+            var body = await CallOrNullAsync("DescribeModel", w => w.WriteString("ModelName", name), name, ct).ConfigureAwait(false);
+            if (body is null) return null;
+            var e = body.Value;
+            // A model from other tools may use Containers instead of PrimaryContainer; the first that names a package counts.
+            string? package = null;
+            if (e.TryGetProperty("PrimaryContainer", out var primary) && primary.ValueKind == JsonValueKind.Object)
+                package = Str(primary, "ModelPackageName");
+            package ??= Items(e, "Containers").Select(c => Str(c, "ModelPackageName")).FirstOrDefault(p => p != null);
+            return new HostedModel
+            {
+                Name = Str(e, "ModelName") ?? name,
+                Arn = Str(e, "ModelArn") ?? "",
+                ModelVersionArn = package,
+                ExecutionRoleArn = Str(e, "ExecutionRoleArn"),
+                Created = Time(e, "CreationTime"),
+            };
+        }
+
+        public Task DeleteModelAsync(string name, CancellationToken ct) =>
+            CallAsync("DeleteModel", w => w.WriteString("ModelName", name), name, ct);
+
+        public async Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct)
+        {
+            if (spec is null) throw new ArgumentNullException(nameof(spec));
+            var body = await CallAsync("CreateEndpointConfig", w =>
+            {
+                w.WriteString("EndpointConfigName", spec.Name);
+                w.WriteStartArray("ProductionVariants");
+                w.WriteStartObject();
+                w.WriteString("VariantName", "AllTraffic");
+                w.WriteString("ModelName", spec.ModelName);
+                w.WriteString("InstanceType", spec.InstanceType);
+                w.WriteNumber("InitialInstanceCount", spec.InstanceCount);
+                w.WriteEndObject();
+                w.WriteEndArray();
+                WriteTags(w, spec.Tags);
+            }, spec.Name, ct).ConfigureAwait(false);
+            return Str(body, "EndpointConfigArn") ?? "";
+        }
+
+        public async Task<EndpointConfigInfo?> GetEndpointConfigAsync(string name, CancellationToken ct)
+        {
+            var body = await CallOrNullAsync("DescribeEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct).ConfigureAwait(false);
+            if (body is null) return null;
+            var e = body.Value;
+            var variant = Items(e, "ProductionVariants").FirstOrDefault();
+            return new EndpointConfigInfo
+            {
+                Name = Str(e, "EndpointConfigName") ?? name,
+                Arn = Str(e, "EndpointConfigArn") ?? "",
+                ModelName = Str(variant, "ModelName"),
+                VariantName = Str(variant, "VariantName"),
+                InstanceType = Str(variant, "InstanceType"),
+                InstanceCount = Int(variant, "InitialInstanceCount"),
+                Created = Time(e, "CreationTime"),
+            };
+        }
+
+        public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) =>
+            CallAsync("DeleteEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct);
+
+        public async Task<string> CreateEndpointAsync(string name, string endpointConfigName, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
+        {
+            var body = await CallAsync("CreateEndpoint", w =>
+            {
+                w.WriteString("EndpointName", name);
+                w.WriteString("EndpointConfigName", endpointConfigName);
+                WriteTags(w, tags);
+            }, name, ct).ConfigureAwait(false);
+            return Str(body, "EndpointArn") ?? "";
+        }
+
+        public Task UpdateEndpointAsync(string name, string endpointConfigName, CancellationToken ct) =>
+            CallAsync("UpdateEndpoint", w =>
+            {
+                w.WriteString("EndpointName", name);
+                w.WriteString("EndpointConfigName", endpointConfigName);
+            }, name, ct);
+
+        public async Task<EndpointInfo?> GetEndpointAsync(string name, CancellationToken ct)
+        {
+            var body = await CallOrNullAsync("DescribeEndpoint", w => w.WriteString("EndpointName", name), name, ct).ConfigureAwait(false);
+            return body is null ? null : ToEndpoint(body.Value, name);
+        }
+
+        public async Task<Page<EndpointInfo>> ListEndpointsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        {
+            RequestChecks.PageSize(pageSize);
+            var body = await CallAsync("ListEndpoints", w =>
+            {
+                w.WriteNumber("MaxResults", pageSize);
+                if (!string.IsNullOrEmpty(nameContains)) w.WriteString("NameContains", nameContains);
+                if (!string.IsNullOrEmpty(nextToken)) w.WriteString("NextToken", nextToken);
+                w.WriteString("SortBy", "Name");
+                w.WriteString("SortOrder", "Ascending");
+            }, nameContains, ct).ConfigureAwait(false);
+            return new Page<EndpointInfo>(Items(body, "Endpoints").Select(e => ToEndpoint(e, "")).ToList(), NextToken(body));
+        }
+
+        public Task DeleteEndpointAsync(string name, CancellationToken ct) =>
+            CallAsync("DeleteEndpoint", w => w.WriteString("EndpointName", name), name, ct);
+
+        public Task<IReadOnlyDictionary<string, string>> GetResourceTagsAsync(string arn, CancellationToken ct) => GetTagsAsync(arn, ct);
+
+        private static EndpointInfo ToEndpoint(JsonElement e, string name) => new EndpointInfo
+        {
+            Name = Str(e, "EndpointName") ?? name,
+            Arn = Str(e, "EndpointArn") ?? "",
+            EndpointConfigName = Str(e, "EndpointConfigName"),
+            Status = Str(e, "EndpointStatus") ?? "",
+            FailureReason = Str(e, "FailureReason"),
+            Created = Time(e, "CreationTime"),
+            LastModified = Time(e, "LastModifiedTime"),
+        };
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelRegistry.Engine.Config;
+using ModelRegistry.Engine.Deployment;
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Hosting;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Deploys an Approved model version to an endpoint, creating it or switching it to the new version.</para>
+    /// <para type="description">What the seed's ModelPackage(...).deploy(...) does, with the approval check it lacks: anything not Approved is refused and nothing is created. Creates a model whose container is the version (ModelPackageName = the version's ARN), an endpoint config with one variant (AllTraffic) and the endpoint. When the endpoint exists it is switched to the new config; the old model and config keep serving until the switch completes (-RemovePrevious deletes them afterwards, with -Wait). Names are deterministic — {group}-{version}-{hash}, at most 63 characters — so deploying the same version to the same endpoint again changes nothing. Everything is tagged ManagedBy=ModelRegistry, ModelVersionArn, ModelGroup, Team, Project and Endpoint. A failure midway deletes what this call created, or the error names what remains. -WhatIf prints the plan. On the Local registry the deployment is a record only: nothing is served.</para>
+    /// <example>
+    ///   <code>Get-MRModelVersion rc-fraud-detection -Status Approved -Latest 1 | Deploy-MRModelVersion -EndpointName fraud-detection-endpoint -Wait</code>
+    ///   <para>Deploys the newest approved fraud-detection version and waits until the endpoint is InService.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Deploy-MRModelVersion -Arn arn:aws:sagemaker:ap-northeast-1:123456789012:model-package/rc-fraud-detection/3 -EndpointName fraud-detection-endpoint -InstanceType ml.c5.xlarge -InitialInstanceCount 2 -WhatIf</code>
+    ///   <para>Shows the names it would create and whether it would switch an existing endpoint.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet("Deploy", "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(ModelRegistry.Deployment))]
+    public sealed class DeployModelVersionCommand : RegistryCmdlet
+    {
+        /// <summary>The model version's ARN. Binds by property name from ModelVersion objects.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("ModelPackageArn", "ModelVersionArn")]
+        public string? Arn { get; set; }
+
+        /// <summary>The version's group, used with -Version when no -Arn is given. Binds by property name.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("ModelPackageGroupName")]
+        [ArgumentCompleter(typeof(GroupNameCompleter))]
+        public string? GroupName { get; set; }
+
+        /// <summary>The version number, used with -GroupName when no -Arn is given. Binds by property name.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("ModelPackageVersion")]
+        [ValidateRange(1, 999999999)]
+        public int? Version { get; set; }
+
+        /// <summary>The endpoint to create, or to switch to this version when it exists.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string EndpointName { get; set; } = "";
+
+        /// <summary>The real-time inference instance type; ml.m5.large unless given.</summary>
+        [Parameter]
+        [ValidateRealtimeInstanceType]
+        [ArgumentCompleter(typeof(RealtimeInstanceTypeCompleter))]
+        public string InstanceType { get; set; } = DeployRequest.DefaultInstanceType;
+
+        /// <summary>How many instances serve the endpoint; 1 unless given.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000)]
+        public int InitialInstanceCount { get; set; } = 1;
+
+        /// <summary>The IAM role SageMaker assumes to run the model. Required for SageMaker; when not given, SAGEMAKER_EXECUTION_ROLE_ARN from -ConfigPath is used. The Local registry needs none.</summary>
+        [Parameter]
+        public string? ExecutionRoleArn { get; set; }
+
+        /// <summary>The .env.shared to read SAGEMAKER_EXECUTION_ROLE_ARN from when -ExecutionRoleArn is not given; ./.env.shared by default (ignored when missing).</summary>
+        [Parameter]
+        public string ConfigPath { get; set; } = ".env.shared";
+
+        /// <summary>Wait, with a progress bar, until the endpoint is InService or Failed.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>How long -Wait waits before giving up (the deployment itself goes on); 1800 unless given.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSeconds { get; set; } = 1800;
+
+        /// <summary>With -Wait: after a switch completes, delete the previous endpoint config and model if this module created them.</summary>
+        [Parameter]
+        public SwitchParameter RemovePrevious { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var registry = OpenRegistry(ResolveConnection());
+            var arn = Arn;
+            if (string.IsNullOrEmpty(arn))
+            {
+                if (string.IsNullOrEmpty(GroupName) || Version is null)
+                {
+                    WriteError(ErrorRecords.Invalid("Give the version as -Arn, as -GroupName with -Version, or pipe a ModelVersion. Nothing was deployed.", this.EndpointName));
+                    return;
+                }
+                arn = new ModelVersionOperations(registry).VersionArn(GroupName!, Version.Value);
+            }
+
+            var request = new DeployRequest
+            {
+                ModelVersionArn = arn!,
+                EndpointName = EndpointName,
+                InstanceType = InstanceType,
+                InstanceCount = InitialInstanceCount,
+                ExecutionRoleArn = ExecutionRoleArn,
+                Wait = Wait,
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                RemovePrevious = RemovePrevious,
+            };
+            var operations = new DeploymentOperations(registry);
+            if (request.ExecutionRoleArn is null && registry.Deployments.RequiresExecutionRole)
+                request.ExecutionRoleArn = ConfiguredRole();
+
+            DeploymentPlan plan;
+            try
+            {
+                plan = operations.PlanAsync(request, Cancellation).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, arn);
+                return;
+            }
+            WriteVerbose(plan.ToString());
+            if (!ShouldProcess($"{EndpointName} in {registry.Location}", $"Deploy version {plan.Version} of {plan.GroupName}: {plan}")) return;
+
+            var activity = $"Deploying {plan.GroupName} version {plan.Version} to {EndpointName}";
+            var messages = new ConcurrentQueue<string>();
+            var task = Task.Run(() => operations.ExecuteAsync(plan, request, messages.Enqueue, Cancellation));
+            var progress = new ProgressRecord(Math.Abs(activity.GetHashCode() % 100000) + 1, activity, "Starting");
+            while (!task.Wait(200))
+                Pump(messages, progress);
+            Pump(messages, progress);
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+            try
+            {
+                WriteObject(task.GetAwaiter().GetResult());
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, arn);
+            }
+        }
+
+        private void Pump(ConcurrentQueue<string> messages, ProgressRecord progress)
+        {
+            while (messages.TryDequeue(out var message))
+            {
+                WriteVerbose(message);
+                progress.StatusDescription = message;
+                WriteProgress(progress);
+            }
+        }
+
+        private string? ConfiguredRole()
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
+            if (!File.Exists(path)) return null;
+            try
+            {
+                var role = ProjectCatalog.Load(path).Settings.ExecutionRoleArn;
+                if (role != null) WriteVerbose($"Execution role from {path}: {role}");
+                return role;
+            }
+            catch (RegistryException)
+            {
+                return null; // the plan reports the missing role
+            }
+        }
+    }
+}

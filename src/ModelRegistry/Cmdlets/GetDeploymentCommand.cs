@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Deployment;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Shows which model version serves which endpoint.</para>
+    /// <para type="description">Reads every endpoint (every page), then each one's config and model: the model's container names the model version (ModelPackageName) it serves, so endpoints deployed by other tools are shown too when their model references a model version. Filter by endpoint name (wildcards), by group, or by version; groups and versions can come from the pipeline (Get-MRModelGroup, Get-MRModelVersion, Get-MRProject). Each Deployment has the status, instance type and count, the config and model names, and whether this module created it. On the Local registry deployments are records (IsRecord): nothing is served.</para>
+    /// <example>
+    ///   <code>Get-MRDeployment</code>
+    ///   <para>What runs where: every endpoint with the group and version it serves.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRProject | Get-MRDeployment</code>
+    ///   <para>The endpoints serving any version of the configured projects' groups.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRDeployment fraud-*</code>
+    ///   <para>The endpoints whose names start with fraud-.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MRDeployment")]
+    [OutputType(typeof(ModelRegistry.Deployment))]
+    public sealed class GetDeploymentCommand : RegistryCmdlet
+    {
+        private readonly List<string> _endpointPatterns = new List<string>();
+        private readonly HashSet<string> _groups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _versions = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Endpoint names or wildcard patterns.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        public string[]? EndpointName { get; set; }
+
+        /// <summary>Only endpoints serving a version of these groups. Binds by property name (ModelGroup, TeamProject, ModelVersion).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("ModelPackageGroupName")]
+        public string[]? GroupName { get; set; }
+
+        /// <summary>Only endpoints serving these versions (ARNs). Binds from a ModelVersion's Arn; a group's ARN given here is ignored (its GroupName filters).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Arn", "ModelPackageArn")]
+        public string[]? ModelVersionArn { get; set; }
+
+        /// <summary>How many endpoints are read at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
+
+        protected override void ProcessRecord()
+        {
+            if (EndpointName != null) _endpointPatterns.AddRange(EndpointName);
+            var versions = (ModelVersionArn ?? Array.Empty<string>()).Where(a => a.Contains(":model-package/")).ToList();
+            // A piped ModelVersion brings both its Arn and GroupName: the version is the narrower filter.
+            if (versions.Count > 0) foreach (var v in versions) _versions.Add(v);
+            else if (GroupName != null) foreach (var g in GroupName) _groups.Add(g);
+        }
+
+        protected override void EndProcessing()
+        {
+            var registry = OpenRegistry(ResolveConnection());
+            var operations = new DeploymentOperations(registry);
+            var matchers = _endpointPatterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+            List<string> names;
+            try
+            {
+                names = operations.EnumerateEndpoints(Cancellation)
+                    .Select(e => e.Name)
+                    .Where(n => matchers.Count == 0 || matchers.Any(m => m.IsMatch(n)))
+                    .ToList();
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, registry.Location);
+                return;
+            }
+            foreach (var exact in _endpointPatterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p)))
+                if (!names.Contains(exact, StringComparer.OrdinalIgnoreCase))
+                    WriteFailure(new RegistryException(RegistryErrorKind.NotFound, $"Endpoint '{exact}' does not exist in {registry.Location}.", exact), exact);
+
+            var found = new List<ModelRegistry.Deployment>();
+            Drain(operations.DescribeMany(names, ThrottleLimit, Cancellation), names.Count, "Reading deployments", outcome =>
+            {
+                if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input);
+                else if (outcome.Result != null) found.Add(outcome.Result); // null: deleted since listed
+            });
+            foreach (var d in found.Where(Wanted)) WriteObject(d);
+        }
+
+        private bool Wanted(ModelRegistry.Deployment d)
+        {
+            if (_groups.Count == 0 && _versions.Count == 0) return true;
+            return (d.GroupName != null && _groups.Contains(d.GroupName)) || (d.ModelVersionArn != null && _versions.Contains(d.ModelVersionArn));
+        }
+    }
+}

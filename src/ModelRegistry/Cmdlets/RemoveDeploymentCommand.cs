@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ModelRegistry.Engine.Deployment;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// <para type="synopsis">Deletes an endpoint and the endpoint config and model this module created for it.</para>
+    /// <para type="description">Deletes the endpoint first, then its current config and model when they carry the ManagedBy=ModelRegistry tag that Deploy-MRModelVersion puts on them; a config or model created by other tools is kept and named in the result. Asks for confirmation (ConfirmImpact High); -WhatIf names everything it would delete. Emits one DeploymentRemoval per endpoint saying what was deleted, kept, and what failed (each failure is also an error).</para>
+    /// <example>
+    ///   <code>Remove-MRDeployment fraud-detection-endpoint -WhatIf</code>
+    ///   <para>Shows the endpoint, config and model that would be deleted.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRDeployment -GroupName rc-fraud-detection | Remove-MRDeployment -Confirm:$false</code>
+    ///   <para>Removes every deployment of the fraud-detection group without asking.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "MRDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(DeploymentRemoval))]
+    public sealed class RemoveDeploymentCommand : RegistryCmdlet
+    {
+        /// <summary>The endpoints to remove. Binds by property name from Deployment objects.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] EndpointName { get; set; } = Array.Empty<string>();
+
+        protected override void ProcessRecord()
+        {
+            var registry = OpenRegistry(ResolveConnection());
+            var operations = new DeploymentOperations(registry);
+            foreach (var name in EndpointName)
+            {
+                if (Cancellation.IsCancellationRequested) return;
+                try
+                {
+                    var plan = operations.RemoveAsync(name, planOnly: true, Cancellation).GetAwaiter().GetResult();
+                    var what = $"Delete {string.Join(", ", plan.Deleted)}" + (plan.Kept.Count > 0 ? $"; keep {string.Join(", ", plan.Kept)}" : "");
+                    if (!ShouldProcess($"{name} in {registry.Location}", what)) continue;
+                    var done = operations.RemoveAsync(name, planOnly: false, Cancellation).GetAwaiter().GetResult();
+                    foreach (var d in done.Deleted) WriteVerbose($"Deleted {d}");
+                    foreach (var f in done.Failed)
+                        WriteFailure(new RegistryException(RegistryErrorKind.Conflict, $"Endpoint '{name}' was deleted, but {f} — it remains.", name), name);
+                    WriteObject(done);
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    WriteFailure(ex, name);
+                }
+            }
+        }
+    }
+}

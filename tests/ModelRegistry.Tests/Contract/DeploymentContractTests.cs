@@ -1,0 +1,273 @@
+using ModelRegistry.Engine.Deployment;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Engine.Registry.Local;
+using ModelRegistry.Tests.Support;
+
+namespace ModelRegistry.Tests.Contract;
+
+/// <summary>
+/// Deploying on every backend: refuse unapproved versions, deploy, switch an existing endpoint, answer which
+/// version serves which endpoint, remove. Where an emulator lacks an operation the capability is off and the
+/// test returns early; its quirk is never asserted as SageMaker's behaviour.
+/// </summary>
+public abstract class DeploymentContractTests : IDisposable
+{
+    protected const string ExecutionRole = "arn:aws:iam::123456789012:role/sagemaker-execution";
+    private IModelRegistry? _registry;
+
+    protected abstract IModelRegistry CreateRegistry();
+
+    /// <summary>UpdateEndpoint exists (moto 5.2.1: "update_endpoint has not been implemented", HTML 500).</summary>
+    protected virtual bool SupportsEndpointUpdate => true;
+
+    protected IModelRegistry Registry => _registry ??= CreateRegistry();
+    protected IDeploymentTarget Target => Registry.Deployments;
+    protected DeploymentOperations Operations => new(Registry) { PollInterval = TimeSpan.Zero };
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public void Dispose()
+    {
+        _registry?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private static string Unique(string stem) => $"{stem}-{Guid.NewGuid():N}"[..(stem.Length + 13)];
+
+    private async Task<(string Group, ModelVersion Version)> GroupWithVersion(ApprovalStatus status)
+    {
+        var group = Unique("dc");
+        await Registry.CreateGroupAsync(group, "deploy contract", new Dictionary<string, string> { ["Team"] = "rc", ["Project"] = "fraud" }, Ct);
+        return (group, await RegisterVersion(group, status));
+    }
+
+    private Task<ModelVersion> RegisterVersion(string group, ApprovalStatus status) => Registry.RegisterVersionAsync(new VersionSpec
+    {
+        GroupName = group,
+        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud:1",
+        ModelDataUrl = "s3://models/fraud/model.tar.gz",
+        ContentTypes = new[] { "application/json" },
+        ResponseTypes = new[] { "application/json" },
+        InferenceInstanceTypes = new[] { "ml.m5.large" },
+        ApprovalStatus = status,
+    }, Ct);
+
+    private DeployRequest Request(ModelVersion v, string endpoint) => new()
+    {
+        ModelVersionArn = v.Arn,
+        EndpointName = endpoint,
+        ExecutionRoleArn = Target.RequiresExecutionRole ? ExecutionRole : null,
+        Wait = true,
+        Timeout = TimeSpan.FromMinutes(5),
+    };
+
+    [Theory]
+    [InlineData(ApprovalStatus.PendingManualApproval)]
+    [InlineData(ApprovalStatus.Rejected)]
+    public async Task Deploying_a_version_that_is_not_approved_is_refused_and_creates_nothing(ApprovalStatus status)
+    {
+        var (_, version) = await GroupWithVersion(status);
+        var endpoint = Unique("ep");
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => Operations.DeployAsync(Request(version, endpoint), null, Ct));
+
+        Assert.Equal(RegistryErrorKind.Conflict, e.Kind);
+        Assert.Contains(status.ToString(), e.Message);
+        Assert.Contains("Nothing was created", e.Message);
+        Assert.Null(await Target.GetEndpointAsync(endpoint, Ct));
+        var name = DeploymentNaming.ResourceName(version.GroupName, version.Version,
+            DeploymentNaming.Hash(version.Arn, endpoint, "ml.m5.large", 1, Request(version, endpoint).ExecutionRoleArn));
+        Assert.Null(await Target.GetModelAsync(name, Ct));
+        Assert.Null(await Target.GetEndpointConfigAsync(name, Ct));
+    }
+
+    [Fact]
+    public async Task Deploy_creates_a_tagged_model_config_and_endpoint_and_Describe_says_which_version_serves_it()
+    {
+        var (group, version) = await GroupWithVersion(ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+
+        var deployed = await Operations.DeployAsync(Request(version, endpoint), null, Ct);
+
+        Assert.Equal("Created", deployed.Change);
+        Assert.Equal("InService", deployed.Status);
+        Assert.Equal(version.Arn, deployed.ModelVersionArn);
+        Assert.Equal(group, deployed.GroupName);
+        Assert.Equal(version.Version, deployed.Version);
+        Assert.Equal("ml.m5.large", deployed.InstanceType);
+        Assert.Equal(1, deployed.InstanceCount);
+        Assert.Equal("AllTraffic", deployed.VariantName);
+        Assert.True(deployed.ManagedByModule);
+        Assert.Equal(!Target.ServesTraffic, deployed.IsRecord);
+        Assert.StartsWith(DeploymentNaming.ResourcePrefix(group), deployed.ModelName);
+
+        var config = await Target.GetEndpointConfigAsync(deployed.EndpointConfigName!, Ct);
+        var tags = await Target.GetResourceTagsAsync(config!.Arn, Ct);
+        Assert.Equal("ModelRegistry", tags["ManagedBy"]);
+        Assert.Equal(version.Arn, tags["ModelVersionArn"]);
+        Assert.Equal(group, tags["ModelGroup"]);
+        Assert.Equal("rc", tags["Team"]);
+        Assert.Equal("fraud", tags["Project"]);
+        var model = await Target.GetModelAsync(deployed.ModelName!, Ct);
+        Assert.Equal(version.Arn, model!.ModelVersionArn);
+
+        var again = await Operations.DescribeAsync(endpoint, Ct);
+        Assert.Equal(version.Arn, again.ModelVersionArn);
+    }
+
+    [Fact]
+    public async Task Deploying_the_same_version_to_the_same_endpoint_again_changes_nothing()
+    {
+        var (_, version) = await GroupWithVersion(ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        var first = await Operations.DeployAsync(Request(version, endpoint), null, Ct);
+
+        var plan = await Operations.PlanAsync(Request(version, endpoint), Ct);
+        var second = await Operations.DeployAsync(Request(version, endpoint), null, Ct);
+
+        Assert.True(plan.Unchanged);
+        Assert.Equal("Unchanged", second.Change);
+        Assert.Equal(first.EndpointConfigName, second.EndpointConfigName);
+    }
+
+    [Fact]
+    public async Task Deploying_a_new_version_switches_the_existing_endpoint_and_keeps_the_old_config_and_model()
+    {
+        if (!SupportsEndpointUpdate) return;
+        var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        var first = await Operations.DeployAsync(Request(v1, endpoint), null, Ct);
+
+        var plan = await Operations.PlanAsync(Request(v2, endpoint), Ct);
+        var second = await Operations.DeployAsync(Request(v2, endpoint), null, Ct);
+
+        Assert.True(plan.UpdatesExistingEndpoint);
+        Assert.Equal(first.EndpointConfigName, plan.CurrentEndpointConfigName);
+        Assert.Equal("Updated", second.Change);
+        Assert.Equal(v2.Arn, second.ModelVersionArn);
+        Assert.Equal(first.EndpointConfigName, second.PreviousEndpointConfigName);
+        Assert.NotNull(await Target.GetEndpointConfigAsync(first.EndpointConfigName!, Ct));
+        Assert.NotNull(await Target.GetModelAsync(first.ModelName!, Ct));
+        Assert.Equal(v2.Arn, (await Operations.DescribeAsync(endpoint, Ct)).ModelVersionArn);
+    }
+
+    [Fact]
+    public async Task RemovePrevious_deletes_the_old_config_and_model_after_the_switch()
+    {
+        if (!SupportsEndpointUpdate) return;
+        var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        var first = await Operations.DeployAsync(Request(v1, endpoint), null, Ct);
+
+        var request = Request(v2, endpoint);
+        request.RemovePrevious = true;
+        await Operations.DeployAsync(request, null, Ct);
+
+        Assert.Null(await Target.GetEndpointConfigAsync(first.EndpointConfigName!, Ct));
+        Assert.Null(await Target.GetModelAsync(first.ModelName!, Ct));
+    }
+
+    [Fact]
+    public async Task Endpoints_deployed_by_other_tools_are_found_when_their_model_references_a_version()
+    {
+        var (group, version) = await GroupWithVersion(ApprovalStatus.Approved);
+        var name = Unique("other");
+        await Target.CreateModelAsync(new HostedModelSpec { Name = name, ModelVersionArn = version.Arn, ExecutionRoleArn = Target.RequiresExecutionRole ? ExecutionRole : null }, Ct);
+        await Target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = name, ModelName = name, InstanceType = "ml.c5.xlarge", InstanceCount = 2 }, Ct);
+        await Target.CreateEndpointAsync(name, name, new Dictionary<string, string>(), Ct);
+
+        var all = Operations.EnumerateEndpoints(Ct).Select(e => e.Name).ToList();
+        Assert.Contains(name, all);
+        var found = Operations.DescribeMany(new[] { name }, 4, Ct).Single().Result!;
+
+        Assert.Equal(group, found.GroupName);
+        Assert.Equal(version.Version, found.Version);
+        Assert.Equal("ml.c5.xlarge", found.InstanceType);
+        Assert.Equal(2, found.InstanceCount);
+        Assert.False(found.ManagedByModule);
+    }
+
+    [Fact]
+    public async Task Remove_deletes_the_endpoint_and_what_the_module_created_and_keeps_what_others_created()
+    {
+        var (_, version) = await GroupWithVersion(ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        var deployed = await Operations.DeployAsync(Request(version, endpoint), null, Ct);
+
+        var plan = await Operations.RemoveAsync(endpoint, planOnly: true, Ct);
+        Assert.True(plan.IsPlan);
+        Assert.Equal(3, plan.Deleted.Count);
+        Assert.NotNull(await Target.GetEndpointAsync(endpoint, Ct));
+
+        var removed = await Operations.RemoveAsync(endpoint, planOnly: false, Ct);
+        Assert.Equal(3, removed.Deleted.Count);
+        Assert.Empty(removed.Failed);
+        Assert.Null(await Target.GetEndpointAsync(endpoint, Ct));
+        Assert.Null(await Target.GetEndpointConfigAsync(deployed.EndpointConfigName!, Ct));
+        Assert.Null(await Target.GetModelAsync(deployed.ModelName!, Ct));
+
+        // Another tool's endpoint: its config and model are not the module's to delete.
+        var other = Unique("other");
+        await Target.CreateModelAsync(new HostedModelSpec { Name = other, ModelVersionArn = version.Arn, ExecutionRoleArn = Target.RequiresExecutionRole ? ExecutionRole : null }, Ct);
+        await Target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = other, ModelName = other, InstanceType = "ml.m5.large", InstanceCount = 1 }, Ct);
+        await Target.CreateEndpointAsync(other, other, new Dictionary<string, string>(), Ct);
+        var kept = await Operations.RemoveAsync(other, planOnly: false, Ct);
+        Assert.Single(kept.Deleted);
+        Assert.Equal(2, kept.Kept.Count);
+        Assert.NotNull(await Target.GetModelAsync(other, Ct));
+        Assert.NotNull(await Target.GetEndpointConfigAsync(other, Ct));
+    }
+
+    [Fact]
+    public async Task Removing_or_describing_a_missing_endpoint_is_NotFound()
+    {
+        var missing = Unique("missing");
+        Assert.Equal(RegistryErrorKind.NotFound, (await Assert.ThrowsAsync<RegistryException>(() => Operations.RemoveAsync(missing, false, Ct))).Kind);
+        Assert.Equal(RegistryErrorKind.NotFound, (await Assert.ThrowsAsync<RegistryException>(() => Operations.DescribeAsync(missing, Ct))).Kind);
+        Assert.Null(await Target.GetEndpointAsync(missing, Ct));
+        Assert.Null(await Target.GetModelAsync(missing, Ct));
+        Assert.Null(await Target.GetEndpointConfigAsync(missing, Ct));
+    }
+
+    [Fact]
+    public async Task Endpoint_listing_pages_by_name()
+    {
+        var (_, version) = await GroupWithVersion(ApprovalStatus.Approved);
+        var stem = Unique("pg");
+        for (var i = 0; i < 3; i++) await Operations.DeployAsync(Request(version, $"{stem}-{i}"), null, Ct);
+
+        var names = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Target.ListEndpointsAsync(stem, token, 2, Ct);
+            Assert.True(page.Items.Count <= 2);
+            names.AddRange(page.Items.Select(e => e.Name));
+            token = page.NextToken;
+            Assert.True(++pages < 10);
+        } while (token != null);
+        Assert.Equal(new[] { $"{stem}-0", $"{stem}-1", $"{stem}-2" }, names);
+    }
+}
+
+public sealed class LocalDeploymentContractTests : DeploymentContractTests, IClassFixture<TempRegistryFolder>
+{
+    private readonly TempRegistryFolder _folder;
+    public LocalDeploymentContractTests(TempRegistryFolder folder) { _folder = folder; }
+
+    protected override IModelRegistry CreateRegistry() =>
+        new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder.Path });
+}
+
+[Collection("moto")]
+public sealed class SageMakerDeploymentContractTests : DeploymentContractTests
+{
+    private readonly MotoServer _moto;
+    public SageMakerDeploymentContractTests(MotoServer moto) { _moto = moto; }
+
+    protected override IModelRegistry CreateRegistry() => SageMakerTesting.Registry(_moto.Url);
+
+    protected override bool SupportsEndpointUpdate => false; // moto 5.2.1: UpdateEndpoint not implemented
+}
