@@ -17,6 +17,7 @@
         'Deny-MRModelVersion'
         'Deploy-MRModelVersion'
         'Export-MRModelGroupList'
+        'Get-MRConfiguration'
         'Get-MRDeployment'
         'Get-MRIamPolicy'
         'Get-MRModelGroup'
@@ -29,6 +30,7 @@
         'Remove-MRModelGroup'
         'Remove-MRModelVersion'
         'Set-MRApproval'
+        'Set-MRConfiguration'
         'Sync-MRModelGroup'
         'Test-MRModelGroup'
     )

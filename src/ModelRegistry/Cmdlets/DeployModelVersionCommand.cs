@@ -48,6 +48,7 @@ namespace ModelRegistry.Cmdlets
         /// <summary>The endpoint to create, or to switch to this version when it exists.</summary>
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(EndpointNameCompleter))]
         public string EndpointName { get; set; } = "";
 
         /// <summary>The real-time inference instance type; ml.m5.large unless given.</summary>
@@ -65,9 +66,9 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public string? ExecutionRoleArn { get; set; }
 
-        /// <summary>The .env.shared to read SAGEMAKER_EXECUTION_ROLE_ARN from when -ExecutionRoleArn is not given; ./.env.shared by default (ignored when missing).</summary>
+        /// <summary>The .env.shared to read SAGEMAKER_EXECUTION_ROLE_ARN from when -ExecutionRoleArn is not given; the session's (Set-MRConfiguration), else ./.env.shared (ignored when missing).</summary>
         [Parameter]
-        public string ConfigPath { get; set; } = ".env.shared";
+        public string? ConfigPath { get; set; }
 
         /// <summary>Wait, with a progress bar, until the endpoint is InService or Failed.</summary>
         [Parameter]
@@ -155,7 +156,7 @@ namespace ModelRegistry.Cmdlets
 
         private string? ConfiguredRole()
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(ConfigPath));
             if (!File.Exists(path)) return null;
             try
             {

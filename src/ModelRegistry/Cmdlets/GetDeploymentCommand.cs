@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Bulk;
 using ModelRegistry.Engine.Deployment;
+using ModelRegistry.Hosting;
 
 namespace ModelRegistry.Cmdlets
 {
@@ -34,6 +35,7 @@ namespace ModelRegistry.Cmdlets
         /// <summary>Endpoint names or wildcard patterns.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(EndpointNameCompleter))]
         public string[]? EndpointName { get; set; }
 
         /// <summary>Only endpoints serving a version of these groups. Binds by property name (ModelGroup, TeamProject, ModelVersion).</summary>

@@ -30,18 +30,20 @@ namespace ModelRegistry.Cmdlets
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByProject)]
         public TeamProject[]? InputObject { get; set; }
 
-        /// <summary>The configuration file to read projects from; ./.env.shared by default.</summary>
+        /// <summary>The configuration file to read projects from; the session's (Set-MRConfiguration), else ./.env.shared.</summary>
         [Parameter(Position = 0, ParameterSetName = ByConfig)]
-        public string Path { get; set; } = ".env.shared";
+        public string? Path { get; set; }
 
         /// <summary>Only these teams (wildcards allowed).</summary>
         [Parameter(ParameterSetName = ByConfig)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
         public string[]? Team { get; set; }
 
         /// <summary>Only these projects (wildcards allowed).</summary>
         [Parameter(ParameterSetName = ByConfig)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[]? Project { get; set; }
 
         /// <summary>The permission profile: Publisher (default), Approver, Deployer or Admin.</summary>
@@ -72,7 +74,7 @@ namespace ModelRegistry.Cmdlets
                     if (project != null) Emit(project);
                 return;
             }
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(Path));
             ProjectCatalog catalog;
             try
             {

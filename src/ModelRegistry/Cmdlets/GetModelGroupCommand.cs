@@ -34,11 +34,13 @@ namespace ModelRegistry.Cmdlets
         /// <summary>Only groups of these teams (names starting with {team}-).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
         public string[]? Team { get; set; }
 
         /// <summary>Only groups of these projects (names ending with -{project}).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[]? Project { get; set; }
 
         /// <summary>Also read each group's tags (one more call per group).</summary>

@@ -22,24 +22,26 @@ namespace ModelRegistry.Cmdlets
     [OutputType(typeof(TeamProject))]
     public sealed class GetProjectCommand : PSCmdlet
     {
-        /// <summary>The configuration file. Defaults to ./.env.shared.</summary>
+        /// <summary>The configuration file. Defaults to the session's (Set-MRConfiguration), else ./.env.shared.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "PSPath")]
-        public string Path { get; set; } = ".env.shared";
+        public string? Path { get; set; }
 
         /// <summary>Only these teams (wildcards allowed).</summary>
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
         public string[]? Team { get; set; }
 
         /// <summary>Only these projects (wildcards allowed).</summary>
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[]? Project { get; set; }
 
         protected override void ProcessRecord()
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(Path));
             ProjectCatalog catalog;
             try
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using ModelRegistry.Engine.Deployment;
+using ModelRegistry.Hosting;
 
 namespace ModelRegistry.Cmdlets
 {
@@ -24,6 +25,7 @@ namespace ModelRegistry.Cmdlets
         /// <summary>The endpoints to remove. Binds by property name from Deployment objects.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(EndpointNameCompleter))]
         public string[] EndpointName { get; set; } = Array.Empty<string>();
 
         protected override void ProcessRecord()

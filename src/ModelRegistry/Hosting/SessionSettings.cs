@@ -14,6 +14,12 @@ namespace ModelRegistry.Hosting
         /// <summary>The registry chosen with Connect-MRRegistry; null means SageMaker resolved the AWS way.</summary>
         public RegistryConnection? Connection { get; set; }
 
+        /// <summary>The .env.shared that commands read when no -Path names one (Set-MRConfiguration).</summary>
+        public string? ConfigPath { get; set; }
+
+        /// <summary>The configuration file a command reads: the one it was given, else the session's, else ./.env.shared.</summary>
+        public static string ConfigPathOr(string? given) => given ?? Current.ConfigPath ?? ".env.shared";
+
         public static SessionSettings Current
         {
             get
