@@ -63,7 +63,7 @@ namespace ModelRegistry.Cmdlets
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "ModelRegistry.WriteFailed", ErrorCategory.WriteError, path));
+                ThrowTerminatingError(ErrorRecords.From(ex, path));
             }
             if (PassThru) WriteObject(new FileInfo(path));
         }

@@ -60,10 +60,8 @@ namespace ModelRegistry.Cmdlets
                 if (Quiet) return;
                 WriteObject(result);
                 foreach (var problem in result.Problems)
-                    WriteError(new ErrorRecord(new RegistryException(
-                            result.Exists ? RegistryErrorKind.AccessDenied : RegistryErrorKind.NotFound, problem, result.Name),
-                        result.Exists ? "ModelRegistry.CheckFailed" : "ModelRegistry.NotFound",
-                        result.Exists ? ErrorCategory.PermissionDenied : ErrorCategory.ObjectNotFound, outcome.Input.Target));
+                    WriteFailure(new RegistryException(result.Exists ? RegistryErrorKind.AccessDenied : RegistryErrorKind.NotFound, problem, result.Name),
+                        outcome.Input.Target);
             });
         }
 

@@ -23,6 +23,8 @@ namespace ModelRegistry.Hosting
             }
             if (exception is OperationCanceledException)
                 return new ErrorRecord(exception, "ModelRegistry.Cancelled", ErrorCategory.OperationStopped, target);
+            if (exception is System.IO.IOException || exception is UnauthorizedAccessException)
+                return new ErrorRecord(exception, "ModelRegistry.WriteFailed", ErrorCategory.WriteError, target);
             if (exception is ArgumentException)
                 return new ErrorRecord(exception, "ModelRegistry.InvalidArgument", ErrorCategory.InvalidArgument, target);
             return new ErrorRecord(exception, "ModelRegistry.Unexpected", ErrorCategory.NotSpecified, target);
