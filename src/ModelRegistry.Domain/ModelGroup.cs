@@ -29,10 +29,42 @@ namespace ModelRegistry
         /// <summary>Tags, when they were read (listing groups does not return them).</summary>
         public IReadOnlyDictionary<string, string>? Tags { get; }
 
+        /// <summary>How many versions the group holds per approval status, when they were counted (-IncludeVersionCount).</summary>
+        public VersionCounts? Versions { get; private set; }
+
         public ModelGroup WithTags(IReadOnlyDictionary<string, string> tags) =>
-            new ModelGroup(Name, Arn, Description, Created, Status, tags);
+            new ModelGroup(Name, Arn, Description, Created, Status, tags) { Versions = Versions };
+
+        public ModelGroup WithVersions(VersionCounts counts) =>
+            new ModelGroup(Name, Arn, Description, Created, Status, Tags) { Versions = counts };
 
         public override string ToString() => Name;
+    }
+
+    /// <summary>A group's versions counted per approval status.</summary>
+    public sealed class VersionCounts
+    {
+        public VersionCounts(int approved, int pendingManualApproval, int rejected)
+        {
+            Approved = approved;
+            PendingManualApproval = pendingManualApproval;
+            Rejected = rejected;
+        }
+
+        public int Approved { get; }
+        public int PendingManualApproval { get; }
+        public int Rejected { get; }
+        public int Total => Approved + PendingManualApproval + Rejected;
+
+        public override string ToString()
+        {
+            if (Total == 0) return "0";
+            var parts = new List<string>();
+            if (Approved > 0) parts.Add($"{Approved} approved");
+            if (PendingManualApproval > 0) parts.Add($"{PendingManualApproval} pending");
+            if (Rejected > 0) parts.Add($"{Rejected} rejected");
+            return $"{Total}: {string.Join(", ", parts)}";
+        }
     }
 
     /// <summary>What New-MRModelGroup / Sync did to one group.</summary>

@@ -66,6 +66,15 @@ Describe 'Approval workflow on <_>' -ForEach 'Local', 'SageMaker' {
             Select-Object -ExpandProperty Status | Should -Be 'PendingManualApproval'
     }
 
+    It 'summarises versions per status on groups with -IncludeVersionCount' {
+        $g = Get-MRModelGroup rc-fraud-detection -IncludeVersionCount
+        $g.Versions.Total | Should -Be 3
+        $g.Versions.Approved | Should -Be 2
+        $g.Versions.ToString() | Should -Be '3: 2 approved, 1 pending'
+        (Get-MRModelGroup rc-* -IncludeVersionCount | Where-Object Name -eq 'rc-anti-money-laundering').Versions.Total | Should -Be 0
+        (Get-MRModelGroup rc-fraud-detection).Versions | Should -BeNullOrEmpty
+    }
+
     It 'counts versions per status in Test-MRModelGroup' {
         $t = Test-MRModelGroup rc-fraud-detection
         $t.Approved | Should -Be 2

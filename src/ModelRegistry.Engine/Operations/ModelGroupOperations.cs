@@ -116,8 +116,19 @@ namespace ModelRegistry.Engine.Operations
                 return result;
             }
             result.Exists = true;
+            var counts = await CountVersionsAsync(group.Name, ct).ConfigureAwait(false);
+            result.Approved = counts.Approved;
+            result.PendingManualApproval = counts.PendingManualApproval;
+            result.Rejected = counts.Rejected;
+            result.VersionCount = counts.Total;
+            return result;
+        }
+
+        /// <summary>A group's versions counted per approval status, over every page (verify.sh stopped at the first).</summary>
+        public async Task<VersionCounts> CountVersionsAsync(string group, CancellationToken ct)
+        {
             int approved = 0, pending = 0, rejected = 0;
-            foreach (var v in await _registry.ListAllVersionsAsync(new VersionQuery(group.Name), ct).ConfigureAwait(false))
+            foreach (var v in await _registry.ListAllVersionsAsync(new VersionQuery(group), ct).ConfigureAwait(false))
             {
                 switch (v.Status)
                 {
@@ -126,11 +137,7 @@ namespace ModelRegistry.Engine.Operations
                     default: pending++; break;
                 }
             }
-            result.Approved = approved;
-            result.PendingManualApproval = pending;
-            result.Rejected = rejected;
-            result.VersionCount = approved + pending + rejected;
-            return result;
+            return new VersionCounts(approved, pending, rejected);
         }
 
         /// <summary>What removing a group takes: the group and every version in it. Null when the group does not exist.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Hosting;
 
@@ -10,7 +11,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Gets model groups: by name (wildcards), by team or project, or all.</para>
-    /// <para type="description">Streams every page of the registry's group listing, so the first groups appear before the last page is read. A name without wildcards reads that group (with its tags) and is an error when it does not exist; a pattern that matches nothing is not an error. -Team and -Project match the {team}-{project} naming rule. -IncludeTags reads each listed group's tags as well.</para>
+    /// <para type="description">Streams every page of the registry's group listing, so the first groups appear before the last page is read. A name without wildcards reads that group (with its tags) and is an error when it does not exist; a pattern that matches nothing is not an error. -Team and -Project match the {team}-{project} naming rule. -IncludeTags reads each listed group's tags as well; -IncludeVersionCount counts each group's versions per approval status (the Versions column).</para>
     /// <example>
     ///   <code>Get-MRModelGroup</code>
     ///   <para>Lists every model group.</para>
@@ -47,6 +48,10 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public SwitchParameter IncludeTags { get; set; }
 
+        /// <summary>Also count each group's versions per approval status (a listing per group), shown in the Versions column.</summary>
+        [Parameter]
+        public SwitchParameter IncludeVersionCount { get; set; }
+
         protected override void ProcessRecord()
         {
             var registry = OpenRegistry(ResolveConnection());
@@ -62,7 +67,9 @@ namespace ModelRegistry.Cmdlets
                         if (group is null)
                             WriteFailure(new RegistryException(RegistryErrorKind.NotFound,
                                 $"Model group '{name}' does not exist in {registry.Location}.", name), name);
-                        else WriteObject(group);
+                        else WriteObject(IncludeVersionCount
+                            ? group.WithVersions(new ModelGroupOperations(registry).CountVersionsAsync(group.Name, Cancellation).GetAwaiter().GetResult())
+                            : group);
                     }
                     return;
                 }
@@ -76,19 +83,23 @@ namespace ModelRegistry.Cmdlets
                 var listed = registry.EnumerateGroups(null, Cancellation)
                     .Where(g => (byName.Count == 0 || byName.Any(m => m.IsMatch(g.Name)))
                                 && (byTeamProject.Count == 0 || byTeamProject.Any(m => m.IsMatch(g.Name))));
-                if (!IncludeTags)
+                if (!IncludeTags && !IncludeVersionCount)
                 {
                     foreach (var group in listed) WriteObject(group);
                     return;
                 }
                 var groups = listed.ToList();
-                var outcomes = BulkRunner.Run(groups, async (g, ct) => g.WithTags(await registry.GetTagsAsync(g.Arn, ct).ConfigureAwait(false)),
-                    BulkRunner.DefaultThrottleLimit, Cancellation);
-                foreach (var outcome in outcomes.OrderBy(o => o.Index))
+                var operations = new ModelGroupOperations(registry);
+                Drain(BulkRunner.Run(groups, async (g, ct) =>
                 {
-                    if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input);
-                    else if (!outcome.Skipped) WriteObject(outcome.Result);
-                }
+                    if (IncludeTags && g.Tags is null) g = g.WithTags(await registry.GetTagsAsync(g.Arn, ct).ConfigureAwait(false));
+                    if (IncludeVersionCount) g = g.WithVersions(await operations.CountVersionsAsync(g.Name, ct).ConfigureAwait(false));
+                    return g;
+                }, BulkRunner.DefaultThrottleLimit, Cancellation), groups.Count, "Reading model groups", outcome =>
+                {
+                    if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Name);
+                    else WriteObject(outcome.Result);
+                });
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
