@@ -62,19 +62,8 @@ namespace ModelRegistry.Cmdlets
         {
             if (ParameterSetName == ByPath)
             {
-                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-                ProjectCatalog catalog;
-                try
-                {
-                    catalog = ProjectCatalog.Load(path);
-                }
-                catch (Exception ex)
-                {
-                    ThrowFailure(ex, path);
-                    yield break;
-                }
-                foreach (var warning in catalog.Warnings) WriteWarning(warning);
-                foreach (var problem in catalog.Problems) WriteFailure(problem, path);
+                var catalog = ConfigurationReader.Load(this, Path, terminating: true);
+                if (catalog is null) yield break;
                 // An empty configuration (disabled, or nothing valid) has nothing to compare: it must never read as
                 // "everything is Extra".
                 if (catalog.Projects.Count == 0) yield break;

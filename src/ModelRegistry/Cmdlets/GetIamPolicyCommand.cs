@@ -74,19 +74,8 @@ namespace ModelRegistry.Cmdlets
                     if (project != null) Emit(project);
                 return;
             }
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(Path));
-            ProjectCatalog catalog;
-            try
-            {
-                catalog = ProjectCatalog.Load(path, Team, Project);
-            }
-            catch (Exception ex)
-            {
-                WriteError(ErrorRecords.From(ex, path));
-                return;
-            }
-            foreach (var warning in catalog.Warnings) WriteWarning(warning);
-            foreach (var problem in catalog.Problems) WriteError(ErrorRecords.From(problem, path));
+            var catalog = ConfigurationReader.Load(this, Path, Team, Project);
+            if (catalog is null) return;
             foreach (var project in catalog.Projects) Emit(project);
         }
 
