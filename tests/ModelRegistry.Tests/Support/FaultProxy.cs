@@ -42,6 +42,7 @@ public sealed class FaultProxy : IDisposable
     private readonly Random _random;
     private readonly ConcurrentDictionary<Fault, int> _counts = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
+    private readonly ConcurrentQueue<(string Operation, string Body)> _forwarded = new();
     private int _requests;
 
     public FaultProxy(string targetUrl, double rate, int seed, IReadOnlyList<Fault>? faults = null)
@@ -62,11 +63,16 @@ public sealed class FaultProxy : IDisposable
     /// <summary>The faults drawn from, with equal weight.</summary>
     public IReadOnlyList<Fault> Faults { get; set; }
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Overrides the random draw: (request number from 1, operation) → fault. For scripted cases.</summary>
+    public Func<int, string, Fault>? Script { get; set; }
 
     public int Requests => Volatile.Read(ref _requests);
+    /// <summary>Every request that reached moto (answered or not): operation and body.</summary>
+    public IReadOnlyList<(string Operation, string Body)> Forwarded => _forwarded.ToArray();
     public int Count(Fault fault) => _counts.TryGetValue(fault, out var n) ? n : 0;
     public string Summary => $"{Requests} requests: " +
-        string.Join(", ", Enum.GetValues<Fault>().Select(f => $"{f} {Count(f)}"));
+        string.Join(", ", Enum.GetValues<Fault>().Select(f => $"{f} {Count(f)}")) + "; reached moto: " +
+        string.Join(", ", Forwarded.GroupBy(f => f.Operation).Select(g => $"{g.Key} {g.Count()}"));
 
     private Fault Draw()
     {
@@ -101,8 +107,8 @@ public sealed class FaultProxy : IDisposable
                 var stream = client.GetStream();
                 var request = await ReadRequestAsync(stream, _stop.Token);
                 if (request is null) return;
-                Interlocked.Increment(ref _requests);
-                var fault = Draw();
+                var number = Interlocked.Increment(ref _requests);
+                var fault = Script?.Invoke(number, request.Operation) ?? Draw();
                 _counts.AddOrUpdate(fault, 1, (_, n) => n + 1);
                 switch (fault)
                 {
@@ -119,6 +125,7 @@ public sealed class FaultProxy : IDisposable
                         Reset(client);
                         return;
                 }
+                _forwarded.Enqueue((request.Operation, Encoding.UTF8.GetString(request.Body)));
                 var response = await ForwardAsync(request, _stop.Token);
                 if (fault == Fault.ResetAfter)
                 {
@@ -133,8 +140,16 @@ public sealed class FaultProxy : IDisposable
             catch (Exception) when (_stop.IsCancellationRequested) { }
             catch (IOException) { }
             catch (SocketException) { }
+            catch (Exception e)
+            {
+                // A bug in the proxy, not an injected fault: make it visible in the test's failure.
+                ProxyErrors.Enqueue(e);
+            }
         }
     }
+
+    /// <summary>Unexpected exceptions inside the proxy (should stay empty).</summary>
+    public ConcurrentQueue<Exception> ProxyErrors { get; } = new();
 
     /// <summary>An RST rather than a FIN: the client sees "connection reset by peer".</summary>
     private static void Reset(TcpClient client)
@@ -143,7 +158,13 @@ public sealed class FaultProxy : IDisposable
         client.Client.Close();
     }
 
-    private sealed record RawRequest(string Head, byte[] Body);
+    private sealed record RawRequest(string Head, byte[] Body)
+    {
+        /// <summary>"CreateModelPackageGroup" from "X-Amz-Target: SageMaker.CreateModelPackageGroup"; "" for others (STS).</summary>
+        public string Operation => Head.Split("\r\n")
+            .Where(l => l.StartsWith("X-Amz-Target:", StringComparison.OrdinalIgnoreCase))
+            .Select(l => l[(l.IndexOf(':') + 1)..].Trim().Split('.').Last()).FirstOrDefault() ?? "";
+    }
 
     private static async Task<RawRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken ct)
     {
@@ -176,10 +197,11 @@ public sealed class FaultProxy : IDisposable
         return new RawRequest(head, body.ToArray());
     }
 
-    private static int IndexOfHeadEnd(MemoryStream buffer)
+    private static int IndexOfHeadEnd(MemoryStream buffer) => IndexOfHeadEnd(buffer.GetBuffer(), (int)buffer.Length);
+
+    private static int IndexOfHeadEnd(byte[] b, int length)
     {
-        var b = buffer.GetBuffer();
-        for (var i = 0; i + 3 < buffer.Length; i++)
+        for (var i = 0; i + 3 < length; i++)
             if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') return i;
         return -1;
     }
@@ -213,8 +235,7 @@ public sealed class FaultProxy : IDisposable
 
     private static byte[] EnsureConnectionClose(byte[] reply)
     {
-        var ms = new MemoryStream(reply);
-        var end = IndexOfHeadEnd(ms);
+        var end = IndexOfHeadEnd(reply, reply.Length);
         if (end < 0) return reply;
         var head = Encoding.ASCII.GetString(reply, 0, end);
         if (head.Contains("\r\nConnection:", StringComparison.OrdinalIgnoreCase)) return reply;

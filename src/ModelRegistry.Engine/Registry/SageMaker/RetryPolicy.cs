@@ -99,10 +99,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 if (!IsRetryable(failure))
                     throw failure;
                 if (attempt >= _maxRetries)
-                    throw GaveUp(failure, attempt + 1, null, unknown && idempotency != Idempotency.Safe);
+                    throw GaveUp(failure, attempt + 1, null, ambiguous && idempotency != Idempotency.Safe);
                 lastCost = unknown && failure.ServiceCode is null ? TransportRetryCost : RetryCost;
                 if (!TryTake(lastCost))
-                    throw GaveUp(failure, attempt + 1, "the retry budget is spent by repeated failures", unknown && idempotency != Idempotency.Safe);
+                    throw GaveUp(failure, attempt + 1, "the retry budget is spent by repeated failures", ambiguous && idempotency != Idempotency.Safe);
 
                 await Task.Delay(Backoff(attempt, failure.Kind == RegistryErrorKind.Throttled), ct).ConfigureAwait(false);
 
@@ -160,7 +160,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private static RegistryException GaveUp(RegistryException e, int attempts, string? why, bool mayHaveTakenEffect)
         {
             var note = why is null ? $"gave up after {attempts} attempt(s)" : $"gave up after {attempts} attempt(s): {why}";
-            if (mayHaveTakenEffect) note += "; the last attempt may have taken effect, run again to converge";
+            if (mayHaveTakenEffect) note += "; an attempt may have taken effect, run again to converge";
             return new RegistryException(e.Kind, $"{e.Message} ({note})", e.Target, e.ServiceCode, e.RequestId, e);
         }
     }

@@ -76,10 +76,14 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     (profileName ?? "default") + "'.", profileName);
 
             // Retries belong to the engine's RetryPolicy (see there why); the SDK sends each request once.
+            // MaxStaleConnectionRetries too: the SDK otherwise re-sends up to 10 times, uncounted, on any
+            // connection reset, taking it for a stale pooled connection — including a reset after the service
+            // acted (a create re-sent blindly: a duplicate version on moto, a clobbered group).
             var config = new SageMakerClientConfig
             {
                 RetryMode = RequestRetryMode.Standard,
                 MaxErrorRetry = 0,
+                MaxStaleConnectionRetries = 0,
                 Timeout = settings.Timeout,
             };
             if (explicitProfile != null && profile != null)
@@ -97,6 +101,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             {
                 RetryMode = RequestRetryMode.Standard,
                 MaxErrorRetry = 0,
+                MaxStaleConnectionRetries = 0,
                 Timeout = settings.Timeout,
             };
             if (explicitProfile != null && profile != null)
