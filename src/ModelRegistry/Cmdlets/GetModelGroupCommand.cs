@@ -45,6 +45,11 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public SwitchParameter IncludeTags { get; set; }
 
+        /// <summary>How many tag reads may run at once (with -IncludeTags).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
+
         protected override void ProcessRecord()
         {
             var registry = OpenRegistry(ResolveConnection());
@@ -81,12 +86,12 @@ namespace ModelRegistry.Cmdlets
                 }
                 var groups = listed.ToList();
                 var outcomes = BulkRunner.Run(groups, async (g, ct) => g.WithTags(await registry.GetTagsAsync(g.Arn, ct).ConfigureAwait(false)),
-                    BulkRunner.DefaultThrottleLimit, Cancellation);
-                foreach (var outcome in outcomes.OrderBy(o => o.Index))
+                    ThrottleLimit, Cancellation);
+                Drain(outcomes, groups.Count, "Reading model group tags", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input);
-                    else if (!outcome.Skipped) WriteObject(outcome.Result);
-                }
+                    else WriteObject(outcome.Result);
+                });
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
