@@ -11,6 +11,10 @@
       Demo   - Build, then the seed's job on .env.shared.example against a Local registry in ./registry:
                create the groups, verify them, show them, write output/model-groups.env.
                Running it again changes nothing.
+      Bench  - Build, then build/Bench.ps1: one moto_server on loopback; the seed's `aws` loop, boto3
+               (sequential and 16 threads) and ModelRegistry creating groups and approving versions, plus
+               Import-Module time and the peak memory of listing 10,000 versions. Prints the table and
+               writes docs/benchmarks.md. Needs moto_server, python3 with boto3, and the aws CLI.
       Clean  - removes ./out and the build folders.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
@@ -18,7 +22,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -181,6 +185,10 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Tests }
     'Demo' { Invoke-Demo }
+    'Bench' {
+        Invoke-Build
+        & (Join-Path $root 'build/Bench.ps1') -ModulePath (Join-Path $moduleOut 'ModelRegistry.psd1') -OutFile (Join-Path $root 'docs/benchmarks.md')
+    }
     'Clean' {
         foreach ($d in @($out) + (Get-ChildItem $root -Recurse -Directory -Include bin, obj | Select-Object -ExpandProperty FullName)) {
             if (Test-Path $d) { Remove-Item $d -Recurse -Force }
