@@ -17,6 +17,7 @@
         'Get-MRProject'
         'Get-MRRegistry'
         'New-MRModelGroup'
+        'Register-MRModelVersion'
         'Remove-MRModelGroup'
         'Test-MRModelGroup'
     )
