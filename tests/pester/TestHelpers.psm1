@@ -91,7 +91,8 @@ function Invoke-ModulePwsh {
     <# Runs a script in a fresh pwsh with the module imported; returns everything it printed (host output included,
        e.g. What if: lines, which no stream redirection catches in-process). #>
     param([Parameter(Mandatory)] [string] $Script, [string] $WorkingDirectory = $TestDrive)
-    $pwshArgs = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    # Typed as an array: splatting a lone string would pass it character by character.
+    [string[]] $pwshArgs = if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
     $full = "`$ErrorActionPreference = 'Continue'; Import-Module '$script:Module'; Set-Location '$WorkingDirectory'; $Script"
     $output = & ([Environment]::ProcessPath) @pwshArgs -NoProfile -NonInteractive -Command $full 2>&1
     ($output | Out-String)

@@ -131,7 +131,7 @@ public sealed class FaultInjectionTests
 
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.Message));
         Assert.True(proxy.Count(Fault.ResetAfter) > 0, proxy.Summary);
-        var tokens = outcomes.Select(o => o.Result!.CustomerMetadata[VersionLookup.ClientTokenKey]).ToList();
+        var tokens = outcomes.Select(o => o.Result!.CustomerMetadata![VersionLookup.ClientTokenKey]).ToList();
         Assert.Equal(500, tokens.Distinct().Count());
         // Each registration reached moto once: after a lost reply the module found its version instead of re-sending.
         var sent = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackage")
