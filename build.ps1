@@ -14,6 +14,10 @@
                Running it again changes nothing.
       Package- Build, then a versioned .nupkg in ./out/package/repository (a local file repository),
                checked by installing it with Install-PSResource into a sandbox and running it.
+      Bench  - Build, then build/Bench.ps1: one moto_server on loopback; the seed's `aws` loop, boto3
+               (sequential and 16 threads) and ModelRegistry creating groups and approving versions, plus
+               Import-Module time and the peak memory of listing 10,000 versions. Prints the table and
+               writes docs/benchmarks.md. Needs moto_server, python3 with boto3, and the aws CLI.
       Clean  - removes ./out and the build folders.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 Test
@@ -21,7 +25,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -213,6 +217,10 @@ switch ($Task) {
         Invoke-Build
         $nupkg = & (Join-Path $root 'build/Package.ps1') -ModulePath $moduleOut -OutDirectory (Join-Path $out 'package')
         Write-Host "Package: $($nupkg.FullName)" -ForegroundColor Green
+    }
+    'Bench' {
+        Invoke-Build
+        & (Join-Path $root 'build/Bench.ps1') -ModulePath (Join-Path $moduleOut 'ModelRegistry.psd1') -OutFile (Join-Path $root 'docs/benchmarks.md')
     }
     'Clean' {
         foreach ($d in @($out) + (Get-ChildItem $root -Recurse -Directory -Include bin, obj | Select-Object -ExpandProperty FullName)) {

@@ -30,7 +30,17 @@ namespace ModelRegistry.Engine.Operations
             if (desired.Count >= ListInsteadOfDescribeThreshold)
             {
                 existing = new Dictionary<string, ModelGroup>(StringComparer.OrdinalIgnoreCase);
-                foreach (var group in _registry.EnumerateGroups(null, ct)) existing[group.Name] = group;
+                try
+                {
+                    foreach (var group in _registry.EnumerateGroups(null, ct)) existing[group.Name] = group;
+                }
+                catch (RegistryException ex)
+                {
+                    var notStarted = new RegistryException(ex.Kind,
+                        $"Not attempted: the existing model groups could not be listed in {_registry.Location}: {ex.Message}",
+                        ex.Target, ex.ServiceCode, ex.RequestId, ex);
+                    return BulkRunner.FailAll<DesiredGroup, ModelGroupChangeResult>(desired, notStarted);
+                }
             }
 
             return BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, existing, force, token), throttleLimit, ct);

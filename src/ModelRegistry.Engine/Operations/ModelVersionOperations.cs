@@ -25,10 +25,6 @@ namespace ModelRegistry.Engine.Operations
     /// <summary>Registering, listing, approving and removing model versions.</summary>
     public sealed class ModelVersionOperations
     {
-        // After an ambiguous failure, how far back to look for our own earlier attempt.
-        private static readonly TimeSpan LookBack = TimeSpan.FromMinutes(10);
-        private const int MaxVersionsToInspect = 200;
-
         private readonly IModelRegistry _registry;
 
         public ModelVersionOperations(IModelRegistry registry) { _registry = registry; }
@@ -36,65 +32,22 @@ namespace ModelRegistry.Engine.Operations
         /// <summary>
         /// Registers a version exactly once. The client token goes to SageMaker (which de-duplicates on it) and
         /// into the version's customer metadata, so after an ambiguous failure (the request may have landed)
-        /// the module finds its own earlier attempt before sending again — emulators and the Local registry
-        /// need that, and it costs nothing when the first call succeeds.
+        /// the backend finds its own earlier attempt before sending again (its retry policy does this) —
+        /// emulators and the Local registry need that, and it costs nothing when the first call succeeds.
         /// </summary>
-        public async Task<ModelVersion> RegisterAsync(VersionSpec spec, CancellationToken ct)
+        public Task<ModelVersion> RegisterAsync(VersionSpec spec, CancellationToken ct)
         {
             VersionSpecValidator.Validate(spec);
             var token = spec.ClientToken ?? Guid.NewGuid().ToString("D");
             var metadata = new Dictionary<string, string>(spec.CustomerMetadata.Count + 1);
             foreach (var kv in spec.CustomerMetadata) metadata[kv.Key] = kv.Value;
             metadata[VersionSpecValidator.ClientTokenKey] = token;
-            var send = Copy(spec, token, metadata);
-
-            var started = DateTime.UtcNow;
-            const int attempts = 3;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await _registry.RegisterVersionAsync(send, ct).ConfigureAwait(false);
-                }
-                catch (RegistryException ex) when (IsAmbiguous(ex) && attempt < attempts)
-                {
-                    var earlier = await FindByTokenAsync(spec.GroupName, token, started, ct).ConfigureAwait(false);
-                    if (earlier != null) return earlier;
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct).ConfigureAwait(false);
-                }
-                catch (RegistryException ex) when (IsAmbiguous(ex))
-                {
-                    var earlier = await FindByTokenAsync(spec.GroupName, token, started, ct).ConfigureAwait(false);
-                    if (earlier != null) return earlier;
-                    throw;
-                }
-            }
+            return _registry.RegisterVersionAsync(Copy(spec, token, metadata), ct);
         }
-
-        private static bool IsAmbiguous(RegistryException ex) =>
-            ex.Kind == RegistryErrorKind.Unavailable || ex.Kind == RegistryErrorKind.Throttled;
 
         /// <summary>The version registered with this client token, if any (newest first, bounded).</summary>
-        public async Task<ModelVersion?> FindByTokenAsync(string group, string token, DateTime since, CancellationToken ct)
-        {
-            var query = new VersionQuery(group) { Descending = true, CreatedAfter = since - LookBack };
-            var inspected = 0;
-            string? next = null;
-            do
-            {
-                var page = await _registry.ListVersionsAsync(query, next, ct).ConfigureAwait(false);
-                foreach (var summary in page.Items)
-                {
-                    if (++inspected > MaxVersionsToInspect) return null;
-                    var full = await _registry.GetVersionAsync(summary.Arn, ct).ConfigureAwait(false);
-                    if (full?.CustomerMetadata != null
-                        && full.CustomerMetadata.TryGetValue(VersionSpecValidator.ClientTokenKey, out var t) && t == token)
-                        return full;
-                }
-                next = page.NextToken;
-            } while (!string.IsNullOrEmpty(next));
-            return null;
-        }
+        public Task<ModelVersion?> FindByTokenAsync(string group, string token, DateTime since, CancellationToken ct) =>
+            VersionLookup.FindByTokenAsync(_registry, group, token, since, ct);
 
         private static VersionSpec Copy(VersionSpec s, string token, IReadOnlyDictionary<string, string> metadata) => new VersionSpec
         {

@@ -15,7 +15,7 @@ namespace ModelRegistry.Engine.Operations
         public const int MaxMetadataEntries = 50;
         public const int MaxTags = 50;
         /// <summary>Metadata key under which the module records its client token (exactly-once registration).</summary>
-        public const string ClientTokenKey = "modelregistry:client-token";
+        public const string ClientTokenKey = Registry.VersionLookup.ClientTokenKey;
 
         // s3://bucket/key: bucket names are 3–63 of a-z 0-9 . - starting and ending alphanumeric.
         private static readonly Regex S3Uri = new Regex(@"\As3://([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(/\S*)?\z", RegexOptions.CultureInvariant);

@@ -52,6 +52,11 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public SwitchParameter IncludeVersionCount { get; set; }
 
+        /// <summary>How many reads may run at once (with -IncludeTags or -IncludeVersionCount).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
+
         protected override void ProcessRecord()
         {
             var registry = OpenRegistry(ResolveConnection());
@@ -95,7 +100,7 @@ namespace ModelRegistry.Cmdlets
                     if (IncludeTags && g.Tags is null) g = g.WithTags(await registry.GetTagsAsync(g.Arn, ct).ConfigureAwait(false));
                     if (IncludeVersionCount) g = g.WithVersions(await operations.CountVersionsAsync(g.Name, ct).ConfigureAwait(false));
                     return g;
-                }, BulkRunner.DefaultThrottleLimit, Cancellation), groups.Count, "Reading model groups", outcome =>
+                }, ThrottleLimit, Cancellation), groups.Count, "Reading model groups", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Name);
                     else WriteObject(outcome.Result);

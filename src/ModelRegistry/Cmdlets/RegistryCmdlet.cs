@@ -135,8 +135,10 @@ namespace ModelRegistry.Cmdlets
 
         /// <summary>
         /// Drains a bulk run on the pipeline thread with a progress bar, handing outcomes on in input order
-        /// (work finishes in any order; scripts and files expect the order they gave). Returns how many
-        /// were not started because of Ctrl+C.
+        /// (work finishes in any order; scripts and files expect the order they gave). After Ctrl+C, every
+        /// outcome is still collected (nothing can be written to the pipeline any more) and one summary says
+        /// what was done, what failed, what was interrupted mid-call and what was never started. Returns how
+        /// many were not started.
         /// </summary>
         protected int Drain<TIn, TOut>(IEnumerable<BulkOutcome<TIn, TOut>> outcomes, int total, string activity,
             Action<BulkOutcome<TIn, TOut>> onOutcome)
@@ -144,22 +146,60 @@ namespace ModelRegistry.Cmdlets
             var progress = new ProgressReporter(this, activity, total);
             var waiting = new SortedDictionary<int, BulkOutcome<TIn, TOut>>();
             var next = 0;
-            var skipped = 0;
+            int succeeded = 0, failed = 0, skipped = 0;
+            var interrupted = new List<string>();
+            var writable = true;
             foreach (var outcome in outcomes)
             {
                 FlushCallLog();
                 waiting[outcome.Index] = outcome;
-                if (!outcome.Skipped) progress.Step(outcome.Input?.ToString());
-                while (waiting.TryGetValue(next, out var ready))
+                if (outcome.Skipped) skipped++;
+                else if (outcome.Error is OperationCanceledException && Cancellation.IsCancellationRequested) interrupted.Add(outcome.Input?.ToString() ?? "");
+                else if (outcome.Error != null) failed++;
+                else succeeded++;
+                if (!writable) continue;
+                try
                 {
-                    waiting.Remove(next++);
-                    if (ready.Skipped) skipped++;
-                    else onOutcome(ready);
+                    if (!outcome.Skipped) progress.Step(outcome.Input?.ToString());
+                    while (waiting.TryGetValue(next, out var ready))
+                    {
+                        waiting.Remove(next++);
+                        // An interrupted call is reported in the summary, not as an error of its own.
+                        if (!ready.Skipped && !(ready.Error is OperationCanceledException && Cancellation.IsCancellationRequested))
+                            onOutcome(ready);
+                    }
+                }
+                catch (PipelineStoppedException)
+                {
+                    // Stopped (Ctrl+C): keep counting the rest so the summary is complete.
+                    writable = false;
                 }
             }
-            progress.Complete();
-            FlushCallLog();
-            if (skipped > 0) WriteWarning($"{activity}: stopped; {skipped} of {total} were not started.");
+            if (writable)
+            {
+                try
+                {
+                    progress.Complete();
+                    FlushCallLog();
+                }
+                catch (PipelineStoppedException) { writable = false; }
+            }
+
+            if (skipped == 0 && interrupted.Count == 0) return 0;
+            var summary = $"{activity}: stopped. {succeeded + failed} of {total} done ({succeeded} succeeded, {failed} failed)";
+            if (interrupted.Count > 0)
+                summary += $"; {interrupted.Count} interrupted mid-call, which may or may not have taken effect: {string.Join(", ", interrupted.Take(20))}{(interrupted.Count > 20 ? ", …" : "")}";
+            summary += $"; {skipped} not started. Run the command again to finish.";
+            try
+            {
+                if (!writable) throw new PipelineStoppedException();
+                WriteWarning(summary);
+            }
+            catch (PipelineStoppedException)
+            {
+                // The streams are closed once a pipeline stops; the host's console is not.
+                Host?.UI?.WriteWarningLine(summary);
+            }
             return skipped;
         }
 

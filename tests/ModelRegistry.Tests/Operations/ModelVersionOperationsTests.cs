@@ -27,29 +27,6 @@ public sealed class ModelVersionOperationsTests : IDisposable
     };
 
     [Fact]
-    public async Task A_registration_whose_response_was_lost_is_found_not_repeated()
-    {
-        // The first call lands, then its answer is lost: the engine must find it rather than register twice.
-        var lossy = new LoseFirstRegisterResponse(_local);
-        var ops = new ModelVersionOperations(lossy);
-        var v = await ops.RegisterAsync(Spec(), Ct);
-        Assert.Equal(1, lossy.Sent);
-        var all = await _local.ListAllVersionsAsync(new VersionQuery("g"), Ct);
-        Assert.Single(all);
-        Assert.Equal(all[0].Arn, v.Arn);
-    }
-
-    [Fact]
-    public async Task A_registration_that_never_landed_is_sent_again_once()
-    {
-        var failing = new FailFirstRegisterBeforeSending(_local);
-        var v = await new ModelVersionOperations(failing).RegisterAsync(Spec(), Ct);
-        Assert.Equal(2, failing.Attempts);
-        Assert.Single(await _local.ListAllVersionsAsync(new VersionQuery("g"), Ct));
-        Assert.Equal(1, v.Version);
-    }
-
-    [Fact]
     public async Task Invalid_input_is_refused_before_any_call()
     {
         var spec = Spec();
@@ -117,30 +94,5 @@ public sealed class ModelVersionOperationsTests : IDisposable
     {
         _local.Dispose();
         try { Directory.Delete(_folder, true); } catch (IOException) { }
-    }
-
-    /// <summary>Registers for real, then throws as if the response never came back.</summary>
-    private sealed class LoseFirstRegisterResponse : RegistryDecorator
-    {
-        public int Sent;
-        public LoseFirstRegisterResponse(IModelRegistry inner) : base(inner) { }
-        public override async Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct)
-        {
-            var v = await Inner.RegisterVersionAsync(spec, ct);
-            if (Interlocked.Increment(ref Sent) == 1)
-                throw new RegistryException(RegistryErrorKind.Unavailable, "connection reset after the request was sent");
-            return v;
-        }
-    }
-
-    /// <summary>Fails the first attempt before anything reaches the registry.</summary>
-    private sealed class FailFirstRegisterBeforeSending : RegistryDecorator
-    {
-        public int Attempts;
-        public FailFirstRegisterBeforeSending(IModelRegistry inner) : base(inner) { }
-        public override Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct) =>
-            Interlocked.Increment(ref Attempts) == 1
-                ? throw new RegistryException(RegistryErrorKind.Throttled, "Rate exceeded", serviceCode: "ThrottlingException")
-                : Inner.RegisterVersionAsync(spec, ct);
     }
 }

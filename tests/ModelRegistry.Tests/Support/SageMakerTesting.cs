@@ -11,7 +11,7 @@ internal static class SageMakerTesting
     public const string Region = "us-east-1";
 
     public static SageMakerRegistry Registry(string endpointUrl, int maxErrorRetry = 2, string? stsUrl = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, TimeSpan? retryBaseDelay = null)
     {
         var options = new RegistryConnection { Region = Region, EndpointUrl = endpointUrl };
         var settings = new SageMakerClientSettings
@@ -22,6 +22,7 @@ internal static class SageMakerTesting
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
             Environment = _ => null,
         };
+        if (retryBaseDelay.HasValue) settings.RetryBaseDelay = retryBaseDelay.Value;
         return new SageMakerRegistry(options, settings);
     }
 

@@ -13,8 +13,12 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public AWSCredentials? Credentials { get; set; }
         /// <summary>STS endpoint override; null leaves it to the SDK (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, default).</summary>
         public string? StsEndpointUrl { get; set; }
-        /// <summary>Retries after the first attempt (SDK standard retry mode).</summary>
+        /// <summary>Retries after the first attempt, by the engine's <see cref="RetryPolicy"/> (the SDK's are off).</summary>
         public int MaxErrorRetry { get; set; } = 5;
+        /// <summary>Backoff base after a 5xx or transport failure (5× after throttling); full jitter.</summary>
+        public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+        /// <summary>Most calls in flight per registry; the policy halves it while the service throttles.</summary>
+        public int MaxConcurrency { get; set; } = 64;
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
         /// <summary>Shared credentials file to read profiles from (tests); null uses the SDK's default locations.</summary>
         public string? ProfilesLocation { get; set; }
@@ -71,10 +75,15 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     "No AWS region: pass -Region, set AWS_REGION or AWS_DEFAULT_REGION, or set a region in the AWS profile '" +
                     (profileName ?? "default") + "'.", profileName);
 
+            // Retries belong to the engine's RetryPolicy (see there why); the SDK sends each request once.
+            // MaxStaleConnectionRetries too: the SDK otherwise re-sends up to 10 times, uncounted, on any
+            // connection reset, taking it for a stale pooled connection — including a reset after the service
+            // acted (a create re-sent blindly: a duplicate version on moto, a clobbered group).
             var config = new SageMakerClientConfig
             {
                 RetryMode = RequestRetryMode.Standard,
-                MaxErrorRetry = settings.MaxErrorRetry,
+                MaxErrorRetry = 0,
+                MaxStaleConnectionRetries = 0,
                 Timeout = settings.Timeout,
             };
             if (explicitProfile != null && profile != null)
@@ -91,7 +100,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var sts = new AmazonSecurityTokenServiceConfig
             {
                 RetryMode = RequestRetryMode.Standard,
-                MaxErrorRetry = settings.MaxErrorRetry,
+                MaxErrorRetry = 0,
+                MaxStaleConnectionRetries = 0,
                 Timeout = settings.Timeout,
             };
             if (explicitProfile != null && profile != null)

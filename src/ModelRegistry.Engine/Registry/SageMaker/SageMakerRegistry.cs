@@ -22,6 +22,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         private readonly SageMakerConnection _connection;
         private readonly SageMakerClient _client;
+        private readonly RetryPolicy _retry;
         private readonly object _stsLock = new object();
         private AmazonSecurityTokenServiceClient? _sts;
         private string? _account;
@@ -34,8 +35,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         internal SageMakerRegistry(RegistryConnection options, SageMakerClientSettings settings)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
-            _connection = SageMakerConnection.Resolve(options, settings ?? new SageMakerClientSettings());
+            settings ??= new SageMakerClientSettings();
+            _connection = SageMakerConnection.Resolve(options, settings);
             _client = new SageMakerClient(_connection.Credentials, _connection.Config);
+            _retry = new RetryPolicy(settings.MaxErrorRetry, settings.RetryBaseDelay, settings.MaxConcurrency);
         }
 
         public string Region => _connection.Region;
@@ -94,24 +97,32 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         }
 
         /// <summary>One call, no existence check first: bulk callers list first. (SageMaker answers
-        /// ValidationException "already exists" → AlreadyExists; moto silently replaces the group.)</summary>
-        public async Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
+        /// ValidationException "already exists" → AlreadyExists; moto silently replaces the group.) After an
+        /// ambiguous failure the group is looked up before any re-send, so a lost reply is not a second create.</summary>
+        public Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
         {
             RequestChecks.NewGroup(name, description, tags);
-            var body = await CallAsync("CreateModelPackageGroup", w =>
+            return _retry.ExecuteAsync(async token =>
             {
-                w.WriteString("ModelPackageGroupName", name);
-                if (!string.IsNullOrEmpty(description)) w.WriteString("ModelPackageGroupDescription", description);
-                WriteTags(w, tags);
-            }, name, ct).ConfigureAwait(false);
-            var arn = Str(body, "ModelPackageGroupArn") ?? "";
-            Learn(arn);
-            var copy = (tags ?? new Dictionary<string, string>()).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
-            return new ModelGroup(name, arn, string.IsNullOrEmpty(description) ? null : description, null, null, copy);
+                var body = await SendAsync("CreateModelPackageGroup", w =>
+                {
+                    w.WriteString("ModelPackageGroupName", name);
+                    if (!string.IsNullOrEmpty(description)) w.WriteString("ModelPackageGroupDescription", description);
+                    WriteTags(w, tags);
+                }, name, token).ConfigureAwait(false);
+                var arn = Str(body, "ModelPackageGroupArn") ?? "";
+                Learn(arn);
+                var copy = (tags ?? new Dictionary<string, string>()).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+                return new ModelGroup(name, arn, string.IsNullOrEmpty(description) ? null : description, null, null, copy);
+            }, Idempotency.Create, async token =>
+            {
+                var earlier = await GetGroupAsync(name, token).ConfigureAwait(false);
+                return (earlier != null, earlier!);
+            }, ct);
         }
 
         public Task DeleteGroupAsync(string name, CancellationToken ct) =>
-            CallAsync("DeleteModelPackageGroup", w => w.WriteString("ModelPackageGroupName", name), name, ct);
+            CallAsync("DeleteModelPackageGroup", w => w.WriteString("ModelPackageGroupName", name), name, ct, Idempotency.Delete);
 
         // ---- tags -----------------------------------------------------------------------------------
 
@@ -205,31 +216,45 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         }
 
         /// <summary>One CreateModelPackage call; the result is built from the spec and the returned ARN
-        /// (not re-read), so it is not <see cref="ModelVersion.IsDetailed"/>.</summary>
-        public async Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct)
+        /// (not re-read), so it is not <see cref="ModelVersion.IsDetailed"/>. After an ambiguous failure, a spec
+        /// carrying its client token in customer metadata is looked up before any re-send: SageMaker honours
+        /// ClientToken, but moto ignores it and would register a second version.</summary>
+        public Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct)
         {
             if (spec is null) throw new ArgumentNullException(nameof(spec));
-            var body = await CallAsync("CreateModelPackage", w => WriteCreateModelPackage(w, spec), spec.GroupName, ct)
-                .ConfigureAwait(false);
-            var arn = Str(body, "ModelPackageArn") ?? "";
-            Learn(arn);
-            return new ModelVersion
+            var started = DateTime.UtcNow;
+            string? token = null;
+            if (!string.IsNullOrEmpty(spec.ClientToken) &&
+                spec.CustomerMetadata.TryGetValue(VersionLookup.ClientTokenKey, out var t) && t == spec.ClientToken)
+                token = t;
+            return _retry.ExecuteAsync(async ctoken =>
             {
-                GroupName = spec.GroupName,
-                Arn = arn,
-                Version = VersionFromArn(arn),
-                Status = spec.ApprovalStatus,
-                Description = spec.Description,
-                ImageUri = spec.ImageUri,
-                ModelDataUrl = spec.ModelDataUrl,
-                ContentTypes = spec.ContentTypes.ToList(),
-                ResponseTypes = spec.ResponseTypes.ToList(),
-                InferenceInstanceTypes = spec.InferenceInstanceTypes.ToList(),
-                TransformInstanceTypes = spec.TransformInstanceTypes.ToList(),
-                ModelStatisticsUri = spec.ModelStatisticsUri,
-                ModelStatisticsContentType = spec.ModelStatisticsUri is null ? null : StatisticsContentType(spec),
-                CustomerMetadata = spec.CustomerMetadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
-            };
+                var body = await SendAsync("CreateModelPackage", w => WriteCreateModelPackage(w, spec), spec.GroupName, ctoken)
+                    .ConfigureAwait(false);
+                var arn = Str(body, "ModelPackageArn") ?? "";
+                Learn(arn);
+                return new ModelVersion
+                {
+                    GroupName = spec.GroupName,
+                    Arn = arn,
+                    Version = VersionFromArn(arn),
+                    Status = spec.ApprovalStatus,
+                    Description = spec.Description,
+                    ImageUri = spec.ImageUri,
+                    ModelDataUrl = spec.ModelDataUrl,
+                    ContentTypes = spec.ContentTypes.ToList(),
+                    ResponseTypes = spec.ResponseTypes.ToList(),
+                    InferenceInstanceTypes = spec.InferenceInstanceTypes.ToList(),
+                    TransformInstanceTypes = spec.TransformInstanceTypes.ToList(),
+                    ModelStatisticsUri = spec.ModelStatisticsUri,
+                    ModelStatisticsContentType = spec.ModelStatisticsUri is null ? null : StatisticsContentType(spec),
+                    CustomerMetadata = spec.CustomerMetadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                };
+            }, Idempotency.Create, token is null ? null : async ctoken =>
+            {
+                var earlier = await VersionLookup.FindByTokenAsync(this, spec.GroupName, token, started, ctoken).ConfigureAwait(false);
+                return (earlier != null, earlier!);
+            }, ct);
         }
 
         public async Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct)
@@ -245,22 +270,25 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         }
 
         public Task DeleteVersionAsync(string arn, CancellationToken ct) =>
-            CallAsync("DeleteModelPackage", w => w.WriteString("ModelPackageName", arn), arn, ct);
+            CallAsync("DeleteModelPackage", w => w.WriteString("ModelPackageName", arn), arn, ct, Idempotency.Delete);
 
         // ---- identity -------------------------------------------------------------------------------
 
         public async Task<string?> GetCallerAccountAsync(CancellationToken ct)
         {
-            try
+            return await _retry.ExecuteAsync<string?>(async token =>
             {
-                var response = await Sts().GetCallerIdentityAsync(new GetCallerIdentityRequest(), ct).ConfigureAwait(false);
-                _account = response.Account;
-                return response.Account;
-            }
-            catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
-            {
-                throw SageMakerErrors.ToRegistryException(e, "sts:GetCallerIdentity");
-            }
+                try
+                {
+                    var response = await Sts().GetCallerIdentityAsync(new GetCallerIdentityRequest(), token).ConfigureAwait(false);
+                    _account = response.Account;
+                    return response.Account;
+                }
+                catch (Exception e) when (!(e is OperationCanceledException && token.IsCancellationRequested))
+                {
+                    throw SageMakerErrors.ToRegistryException(e, "sts:GetCallerIdentity");
+                }
+            }, Idempotency.Safe, null, ct).ConfigureAwait(false);
         }
 
         public void Dispose()
@@ -271,7 +299,13 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         // ---- the one call path ----------------------------------------------------------------------
 
-        private async Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeBody, string? target, CancellationToken ct)
+        /// <summary>A call under the retry policy (creates use <see cref="RetryPolicy.ExecuteAsync"/> with a lookup).</summary>
+        private Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeBody, string? target, CancellationToken ct,
+            Idempotency idempotency = Idempotency.Safe) =>
+            _retry.ExecuteAsync(token => SendAsync(operation, writeBody, target, token), idempotency, null, ct);
+
+        /// <summary>One attempt: the request is sent once, failures become <see cref="RegistryException"/>s.</summary>
+        private async Task<JsonElement> SendAsync(string operation, Action<Utf8JsonWriter> writeBody, string? target, CancellationToken ct)
         {
             var call = new SageMakerCall(operation, writeBody);
             var clock = ServiceCallLog.IsListening ? Stopwatch.StartNew() : null;

@@ -68,7 +68,7 @@ public sealed class SageMakerErrorMappingTests
     }
 
     [Fact]
-    public async Task Throttling_is_retried_by_the_sdk_then_reported_as_Throttled()
+    public async Task Throttling_is_retried_by_the_retry_policy_then_reported_as_Throttled()
     {
         using var endpoint = new CapturingEndpoint(_ => Error(400, "ThrottlingException", "Rate exceeded"));
         using var registry = SageMakerTesting.Registry(endpoint.Url, maxErrorRetry: 2);

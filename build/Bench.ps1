@@ -1,0 +1,304 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    build.ps1 Bench: ModelRegistry against the seed's way, boto3, and the emulator's raw capacity, in one run.
+.DESCRIPTION
+    Starts one moto_server on a free loopback port and measures, in this order and against an emptied moto
+    each time: creating N model groups (the seed's bash loop of `aws` describe + create; a sequential boto3
+    loop; boto3 with 16 threads, create only; `Get-MRProject | New-MRModelGroup` over a generated .env.shared
+    of 10 teams × 100 projects), approving versions (the seed's `aws sagemaker update-model-package` per
+    version; boto3 sequential; boto3 with 16 threads; ModelRegistry when Set-MRApproval exists), then
+    Import-Module time (median of fresh pwsh processes) and the peak working set of a pwsh listing 10,000
+    versions of a Local registry. Prints the table and writes it, with the machine, to -OutFile.
+    Nothing here asserts a time; slower figures are reported, not failed.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $OutFile,
+    [int] $Groups = 1000,
+    [int] $SeedItems = 20,
+    [int] $BotoSequentialGroups = 300,
+    [int] $Versions = 1000,
+    [int] $Threads = 16,
+    [int] $ImportRuns = 7
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$here = $PSScriptRoot
+$work = Join-Path ([IO.Path]::GetTempPath()) ("mr-bench-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+New-Item -ItemType Directory -Force $work | Out-Null
+
+# Loopback only, dummy credentials, no instance-metadata probing: for every child process too.
+$env:AWS_ACCESS_KEY_ID = 'test'
+$env:AWS_SECRET_ACCESS_KEY = 'test'
+$env:AWS_REGION = 'us-east-1'
+$env:AWS_DEFAULT_REGION = 'us-east-1'
+$env:AWS_EC2_METADATA_DISABLED = 'true'
+$env:AWS_PAGER = ''
+
+function Get-PwshCommand {
+    # `dotnet pwsh` runs as dotnet + pwsh.dll: start the same PowerShell again.
+    $exe = [Environment]::ProcessPath
+    $extra = if ((Split-Path -Leaf $exe) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    return , (@($exe) + $extra)
+}
+
+function Invoke-Pwsh([string] $Script) {
+    $cmd = Get-PwshCommand
+    $out = & $cmd[0] @($cmd | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $Script
+    if ($LASTEXITCODE -ne 0) { throw "child pwsh failed ($LASTEXITCODE): $out" }
+    $out
+}
+
+function Invoke-Boto([string[]] $Arguments) {
+    $json = & python3 (Join-Path $here 'bench_boto3.py') @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "bench_boto3.py $($Arguments[0]) failed ($LASTEXITCODE)" }
+    $json | ConvertFrom-Json
+}
+
+function Measure-Bash([string] $Script) {
+    $file = Join-Path $work ("loop-" + [Guid]::NewGuid().ToString('N') + '.sh')
+    Set-Content -Path $file -Value $Script
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    & bash $file
+    $sw.Stop()
+    if ($LASTEXITCODE -ne 0) { throw "bash loop failed ($LASTEXITCODE)" }
+    $sw.Elapsed.TotalSeconds
+}
+
+function Start-Moto {
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $p = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru `
+        -RedirectStandardOutput (Join-Path $work 'moto.out') -RedirectStandardError (Join-Path $work 'moto.err')
+    $url = "http://127.0.0.1:$port"
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        try { if ((Invoke-WebRequest "$url/moto-api/" -TimeoutSec 2).StatusCode -eq 200) { return @{ Process = $p; Url = $url } } } catch { }
+        Start-Sleep -Milliseconds 200
+    }
+    throw "moto_server did not start on $url"
+}
+
+function Reset-Moto { Invoke-Boto @('reset', $moto.Url) | Out-Null }
+
+function New-Row([string] $Task, [string] $Way, [int] $N, [double] $Seconds, [string] $Note = '') {
+    [pscustomobject]@{
+        Task = $Task; Way = $Way; N = $N; Seconds = [math]::Round($Seconds, 2)
+        MsPerItem = if ($N -gt 0) { [math]::Round($Seconds * 1000 / $N, 2) } else { $null }
+        PerSecond = if ($Seconds -gt 0) { [math]::Round($N / $Seconds, 0) } else { $null }
+        Note = $Note
+    }
+}
+
+function Get-Machine {
+    $mem = (Get-Content /proc/meminfo | Select-String '^MemTotal:\s+(\d+)').Matches[0].Groups[1].Value
+    $os = (Get-Content /etc/os-release | Select-String '^PRETTY_NAME="?([^"]+)"?').Matches[0].Groups[1].Value
+    [ordered]@{
+        'CPUs (nproc)' = (& nproc).Trim()
+        'CPU' = ((Get-Content /proc/cpuinfo | Select-String '^model name\s*:\s*(.+)' | Select-Object -First 1).Matches[0].Groups[1].Value)
+        'Memory' = '{0:0.0} GiB' -f ([double]$mem / 1MB)
+        'OS' = "$os, Linux $((& uname -r).Trim())"
+        '.NET SDK' = (& dotnet --version).Trim()
+        'PowerShell' = $PSVersionTable.PSVersion.ToString()
+        'moto' = (& python3 -c 'import moto; print(moto.__version__)').Trim()
+        'boto3' = (& python3 -c 'import boto3; print(boto3.__version__)').Trim()
+        'aws CLI' = ((& aws --version 2>&1) -join ' ').Trim()
+    }
+}
+
+$rows = [Collections.Generic.List[object]]::new()
+$moto = Start-Moto
+$env:AWS_ENDPOINT_URL_STS = $moto.Url   # the account guard's STS call goes to moto too
+Write-Host "moto_server at $($moto.Url)" -ForegroundColor Cyan
+try {
+    # ---- creating groups ------------------------------------------------------------------------
+    Reset-Moto
+    Write-Host "groups: seed's bash loop ($SeedItems)"
+    $seconds = Measure-Bash @"
+set -u
+for i in `$(seq -f %04g 0 $($SeedItems - 1)); do
+  name="seed-`$i"
+  if aws sagemaker describe-model-package-group --model-package-group-name "`$name" --endpoint-url $($moto.Url) >/dev/null 2>&1; then continue; fi
+  aws sagemaker create-model-package-group --model-package-group-name "`$name" --model-package-group-description "Models for seed/p`$i" \
+    --tags Key=ManagedBy,Value=bench-sagemaker Key=Team,Value=seed Key=Project,Value=p`$i Key=Phase,Value=2C --endpoint-url $($moto.Url) >/dev/null
+done
+"@
+    $rows.Add((New-Row 'create groups' "seed: bash loop of aws describe + create" $SeedItems $seconds))
+
+    Reset-Moto
+    Write-Host "groups: boto3 sequential ($BotoSequentialGroups)"
+    $r = Invoke-Boto @('groups-seq', $moto.Url, 'boto', $BotoSequentialGroups)
+    $rows.Add((New-Row 'create groups' 'boto3 sequential (describe + create)' $r.n $r.seconds))
+
+    Reset-Moto
+    Write-Host "groups: boto3 $Threads threads ($Groups)"
+    $r = Invoke-Boto @('groups-threads', $moto.Url, 'raw', $Groups, $Threads)
+    $rows.Add((New-Row 'create groups' "emulator capacity: boto3 $Threads threads (create only)" $r.n $r.seconds))
+
+    Reset-Moto
+    $teams = 10; $perTeam = [math]::Ceiling($Groups / $teams)
+    $envFile = Join-Path $work '.env.shared'
+    $lines = @('ENABLE_MODEL_REGISTRY=true', 'COMPANY=bench', 'AWS_ACCOUNT_ID=123456789012', 'AWS_REGION=us-east-1')
+    $ids = 0..($teams - 1) | ForEach-Object { 't' + [char](97 + $_) }
+    $lines += 'TEAMS="' + ($ids -join ' ') + '"'
+    foreach ($t in $ids) {
+        $lines += "TEAM_$($t.ToUpperInvariant())_FULLNAME=team-$t"
+        $lines += "$($t.ToUpperInvariant())_PROJECTS=""" + ((0..($perTeam - 1) | ForEach-Object { 'p{0:D3}' -f $_ }) -join ' ') + '"'
+    }
+    Set-Content -Path $envFile -Value $lines
+    Write-Host "groups: ModelRegistry Get-MRProject | New-MRModelGroup ($($teams * $perTeam))"
+    $json = Invoke-Pwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($moto.Url)'
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$r = Get-MRProject -Path '$envFile' | New-MRModelGroup
+`$sw.Stop()
+@{ n = @(`$r).Count; created = @(`$r | Where-Object Change -eq 'Created').Count; seconds = `$sw.Elapsed.TotalSeconds } | ConvertTo-Json -Compress
+"@
+    $r = ($json | Select-Object -Last 1) | ConvertFrom-Json
+    $rows.Add((New-Row 'create groups' 'ModelRegistry: Get-MRProject | New-MRModelGroup' $r.n $r.seconds "$($r.created) created; includes the listing and the account check"))
+
+    # ---- approving versions ---------------------------------------------------------------------
+    Reset-Moto
+    $arnsFile = Join-Path $work 'arns.txt'
+    Write-Host "versions: registering $Versions (setup, not timed)"
+    Invoke-Boto @('register', $moto.Url, 'appr', 10, [math]::Ceiling($Versions / 10), $arnsFile) | Out-Null
+    $arns = @(Get-Content $arnsFile | Where-Object { $_ })
+
+    Write-Host "approve: seed's bash loop ($SeedItems)"
+    $loop = "set -u`n" + (($arns | Select-Object -First $SeedItems | ForEach-Object {
+        "aws sagemaker update-model-package --model-package-arn '$_' --model-approval-status Approved --endpoint-url $($moto.Url) >/dev/null"
+    }) -join "`n")
+    $seconds = Measure-Bash $loop
+    $rows.Add((New-Row 'approve versions' 'seed: bash loop of aws update-model-package' $SeedItems $seconds))
+
+    Write-Host "approve: boto3 sequential ($Versions)"
+    $r = Invoke-Boto @('approve-seq', $moto.Url, $arnsFile, $Versions)
+    $rows.Add((New-Row 'approve versions' 'boto3 sequential (update-model-package)' $r.n $r.seconds))
+
+    Write-Host "approve: boto3 $Threads threads ($Versions)"
+    $r = Invoke-Boto @('approve-threads', $moto.Url, $arnsFile, $Versions, $Threads)
+    $rows.Add((New-Row 'approve versions' "emulator capacity: boto3 $Threads threads" $r.n $r.seconds))
+
+    $has = Invoke-Pwsh "Import-Module '$ModulePath'; [bool](Get-Command Set-MRApproval -ErrorAction Ignore) -and [bool](Get-Command Get-MRModelVersion -ErrorAction Ignore)"
+    if ("$($has | Select-Object -Last 1)" -eq 'True') {
+        Write-Host "approve: ModelRegistry Get-MRModelVersion | Set-MRApproval ($Versions)"
+        $json = Invoke-Pwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($moto.Url)'
+`$names = 0..9 | ForEach-Object { 'appr-{0:D2}' -f `$_ }
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$r = `$names | ForEach-Object { Get-MRModelVersion -GroupName `$_ } | Set-MRApproval -Status Approved -Confirm:`$false
+`$sw.Stop()
+@{ n = @(`$r).Count; seconds = `$sw.Elapsed.TotalSeconds } | ConvertTo-Json -Compress
+"@
+        $r = ($json | Select-Object -Last 1) | ConvertFrom-Json
+        $rows.Add((New-Row 'approve versions' 'ModelRegistry: Get-MRModelVersion | Set-MRApproval' $r.n $r.seconds 'includes the listing'))
+    }
+    else {
+        $rows.Add([pscustomobject]@{ Task = 'approve versions'; Way = 'ModelRegistry: Get-MRModelVersion | Set-MRApproval'; N = 0; Seconds = $null
+                MsPerItem = $null; PerSecond = $null; Note = 'skipped: Set-MRApproval/Get-MRModelVersion are not in this build' })
+    }
+}
+finally {
+    if (-not $moto.Process.HasExited) { $moto.Process.Kill($true); $moto.Process.WaitForExit(5000) | Out-Null }
+}
+
+# ---- Import-Module time -------------------------------------------------------------------------
+Write-Host "Import-Module: $ImportRuns fresh pwsh processes"
+$imports = foreach ($i in 1..$ImportRuns) {
+    $ms = Invoke-Pwsh "`$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModulePath'; `$sw.Stop(); `$sw.Elapsed.TotalMilliseconds"
+    [double]($ms | Select-Object -Last 1)
+}
+$importMedian = ($imports | Sort-Object)[[math]::Floor($imports.Count / 2)]
+
+# ---- peak memory of listing 10,000 versions (Local) ---------------------------------------------
+$local = Join-Path $work 'registry'
+Write-Host 'memory: building a Local registry with 10,000 versions (and 100 for comparison)'
+Invoke-Pwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+Connect-MRRegistry -Local -Path '$local'
+New-MRModelGroup -Name big, small -Description d | Out-Null
+Register-MRModelVersion big -ImageUri 123456789012.dkr.ecr.us-east-1.amazonaws.com/bench:1 | Out-Null
+Register-MRModelVersion small -ImageUri 123456789012.dkr.ecr.us-east-1.amazonaws.com/bench:1 | Out-Null
+"@ | Out-Null
+foreach ($g in @{ Name = 'big'; Count = 10000 }, @{ Name = 'small'; Count = 100 }) {
+    $first = Get-ChildItem -Path (Join-Path $local 'groups') -Recurse -Filter 1.json | Where-Object { $_.Directory.Name -eq 'versions' -and $_.Directory.Parent.Name -eq $g.Name }
+    foreach ($n in 2..$g.Count) { [IO.File]::Copy($first.FullName, (Join-Path $first.DirectoryName "$n.json")) }
+}
+$listing = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$ModulePath'
+Connect-MRRegistry -Local -Path '$local'
+`$n = if (Get-Command Get-MRModelVersion -ErrorAction Ignore) { (Get-MRModelVersion -GroupName '@@G@@' | Measure-Object).Count; `$how = 'Get-MRModelVersion' }
+      else { (Test-MRModelGroup -Name '@@G@@').VersionCount; `$how = 'Test-MRModelGroup' }
+`$p = [Diagnostics.Process]::GetCurrentProcess(); `$p.Refresh()
+@{ n = `$n; peakMiB = `$p.PeakWorkingSet64 / 1MB; how = `$how } | ConvertTo-Json -Compress
+"@
+$mem = @{}
+foreach ($g in 'big', 'small') { $mem[$g] = (Invoke-Pwsh ($listing -creplace '@@G@@', $g) | Select-Object -Last 1) | ConvertFrom-Json }
+Remove-Item $work -Recurse -Force -ErrorAction Ignore
+
+# ---- the table and the ratios -------------------------------------------------------------------
+function Per([string] $Task, [string] $Like) { $rows | Where-Object { $_.Task -eq $Task -and $_.Way -like $Like } | Select-Object -First 1 }
+$ratios = [Collections.Generic.List[object]]::new()
+foreach ($task in 'create groups', 'approve versions') {
+    $mr = Per $task 'ModelRegistry*'; $seed = Per $task 'seed*'; $seq = Per $task 'boto3 sequential*'; $raw = Per $task 'emulator*'
+    if (-not $mr -or -not $mr.MsPerItem) {
+        $ratios.Add([pscustomobject]@{ Task = $task; Measure = 'all ratios'; Value = 'n/a'; Target = ''; Met = 'skipped' }); continue
+    }
+    $x = $seed.MsPerItem / $mr.MsPerItem
+    $ratios.Add([pscustomobject]@{ Task = $task; Measure = "faster than the seed's loop (per item)"; Value = '{0:0}×' -f $x; Target = '≥ 200×'; Met = if ($x -ge 200) { 'yes' } else { 'NO' } })
+    $x = $seq.MsPerItem / $mr.MsPerItem
+    $ratios.Add([pscustomobject]@{ Task = $task; Measure = 'faster than sequential boto3 (per item)'; Value = '{0:0.0}×' -f $x; Target = '≥ 2.5×'; Met = if ($x -ge 2.5) { 'yes' } else { 'NO' } })
+    $x = $mr.PerSecond / $raw.PerSecond
+    $ratios.Add([pscustomobject]@{ Task = $task; Measure = "(the emulator's own ceiling: raw capacity over sequential boto3)"; Value = '{0:0.0}×' -f ($seq.MsPerItem / $raw.MsPerItem); Target = ''; Met = '' })
+    $ratios.Add([pscustomobject]@{ Task = $task; Measure = "share of the emulator's raw capacity"; Value = '{0:0}%' -f (100 * $x); Target = '≥ 80%'; Met = if ($x -ge 0.8) { 'yes' } else { 'NO' } })
+}
+$ratios.Add([pscustomobject]@{ Task = 'Import-Module'; Measure = "median of $ImportRuns fresh processes"; Value = '{0:0} ms' -f $importMedian; Target = '< 300 ms'; Met = if ($importMedian -lt 300) { 'yes' } else { 'NO' } })
+$ratios.Add([pscustomobject]@{ Task = 'list 10,000 versions (Local)'; Measure = "peak working set of the pwsh process ($($mem.big.how))"; Value = ('{0:0} MiB (100 versions: {1:0} MiB)' -f $mem.big.peakMiB, $mem.small.peakMiB); Target = 'flat'; Met = if ($mem.big.peakMiB - $mem.small.peakMiB -lt 50) { 'yes' } else { 'NO' } })
+
+$rows | Format-Table Task, Way, N, Seconds, MsPerItem, PerSecond, Note -AutoSize | Out-Host
+$ratios | Format-Table -AutoSize | Out-Host
+
+function ConvertTo-MdTable($Items, [string[]] $Columns) {
+    $lines = [Collections.Generic.List[string]]::new()
+    $lines.Add('| ' + ($Columns -join ' | ') + ' |')
+    $lines.Add('|' + (($Columns | ForEach-Object { '---' }) -join '|') + '|')
+    # A pipe inside a cell (a pipeline) would end the cell.
+    foreach ($i in $Items) { $lines.Add('| ' + (($Columns | ForEach-Object { "$($i.$_)".Replace('|', '\|') }) -join ' | ') + ' |') }
+    $lines -join "`n"
+}
+$machine = Get-Machine
+$notesFile = Join-Path $here 'benchmarks-notes.md'
+$doc = @"
+# Benchmarks
+
+Written by ``dotnet pwsh ./build.ps1 Bench`` on $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm')) UTC. One moto_server on loopback,
+emptied before each row; every row in the same run. Times are wall clock around the work only (process start
+is in the seed's rows, because the seed pays it per call; boto3 and ModelRegistry rows start timing in a
+warm process, and Import-Module is measured on its own). Fewer items for the slow baselines; compare per item.
+
+## Machine
+
+$(($machine.GetEnumerator() | ForEach-Object { "- $($_.Key): $($_.Value)" }) -join "`n")
+
+## Figures
+
+$(ConvertTo-MdTable $rows 'Task', 'Way', 'N', 'Seconds', 'MsPerItem', 'PerSecond', 'Note')
+
+## Against the targets
+
+$(ConvertTo-MdTable $ratios 'Task', 'Measure', 'Value', 'Target', 'Met')
+
+$(if (Test-Path $notesFile) { Get-Content -Raw $notesFile })
+"@
+New-Item -ItemType Directory -Force (Split-Path $OutFile) | Out-Null
+Set-Content -Path $OutFile -Value $doc
+Write-Host "Written to $OutFile" -ForegroundColor Green

@@ -1,0 +1,128 @@
+using ModelRegistry.Engine.Registry.SageMaker;
+
+namespace ModelRegistry.Tests.Registry.SageMaker;
+
+/// <summary>The one retry policy and its concurrency governor, without a network: scripted failures.</summary>
+public sealed class RetryPolicyTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static RetryPolicy Policy(int retries = 5) => new(retries, TimeSpan.FromMilliseconds(1), maxConcurrency: 8, seed: 7);
+    private static RegistryException Reset() => new(RegistryErrorKind.Unavailable, "Connection reset by peer", "g");
+    private static RegistryException Throttle() => new(RegistryErrorKind.Throttled, "Rate exceeded", "g", "ThrottlingException");
+
+    [Fact]
+    public async Task A_create_after_an_ambiguous_failure_is_looked_up_not_resent()
+    {
+        var sends = 0;
+        var result = await Policy().ExecuteAsync<string>(_ => { sends++; throw Reset(); }, Idempotency.Create,
+            _ => Task.FromResult((true, "found")), None);
+        Assert.Equal("found", result);
+        Assert.Equal(1, sends);
+    }
+
+    [Fact]
+    public async Task A_create_after_a_throttle_is_resent_without_a_lookup()
+    {
+        var sends = 0;
+        var lookups = 0;
+        var result = await Policy().ExecuteAsync(_ => ++sends == 1 ? throw Throttle() : Task.FromResult("created"), Idempotency.Create,
+            _ => { lookups++; return Task.FromResult((false, "")); }, None);
+        Assert.Equal("created", result);
+        Assert.Equal(2, sends);
+        Assert.Equal(0, lookups);
+    }
+
+    [Fact]
+    public async Task A_create_whose_lookup_fails_is_not_resent_and_says_it_is_unknown()
+    {
+        var sends = 0;
+        var e = await Assert.ThrowsAsync<RegistryException>(() => Policy().ExecuteAsync<string>(_ => { sends++; throw Reset(); },
+            Idempotency.Create, _ => throw new RegistryException(RegistryErrorKind.Unavailable, "describe failed"), None));
+        Assert.Equal(1, sends);
+        Assert.Contains("could not be checked", e.Message);
+    }
+
+    [Fact]
+    public async Task A_delete_that_finds_nothing_after_a_lost_reply_succeeded()
+    {
+        var sends = 0;
+        await Policy().ExecuteAsync<object?>(_ => ++sends == 1 ? throw Reset() : throw new RegistryException(RegistryErrorKind.NotFound, "gone"),
+            Idempotency.Delete, null, None);
+        Assert.Equal(2, sends);
+    }
+
+    [Fact]
+    public async Task Errors_that_are_answers_are_not_retried()
+    {
+        var sends = 0;
+        await Assert.ThrowsAsync<RegistryException>(() => Policy().ExecuteAsync<string>(_ =>
+        {
+            sends++;
+            throw new RegistryException(RegistryErrorKind.AccessDenied, "no");
+        }, Idempotency.Safe, null, None));
+        Assert.Equal(1, sends);
+    }
+
+    [Fact]
+    public async Task A_dead_endpoint_spends_the_retry_budget_then_fails_fast()
+    {
+        var policy = Policy(retries: 3);
+        var sends = 0;
+        for (var i = 0; i < 60; i++)
+            await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => { sends++; throw Throttle(); }, Idempotency.Safe, null, None));
+        // 500 tokens at 5 a retry: 100 retries in all, then first attempts only.
+        Assert.Equal(60 + 100, sends);
+        var last = await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => throw Throttle(), Idempotency.Safe, null, None));
+        Assert.Contains("retry budget", last.Message);
+        Assert.Equal(RegistryErrorKind.Throttled, last.Kind);
+    }
+
+    [Fact]
+    public void Backoff_is_jittered_and_capped()
+    {
+        var policy = new RetryPolicy(5, TimeSpan.FromMilliseconds(100), 8, seed: 1);
+        var delays = Enumerable.Range(0, 200).Select(_ => policy.Backoff(3, throttled: false).TotalMilliseconds).ToList();
+        Assert.All(delays, d => Assert.InRange(d, 0, 800));
+        Assert.True(delays.Distinct().Count() > 100);
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.InRange(policy.Backoff(30, throttled: true).TotalMilliseconds, 0, 20_000));
+    }
+
+    [Fact]
+    public async Task Governor_halves_on_a_throttle_once_per_window_and_recovers_one_at_a_time()
+    {
+        var g = new ConcurrencyGovernor(8);
+        for (var i = 0; i < 8; i++) await g.EnterAsync(None);
+        g.Exit(throttled: true);
+        Assert.Equal(4, g.Limit);
+        // Replies to requests sent before the cut do not cut again.
+        for (var i = 0; i < 7; i++) g.Exit(throttled: true);
+        Assert.Equal(4, g.Limit);
+        Assert.Equal(1, g.Cuts);
+
+        // Now a throttle cuts again, and successes raise the limit by one per limit-long run.
+        await g.EnterAsync(None);
+        g.Exit(throttled: true);
+        Assert.Equal(2, g.Limit);
+        for (var i = 0; i < 2; i++) { await g.EnterAsync(None); g.Exit(false); }
+        Assert.Equal(3, g.Limit);
+    }
+
+    [Fact]
+    public async Task Governor_never_goes_below_one_and_queues_beyond_the_limit()
+    {
+        var g = new ConcurrencyGovernor(2);
+        for (var round = 0; round < 5; round++) { await g.EnterAsync(None); g.Exit(throttled: true); }
+        Assert.Equal(1, g.Limit);
+        await g.EnterAsync(None);
+        using var cts = new CancellationTokenSource();
+        var cancelled = g.EnterAsync(cts.Token);
+        var second = g.EnterAsync(None);
+        Assert.False(second.IsCompleted);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        g.Exit(false);
+        await second.WaitAsync(TimeSpan.FromSeconds(10)); // the cancelled waiter took no slot
+        g.Exit(false);
+        await g.EnterAsync(None).WaitAsync(TimeSpan.FromSeconds(10)); // the cancelled waiter took no slot
+    }
+}
