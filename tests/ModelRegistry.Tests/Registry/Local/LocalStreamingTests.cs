@@ -1,5 +1,6 @@
 using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
+using ModelRegistry.Tests.Support;
 
 namespace ModelRegistry.Tests.Registry.Local;
 
@@ -7,33 +8,17 @@ namespace ModelRegistry.Tests.Registry.Local;
 /// Counted, not timed: a decorator counts the pages the backend has served when the first item is seen.</summary>
 public sealed class LocalStreamingTests : LocalRegistryTestBase
 {
-    private sealed class PageCounting(IModelRegistry inner) : IModelRegistry
+    /// <summary>Counts the pages the backend has served.</summary>
+    private sealed class PageCounting(IModelRegistry inner) : RegistryDecorator(inner)
     {
         public int Pages;
-        public string Location => inner.Location;
-        public string GroupArn(string groupName) => inner.GroupArn(groupName);
-        public Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct) => inner.GetGroupAsync(name, ct);
-        public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) =>
-            inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
-        public Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct) =>
-            inner.CreateGroupAsync(name, description, tags, ct);
-        public Task DeleteGroupAsync(string name, CancellationToken ct) => inner.DeleteGroupAsync(name, ct);
-        public Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string arn, CancellationToken ct) => inner.GetTagsAsync(arn, ct);
-        public Task AddTagsAsync(string arn, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => inner.AddTagsAsync(arn, tags, ct);
-        public Task RemoveTagsAsync(string arn, IReadOnlyCollection<string> keys, CancellationToken ct) => inner.RemoveTagsAsync(arn, keys, ct);
-        public async Task<Page<ModelVersion>> ListVersionsAsync(VersionQuery query, string? nextToken, CancellationToken ct)
+
+        public override async Task<Page<ModelVersion>> ListVersionsAsync(VersionQuery query, string? nextToken, CancellationToken ct)
         {
-            var page = await inner.ListVersionsAsync(query, nextToken, ct);
+            var page = await Inner.ListVersionsAsync(query, nextToken, ct);
             Interlocked.Increment(ref Pages);
             return page;
         }
-        public Task<ModelVersion?> GetVersionAsync(string arn, CancellationToken ct) => inner.GetVersionAsync(arn, ct);
-        public Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct) => inner.RegisterVersionAsync(spec, ct);
-        public Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct) =>
-            inner.SetApprovalAsync(arn, status, reason, ct);
-        public Task DeleteVersionAsync(string arn, CancellationToken ct) => inner.DeleteVersionAsync(arn, ct);
-        public Task<string?> GetCallerAccountAsync(CancellationToken ct) => inner.GetCallerAccountAsync(ct);
-        public void Dispose() => inner.Dispose();
     }
 
     [Fact]
