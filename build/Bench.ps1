@@ -193,7 +193,7 @@ Import-Module '$ModulePath'
 Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($moto.Url)'
 `$names = 0..9 | ForEach-Object { 'appr-{0:D2}' -f `$_ }
 `$sw = [Diagnostics.Stopwatch]::StartNew()
-`$r = `$names | ForEach-Object { Get-MRModelVersion -GroupName `$_ } | Set-MRApproval -Status Approved -Confirm:`$false
+`$r = `$names | ForEach-Object { Get-MRModelVersion -GroupName `$_ } | Set-MRApproval -Status Approved -PassThru -Confirm:`$false
 `$sw.Stop()
 @{ n = @(`$r).Count; seconds = `$sw.Elapsed.TotalSeconds } | ConvertTo-Json -Compress
 "@
@@ -256,7 +256,7 @@ foreach ($task in 'create groups', 'approve versions') {
     $x = $seed.MsPerItem / $mr.MsPerItem
     $ratios.Add([pscustomobject]@{ Task = $task; Measure = "faster than the seed's loop (per item)"; Value = '{0:0}×' -f $x; Target = '≥ 200×'; Met = if ($x -ge 200) { 'yes' } else { 'NO' } })
     $x = $seq.MsPerItem / $mr.MsPerItem
-    $ratios.Add([pscustomobject]@{ Task = $task; Measure = 'faster than sequential boto3 (per item)'; Value = '{0:0.0}×' -f $x; Target = '≥ 2.5×'; Met = if ($x -ge 2.5) { 'yes' } else { 'NO' } })
+    $ratios.Add([pscustomobject]@{ Task = $task; Measure = 'faster than sequential boto3 (per item)'; Value = '{0:0.00}×' -f $x; Target = '≥ 2.5×'; Met = if ($x -ge 2.5) { 'yes' } else { 'NO' } })
     $x = $mr.PerSecond / $raw.PerSecond
     $ratios.Add([pscustomobject]@{ Task = $task; Measure = "(the emulator's own ceiling: raw capacity over sequential boto3)"; Value = '{0:0.0}×' -f ($seq.MsPerItem / $raw.MsPerItem); Target = ''; Met = '' })
     $ratios.Add([pscustomobject]@{ Task = $task; Measure = "share of the emulator's raw capacity"; Value = '{0:0}%' -f (100 * $x); Target = '≥ 80%'; Met = if ($x -ge 0.8) { 'yes' } else { 'NO' } })

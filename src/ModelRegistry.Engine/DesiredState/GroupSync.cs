@@ -99,10 +99,10 @@ namespace ModelRegistry.Engine.DesiredState
             var managedBy = GroupPlanner.ManagedByOf(removal.Group);
             if (managedBy is null || !config.ManagedBy.Contains(managedBy))
                 blockers.Add($"its ManagedBy tag is now {(managedBy is null ? "gone" : $"'{managedBy}'")}; it is no longer this configuration's");
-            var approved = removal.Approved;
-            if (approved.Count > 0 && !force)
-                blockers.Add($"it holds {approved.Count} Approved version(s) ({string.Join(", ", approved.Select(v => v.Version))}); use -Force to remove it anyway");
-            // Versions serving an endpoint belong here too, as a blocker -Force does not lift, once deployments exist.
+            // Approved or deployed versions keep the group unless -Force (issue: "never a group holding Approved or
+            // deployed versions without -Force").
+            if (!force)
+                foreach (var reason in removal.ReasonsToKeep()) blockers.Add(reason + "; use -Force to remove it anyway");
             return new PrunePlan(extra, removal, blockers);
         }
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Deployment;
 using ModelRegistry.Engine.Registry;
 
 namespace ModelRegistry.Engine.Operations
@@ -16,7 +17,14 @@ namespace ModelRegistry.Engine.Operations
 
         private readonly IModelRegistry _registry;
 
-        public ModelGroupOperations(IModelRegistry registry) { _registry = registry; }
+        public ModelGroupOperations(IModelRegistry registry)
+        {
+            _registry = registry;
+            Deployed = new DeployedVersions(registry);
+        }
+
+        /// <summary>What is deployed, read once for all the removal plans of this command.</summary>
+        public DeployedVersions Deployed { get; }
 
         /// <summary>
         /// Creates the groups that do not exist. Existing groups are returned unchanged, or with their tags
@@ -156,7 +164,10 @@ namespace ModelRegistry.Engine.Operations
             var group = await _registry.GetGroupAsync(name, ct).ConfigureAwait(false);
             if (group is null) return null;
             var versions = await _registry.ListAllVersionsAsync(new VersionQuery(group.Name), ct).ConfigureAwait(false);
-            return new GroupRemovalPlan(group, versions);
+            var deployed = versions.Count == 0
+                ? new List<(string, IReadOnlyList<string>)>()
+                : await Deployed.InGroupAsync(group.Arn.Replace(":model-package-group/", ":model-package/") + "/", ct).ConfigureAwait(false);
+            return new GroupRemovalPlan(group, versions, deployed);
         }
 
         /// <summary>Deletes the plan's versions (bounded concurrency), reporting each; the caller deletes the group after.</summary>
@@ -174,14 +185,30 @@ namespace ModelRegistry.Engine.Operations
     /// <summary>A group and the versions that must go before it.</summary>
     public sealed class GroupRemovalPlan
     {
-        public GroupRemovalPlan(ModelGroup group, IReadOnlyList<ModelVersion> versions)
+        public GroupRemovalPlan(ModelGroup group, IReadOnlyList<ModelVersion> versions,
+            IReadOnlyList<(string VersionArn, IReadOnlyList<string> Endpoints)>? deployed = null)
         {
             Group = group;
             Versions = versions;
+            Deployed = deployed ?? Array.Empty<(string, IReadOnlyList<string>)>();
         }
 
         public ModelGroup Group { get; }
         public IReadOnlyList<ModelVersion> Versions { get; }
         public IReadOnlyList<ModelVersion> Approved => Versions.Where(v => v.Status == ApprovalStatus.Approved).ToList();
+        /// <summary>Versions of the group that serve endpoints, with the endpoints.</summary>
+        public IReadOnlyList<(string VersionArn, IReadOnlyList<string> Endpoints)> Deployed { get; }
+
+        /// <summary>Why the group must not go without -Force: Approved versions, deployed versions. Empty when nothing holds it.</summary>
+        public IReadOnlyList<string> ReasonsToKeep()
+        {
+            var reasons = new List<string>();
+            var approved = Approved;
+            if (approved.Count > 0)
+                reasons.Add($"it holds {approved.Count} Approved version(s) ({string.Join(", ", approved.Select(v => v.Version))})");
+            if (Deployed.Count > 0)
+                reasons.Add($"{Deployed.Count} of its version(s) serve endpoints ({string.Join("; ", Deployed.Select(d => $"{d.VersionArn.Substring(d.VersionArn.LastIndexOf('/') + 1)} → {string.Join(", ", d.Endpoints)}"))})");
+            return reasons;
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Deployment;
 using ModelRegistry.Engine.Registry;
 
 namespace ModelRegistry.Engine.Operations
@@ -27,7 +28,14 @@ namespace ModelRegistry.Engine.Operations
     {
         private readonly IModelRegistry _registry;
 
-        public ModelVersionOperations(IModelRegistry registry) { _registry = registry; }
+        public ModelVersionOperations(IModelRegistry registry)
+        {
+            _registry = registry;
+            Deployed = new DeployedVersions(registry);
+        }
+
+        /// <summary>What is deployed, read once for all the checks of this command.</summary>
+        public DeployedVersions Deployed { get; }
 
         /// <summary>
         /// Registers a version exactly once. The client token goes to SageMaker (which de-duplicates on it) and
@@ -117,6 +125,14 @@ namespace ModelRegistry.Engine.Operations
                 throw new RegistryException(RegistryErrorKind.Conflict,
                     $"Version {current.Version} of '{current.GroupName}' was Rejected{(string.IsNullOrEmpty(current.ApprovalDescription) ? "" : $" (\"{current.ApprovalDescription}\")")}; approving a rejected version needs -Force. Nothing was changed.",
                     target.Arn);
+            if (current.Status != status && !force)
+            {
+                var endpoints = await Deployed.EndpointsServingAsync(target.Arn, ct).ConfigureAwait(false);
+                if (endpoints.Count > 0)
+                    throw new RegistryException(RegistryErrorKind.Conflict,
+                        $"Version {current.Version} of '{current.GroupName}' serves endpoint(s) {string.Join(", ", endpoints)}; changing the approval of a deployed version needs -Force. Nothing was changed.",
+                        target.Arn);
+            }
             return await _registry.SetApprovalAsync(target.Arn, status, reason, ct).ConfigureAwait(false);
         }
 
@@ -132,6 +148,13 @@ namespace ModelRegistry.Engine.Operations
             if (current.Status == ApprovalStatus.Approved && !force)
                 throw new RegistryException(RegistryErrorKind.Conflict,
                     $"Version {current.Version} of '{current.GroupName}' is Approved; removing an approved version needs -Force. Nothing was deleted.", target.Arn);
+            if (!force)
+            {
+                var endpoints = await Deployed.EndpointsServingAsync(target.Arn, ct).ConfigureAwait(false);
+                if (endpoints.Count > 0)
+                    throw new RegistryException(RegistryErrorKind.Conflict,
+                        $"Version {current.Version} of '{current.GroupName}' serves endpoint(s) {string.Join(", ", endpoints)}; removing a deployed version needs -Force. Nothing was deleted.", target.Arn);
+            }
             await _registry.DeleteVersionAsync(target.Arn, ct).ConfigureAwait(false);
             return current;
         }

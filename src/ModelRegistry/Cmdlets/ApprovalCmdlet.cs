@@ -66,6 +66,7 @@ namespace ModelRegistry.Cmdlets
                 if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Known ?? (object)outcome.Input.Arn);
                 else OnDone(outcome.Result!);
             });
+            if (operations.Deployed.Unavailable != null) WriteWarning($"{Activity}: {operations.Deployed.Unavailable}; no version was refused for serving an endpoint.");
         }
 
         private static string Describe(VersionTarget t) =>
@@ -91,7 +92,7 @@ namespace ModelRegistry.Cmdlets
         [ValidateLength(0, 1024)]
         public string? Reason { get; set; }
 
-        /// <summary>Approve a version that was Rejected.</summary>
+        /// <summary>Approve a version that was Rejected, or change the status of a version that serves an endpoint.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 

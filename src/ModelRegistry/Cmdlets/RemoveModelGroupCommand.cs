@@ -9,7 +9,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Deletes model groups and every version in them, versions first.</para>
-    /// <para type="description">The seed's cleanup.sh done right. -WhatIf lists every version and group it would delete. Asks for confirmation once per group (ConfirmImpact High). A group holding Approved versions is refused unless -Force. Every deletion is reported (-Verbose for each version, one result object per group), and every failure is an error: a group whose versions could not all be deleted is left in place and reported.</para>
+    /// <para type="description">The seed's cleanup.sh done right. -WhatIf lists every version and group it would delete. Asks for confirmation once per group (ConfirmImpact High). A group holding Approved versions, or versions that serve endpoints, is refused unless -Force. Every deletion is reported (-Verbose for each version, one result object per group), and every failure is an error: a group whose versions could not all be deleted is left in place and reported.</para>
     /// <example>
     ///   <code>Get-MRProject | Remove-MRModelGroup -WhatIf</code>
     ///   <para>Shows every version and group that would be deleted.</para>
@@ -23,7 +23,7 @@ namespace ModelRegistry.Cmdlets
     [OutputType(typeof(ModelGroupChangeResult))]
     public sealed class RemoveModelGroupCommand : GroupInputCmdlet
     {
-        /// <summary>Also delete groups that hold Approved versions.</summary>
+        /// <summary>Also delete groups that hold Approved or deployed versions.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -56,14 +56,15 @@ namespace ModelRegistry.Cmdlets
         private void RemoveOne(ModelGroupOperations operations, IModelRegistry registry, GroupRemovalPlan plan, GroupInput input)
         {
             var name = plan.Group.Name;
-            var approved = plan.Approved;
-            if (approved.Count > 0 && !Force)
+            var reasons = plan.ReasonsToKeep();
+            if (reasons.Count > 0 && !Force)
             {
                 WriteFailure(new RegistryException(RegistryErrorKind.Conflict,
-                    $"Model group '{name}' holds {approved.Count} Approved version(s) ({string.Join(", ", approved.Select(v => v.Version))}); nothing was deleted. Use -Force to delete it anyway.",
+                    $"Model group '{name}' was kept: {string.Join("; ", reasons)}. Nothing was deleted. Use -Force to delete it anyway.",
                     name), input.Target);
                 return;
             }
+            if (operations.Deployed.Unavailable != null) WriteWarning($"{name}: {operations.Deployed.Unavailable}.");
 
             if (IsWhatIf())
             {

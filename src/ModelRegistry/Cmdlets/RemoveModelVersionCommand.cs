@@ -4,7 +4,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Deletes model versions; Approved versions only with -Force.</para>
-    /// <para type="description">Takes versions from the pipeline or ARNs and deletes them with bounded concurrency, asking first (ConfirmImpact High). An Approved version is refused unless -Force. Each deletion is reported with -Verbose; -PassThru emits the deleted versions; every failure is a non-terminating error naming the version.</para>
+    /// <para type="description">Takes versions from the pipeline or ARNs and deletes them with bounded concurrency, asking first (ConfirmImpact High). An Approved version, or one that serves an endpoint, is refused unless -Force. Each deletion is reported with -Verbose; -PassThru emits the deleted versions; every failure is a non-terminating error naming the version.</para>
     /// <example>
     ///   <code>Get-MRModelVersion rc-fraud-detection -Status Rejected | Remove-MRModelVersion -Confirm:$false</code>
     ///   <para>Deletes every rejected version of a group without asking.</para>
@@ -14,7 +14,7 @@ namespace ModelRegistry.Cmdlets
     [OutputType(typeof(ModelVersion))]
     public sealed class RemoveModelVersionCommand : VersionInputCmdlet
     {
-        /// <summary>Also delete Approved versions.</summary>
+        /// <summary>Also delete Approved versions and versions that serve endpoints.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Engine.Deployment
+{
+    /// <summary>
+    /// Which versions serve an endpoint right now: read once (list endpoints, then endpoint → config → model →
+    /// version for each) and shared by every safety check of one command — changing the approval of, removing,
+    /// or pruning the group of a deployed version needs -Force. When the caller may not read endpoints
+    /// (AccessDenied, e.g. a least-privilege Approver role), the checks cannot run: <see cref="Unavailable"/> says
+    /// why, so the command can warn instead of pretending it checked.
+    /// </summary>
+    public sealed class DeployedVersions
+    {
+        private readonly IModelRegistry _registry;
+        private readonly SemaphoreSlim _once = new SemaphoreSlim(1, 1);
+        private Dictionary<string, List<string>>? _endpointsByVersion;
+
+        public DeployedVersions(IModelRegistry registry) { _registry = registry; }
+
+        /// <summary>Why the index could not be read, or null when it was (or has not been needed yet).</summary>
+        public string? Unavailable { get; private set; }
+
+        /// <summary>The endpoints serving this version ARN; empty when none (or when the index is unavailable).</summary>
+        public async Task<IReadOnlyList<string>> EndpointsServingAsync(string versionArn, CancellationToken ct)
+        {
+            var index = await IndexAsync(ct).ConfigureAwait(false);
+            return index.TryGetValue(versionArn, out var endpoints) ? endpoints : (IReadOnlyList<string>)Array.Empty<string>();
+        }
+
+        /// <summary>Each deployed version of a group, with its endpoints.</summary>
+        public async Task<IReadOnlyList<(string VersionArn, IReadOnlyList<string> Endpoints)>> InGroupAsync(string groupArnPrefix, CancellationToken ct)
+        {
+            var index = await IndexAsync(ct).ConfigureAwait(false);
+            return index.Where(kv => kv.Key.StartsWith(groupArnPrefix, StringComparison.OrdinalIgnoreCase))
+                .Select(kv => (kv.Key, (IReadOnlyList<string>)kv.Value)).ToList();
+        }
+
+        private async Task<Dictionary<string, List<string>>> IndexAsync(CancellationToken ct)
+        {
+            if (_endpointsByVersion != null) return _endpointsByVersion;
+            await _once.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                if (_endpointsByVersion != null) return _endpointsByVersion;
+                var index = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+                try
+                {
+                    var operations = new DeploymentOperations(_registry);
+                    var names = await Task.Run(() => operations.EnumerateEndpoints(ct).Select(e => e.Name).ToList(), ct).ConfigureAwait(false);
+                    foreach (var outcome in operations.DescribeMany(names, Bulk.BulkRunner.DefaultThrottleLimit, ct))
+                    {
+                        if (outcome.Error is RegistryException { Kind: RegistryErrorKind.AccessDenied } denied) throw denied;
+                        var arn = outcome.Result?.ModelVersionArn;
+                        if (string.IsNullOrEmpty(arn)) continue;
+                        if (!index.TryGetValue(arn!, out var endpoints)) index[arn!] = endpoints = new List<string>();
+                        endpoints.Add(outcome.Input);
+                    }
+                }
+                catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.AccessDenied)
+                {
+                    Unavailable = "deployments could not be checked (" + ex.Message + ")";
+                }
+                _endpointsByVersion = index;
+                return index;
+            }
+            finally
+            {
+                _once.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using ModelRegistry.Engine.Deployment;
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+using ModelRegistry.Engine.Registry.Local;
+using ModelRegistry.Tests.Support;
+
+namespace ModelRegistry.Tests.Operations;
+
+/// <summary>A version that serves an endpoint is not changed, removed, or pruned with its group without -Force.</summary>
+public sealed class DeployedVersionSafetyTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-deployed-" + Guid.NewGuid().ToString("N"));
+    private readonly LocalRegistry _local;
+    private readonly ModelVersion _deployed;
+    private readonly ModelVersion _idle;
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public DeployedVersionSafetyTests()
+    {
+        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder });
+        _local.CreateGroupAsync("g", "d", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
+        var ops = new ModelVersionOperations(_local);
+        VersionSpec Spec() => new() { GroupName = "g", ImageUri = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/m:1", ApprovalStatus = ApprovalStatus.Approved };
+        _deployed = ops.RegisterAsync(Spec(), Ct).GetAwaiter().GetResult();
+        _idle = ops.RegisterAsync(Spec(), Ct).GetAwaiter().GetResult();
+        new DeploymentOperations(_local).DeployAsync(new DeployRequest { ModelVersionArn = _deployed.Arn, EndpointName = "g-endpoint" }, null, Ct)
+            .GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public async Task Changing_the_approval_of_a_deployed_version_needs_force_and_names_the_endpoint()
+    {
+        var ops = new ModelVersionOperations(_local);
+        var e = await Assert.ThrowsAsync<RegistryException>(() =>
+            ops.SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.Rejected, "regression", false, Ct));
+        Assert.Equal(RegistryErrorKind.Conflict, e.Kind);
+        Assert.Contains("g-endpoint", e.Message);
+        Assert.Contains("-Force", e.Message);
+        Assert.Equal(ApprovalStatus.Approved, (await _local.GetVersionAsync(_deployed.Arn, Ct))!.Status);
+
+        // A version that serves nothing changes freely; the same status with a new reason is no change of approval.
+        Assert.Equal(ApprovalStatus.Rejected, (await ops.SetApprovalAsync(new VersionTarget(_idle.Arn), ApprovalStatus.Rejected, "x", false, Ct)).Status);
+        Assert.Equal("still good", (await ops.SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.Approved, "still good", false, Ct)).ApprovalDescription);
+
+        var forced = await ops.SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.Rejected, "regression", true, Ct);
+        Assert.Equal(ApprovalStatus.Rejected, forced.Status);
+    }
+
+    [Fact]
+    public async Task Removing_a_deployed_version_needs_force()
+    {
+        await new ModelVersionOperations(_local).SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.PendingManualApproval, null, true, Ct);
+        var e = await Assert.ThrowsAsync<RegistryException>(() => new ModelVersionOperations(_local).RemoveAsync(new VersionTarget(_deployed.Arn), false, Ct));
+        Assert.Contains("g-endpoint", e.Message);
+        Assert.NotNull(await _local.GetVersionAsync(_deployed.Arn, Ct));
+    }
+
+    [Fact]
+    public async Task A_group_with_a_deployed_version_has_a_reason_to_be_kept()
+    {
+        var plan = await new ModelGroupOperations(_local).PlanRemovalAsync("g", Ct);
+        var reasons = plan!.ReasonsToKeep();
+        Assert.Contains(reasons, r => r.Contains("Approved"));
+        Assert.Contains(reasons, r => r.Contains("1 → g-endpoint"));
+    }
+
+    [Fact]
+    public async Task Without_permission_to_read_endpoints_the_check_says_it_could_not_run()
+    {
+        var denied = new DeployedVersions(new DenyEndpoints(_local));
+        Assert.Empty(await denied.EndpointsServingAsync(_deployed.Arn, Ct));
+        Assert.Contains("could not be checked", denied.Unavailable);
+    }
+
+    public void Dispose()
+    {
+        _local.Dispose();
+        try { Directory.Delete(_folder, true); } catch (IOException) { }
+    }
+
+    private sealed class DenyEndpoints(IModelRegistry inner) : RegistryDecorator(inner)
+    {
+        public override IDeploymentTarget Deployments => throw new RegistryException(RegistryErrorKind.AccessDenied, "not authorized to perform sagemaker:ListEndpoints");
+    }
+}
