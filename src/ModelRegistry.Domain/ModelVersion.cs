@@ -40,6 +40,9 @@ namespace ModelRegistry
         /// <summary>True when the full description was read (Describe), not only the list summary.</summary>
         public bool IsDetailed { get; set; }
 
+        /// <summary>A shallow copy, for "this version, with its new status".</summary>
+        public ModelVersion Clone() => (ModelVersion)MemberwiseClone();
+
         public override string ToString() => Arn;
     }
 

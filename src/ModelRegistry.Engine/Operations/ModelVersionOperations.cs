@@ -133,7 +133,13 @@ namespace ModelRegistry.Engine.Operations
                         $"Version {current.Version} of '{current.GroupName}' serves endpoint(s) {string.Join(", ", endpoints)}; changing the approval of a deployed version needs -Force. Nothing was changed.",
                         target.Arn);
             }
-            return await _registry.SetApprovalAsync(target.Arn, status, reason, ct).ConfigureAwait(false);
+            var changed = await _registry.SetApprovalAsync(target.Arn, status, reason, ct).ConfigureAwait(false);
+            // The version as it now is: what we read, with what we changed.
+            var now = current.Clone();
+            now.Status = changed.Status;
+            now.ApprovalDescription = reason ?? current.ApprovalDescription;
+            now.LastModified = changed.LastModified ?? now.LastModified;
+            return now;
         }
 
         public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> SetApprovalMany(IReadOnlyList<VersionTarget> targets, ApprovalStatus status,

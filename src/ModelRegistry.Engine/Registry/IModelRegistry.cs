@@ -76,7 +76,8 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>Registers a new version (AWS: CreateModelPackage with ModelPackageGroupName).</summary>
         Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct);
 
-        /// <summary>Sets the approval status and reason (AWS: UpdateModelPackage); returns the version as it now is.</summary>
+        /// <summary>Sets the approval status and reason (AWS: UpdateModelPackage). Returns the version with its new
+        /// status and reason; other fields only as far as the backend knows them without another call.</summary>
         Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct);
 
         /// <summary>Deletes a version; NotFound when missing (AWS: DeleteModelPackage).</summary>

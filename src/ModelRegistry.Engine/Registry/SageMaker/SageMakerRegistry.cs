@@ -265,8 +265,24 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 w.WriteString("ModelApprovalStatus", WireStatus(status));
                 if (reason != null) w.WriteString("ApprovalDescription", reason);
             }, arn, ct).ConfigureAwait(false);
-            return await GetVersionAsync(arn, ct).ConfigureAwait(false)
-                ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Model version '{arn}' does not exist.", arn);
+            // One call, not update + describe: bulk approvals would pay double. Callers that hold the version
+            // merge this into it (ModelVersionOperations).
+            return new ModelVersion
+            {
+                Arn = arn,
+                GroupName = GroupFromArn(arn),
+                Version = VersionFromArn(arn),
+                Status = status,
+                ApprovalDescription = reason,
+                LastModified = DateTime.UtcNow,
+            };
+        }
+
+        private static string GroupFromArn(string arn)
+        {
+            var slash = arn.LastIndexOf('/');
+            var start = arn.IndexOf(":model-package/", StringComparison.Ordinal);
+            return start < 0 || slash <= start ? "" : arn.Substring(start + ":model-package/".Length, slash - start - ":model-package/".Length);
         }
 
         public Task DeleteVersionAsync(string arn, CancellationToken ct) =>

@@ -163,7 +163,9 @@ public sealed class SageMakerMotoTests : IDisposable
         var approved = await _registry.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, "passed review", None);
         Assert.Equal(ApprovalStatus.Approved, approved.Status);
         Assert.Equal("passed review", approved.ApprovalDescription);
-        Assert.True(approved.IsDetailed);
+        var read = await _registry.GetVersionAsync(v.Arn, None);
+        Assert.Equal(ApprovalStatus.Approved, read!.Status);
+        Assert.Equal("passed review", read.ApprovalDescription);
 
         var rejected = await _registry.SetApprovalAsync(v.Arn, ApprovalStatus.Rejected, "drift", None);
         Assert.Equal(ApprovalStatus.Rejected, rejected.Status);

@@ -227,16 +227,19 @@ public sealed class SageMakerRequestShapeTests : IDisposable
     }
 
     [Fact]
-    public async Task Approval_sends_status_and_reason_then_reads_the_version_back()
+    public async Task Approval_sends_status_and_reason_in_one_call()
     {
         var v = await _registry.SetApprovalAsync(VersionArn, ApprovalStatus.Approved, "passed review", None);
         using var body = JsonDocument.Parse(Sent("UpdateModelPackage").Body);
         Assert.Equal(VersionArn, body.RootElement.GetProperty("ModelPackageArn").GetString());
         Assert.Equal("Approved", body.RootElement.GetProperty("ModelApprovalStatus").GetString());
         Assert.Equal("passed review", body.RootElement.GetProperty("ApprovalDescription").GetString());
-        Assert.Equal(new[] { "UpdateModelPackage", "DescribeModelPackage" }, _endpoint.Requests.Select(r => r.Operation));
+        // One call per approval: bulk approvals must not pay a describe each.
+        Assert.Equal(new[] { "UpdateModelPackage" }, _endpoint.Requests.Select(r => r.Operation));
         Assert.Equal(ApprovalStatus.Approved, v.Status);
-        Assert.Equal("ok", v.ApprovalDescription);
+        Assert.Equal("passed review", v.ApprovalDescription);
+        Assert.Equal(3, v.Version);
+        Assert.Equal("team-proj", v.GroupName);
     }
 
     [Fact]
