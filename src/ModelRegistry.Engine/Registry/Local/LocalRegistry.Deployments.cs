@@ -153,13 +153,7 @@ namespace ModelRegistry.Engine.Registry.Local
 
         public Task<Page<EndpointInfo>> ListEndpointsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
         {
-            ValidatePageSize(pageSize);
-            string? filter = null;
-            if (!string.IsNullOrEmpty(nameContains))
-            {
-                LocalNames.ValidateNameContains(nameContains!);
-                filter = nameContains!.ToLowerInvariant();
-            }
+            var filter = ListingFilter(nameContains, pageSize);
             var listing = "endpoints:" + filter;
             var after = nextToken is null ? null : LocalNames.DecodeToken(nextToken, listing);
             var folder = DeploymentFolder(EndpointsKind);

@@ -87,13 +87,7 @@ namespace ModelRegistry.Engine.Registry.Local
 
         public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
         {
-            ValidatePageSize(pageSize);
-            string? filter = null;
-            if (!string.IsNullOrEmpty(nameContains))
-            {
-                LocalNames.ValidateNameContains(nameContains!);
-                filter = nameContains!.ToLowerInvariant();
-            }
+            var filter = ListingFilter(nameContains, pageSize);
             var listing = "groups:" + filter;
             var after = nextToken is null ? null : LocalNames.DecodeToken(nextToken, listing);
 
@@ -542,6 +536,15 @@ namespace ModelRegistry.Engine.Registry.Local
         }
 
         private static void ValidatePageSize(int pageSize) => RequestChecks.PageSize(pageSize);
+
+        /// <summary>Checks a listing's page size and NameContains; returns the filter as names are stored (lower case).</summary>
+        private static string? ListingFilter(string? nameContains, int pageSize)
+        {
+            ValidatePageSize(pageSize);
+            if (string.IsNullOrEmpty(nameContains)) return null;
+            LocalNames.ValidateNameContains(nameContains!);
+            return nameContains!.ToLowerInvariant();
+        }
 
         private static DateTime? ToUtc(DateTime? t) =>
             t is null ? (DateTime?)null

@@ -121,14 +121,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public async Task<Page<EndpointInfo>> ListEndpointsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
         {
             RequestChecks.PageSize(pageSize);
-            var body = await CallAsync("ListEndpoints", w =>
-            {
-                w.WriteNumber("MaxResults", pageSize);
-                if (!string.IsNullOrEmpty(nameContains)) w.WriteString("NameContains", nameContains);
-                if (!string.IsNullOrEmpty(nextToken)) w.WriteString("NextToken", nextToken);
-                w.WriteString("SortBy", "Name");
-                w.WriteString("SortOrder", "Ascending");
-            }, nameContains, ct).ConfigureAwait(false);
+            var body = await CallAsync("ListEndpoints", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
+                .ConfigureAwait(false);
             return new Page<EndpointInfo>(Items(body, "Endpoints").Select(e => ToEndpoint(e, "")).ToList(), NextToken(body));
         }
 

@@ -84,14 +84,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
         {
             RequestChecks.PageSize(pageSize);
-            var body = await CallAsync("ListModelPackageGroups", w =>
-            {
-                w.WriteNumber("MaxResults", pageSize);
-                if (!string.IsNullOrEmpty(nameContains)) w.WriteString("NameContains", nameContains);
-                if (!string.IsNullOrEmpty(nextToken)) w.WriteString("NextToken", nextToken);
-                w.WriteString("SortBy", "Name");
-                w.WriteString("SortOrder", "Ascending");
-            }, nameContains, ct).ConfigureAwait(false);
+            var body = await CallAsync("ListModelPackageGroups", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
+                .ConfigureAwait(false);
             var groups = Items(body, "ModelPackageGroupSummaryList").Select(ToGroup).ToList();
             return new Page<ModelGroup>(groups, NextToken(body));
         }
@@ -276,6 +270,16 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 ApprovalDescription = reason,
                 LastModified = DateTime.UtcNow,
             };
+        }
+
+        /// <summary>The request of a listing by name (ListModelPackageGroups, ListEndpoints): one page, name ascending.</summary>
+        private static void WriteNameListing(Utf8JsonWriter w, string? nameContains, string? nextToken, int pageSize)
+        {
+            w.WriteNumber("MaxResults", pageSize);
+            if (!string.IsNullOrEmpty(nameContains)) w.WriteString("NameContains", nameContains);
+            if (!string.IsNullOrEmpty(nextToken)) w.WriteString("NextToken", nextToken);
+            w.WriteString("SortBy", "Name");
+            w.WriteString("SortOrder", "Ascending");
         }
 
         private static string GroupFromArn(string arn)
