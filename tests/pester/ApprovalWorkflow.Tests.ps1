@@ -75,6 +75,12 @@ Describe 'Approval workflow on <_>' -ForEach 'Local', 'SageMaker' {
         (Get-MRModelGroup rc-fraud-detection).Versions | Should -BeNullOrEmpty
     }
 
+    It 'reads a piped version again (not its whole group), and lists a piped group' {
+        @(Get-MRModelVersion rc-fraud-detection -Version 1 | Get-MRModelVersion -Detailed).Count | Should -Be 1
+        (Get-MRModelVersion rc-fraud-detection -Version 1 | Get-MRModelVersion -Detailed).IsDetailed | Should -BeTrue
+        @(Get-MRModelGroup rc-fraud-detection | Get-MRModelVersion).Count | Should -Be 3
+    }
+
     It 'counts versions per status in Test-MRModelGroup' {
         $t = Test-MRModelGroup rc-fraud-detection
         $t.Approved | Should -Be 2

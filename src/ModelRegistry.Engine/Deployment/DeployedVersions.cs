@@ -10,9 +10,9 @@ namespace ModelRegistry.Engine.Deployment
     /// <summary>
     /// Which versions serve an endpoint right now: read once (list endpoints, then endpoint → config → model →
     /// version for each) and shared by every safety check of one command — changing the approval of, removing,
-    /// or pruning the group of a deployed version needs -Force. When the caller may not read endpoints
-    /// (AccessDenied, e.g. a least-privilege Approver role), the checks cannot run: <see cref="Unavailable"/> says
-    /// why, so the command can warn instead of pretending it checked.
+    /// or pruning the group of a deployed version needs -Force. When endpoints cannot be read (AccessDenied for a
+    /// least-privilege Approver role, or a failure that outlasted the retries), the checks cannot run:
+    /// <see cref="Unavailable"/> says why, so the command warns instead of pretending it checked.
     /// </summary>
     public sealed class DeployedVersions
     {
@@ -54,14 +54,15 @@ namespace ModelRegistry.Engine.Deployment
                     var names = await Task.Run(() => operations.EnumerateEndpoints(ct).Select(e => e.Name).ToList(), ct).ConfigureAwait(false);
                     foreach (var outcome in operations.DescribeMany(names, Bulk.BulkRunner.DefaultThrottleLimit, ct))
                     {
-                        if (outcome.Error is RegistryException { Kind: RegistryErrorKind.AccessDenied } denied) throw denied;
+                        // An endpoint that could not be read might serve any version: the check cannot vouch for anything.
+                        if (outcome.Error is RegistryException failed) throw failed;
                         var arn = outcome.Result?.ModelVersionArn;
                         if (string.IsNullOrEmpty(arn)) continue;
                         if (!index.TryGetValue(arn!, out var endpoints)) index[arn!] = endpoints = new List<string>();
                         endpoints.Add(outcome.Input);
                     }
                 }
-                catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.AccessDenied)
+                catch (RegistryException ex)
                 {
                     Unavailable = "deployments could not be checked (" + ex.Message + ")";
                 }

@@ -223,9 +223,10 @@ namespace ModelRegistry.Engine.Deployment
                     await _target.CreateEndpointAsync(plan.EndpointName, plan.EndpointConfigName, endpointTags, ct).ConfigureAwait(false);
                 }
             }
-            catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.Unavailable || ex.Kind == RegistryErrorKind.Throttled)
+            catch (RegistryException)
             {
-                // The request may have landed: if the endpoint now names our config, it did.
+                // Whatever the error, the request may have landed (a re-send can fail as "already existing"): if the
+                // endpoint now names our config, it did — and rolling back would delete what it runs on.
                 var now = await _target.GetEndpointAsync(plan.EndpointName, CancellationToken.None).ConfigureAwait(false);
                 if (now != null && string.Equals(now.EndpointConfigName, plan.EndpointConfigName, StringComparison.OrdinalIgnoreCase)) return;
                 throw;

@@ -149,7 +149,8 @@ namespace ModelRegistry.Engine.Operations
         /// <summary>Deletes a version; an Approved one only with <paramref name="force"/>.</summary>
         public async Task<ModelVersion> RemoveAsync(VersionTarget target, bool force, CancellationToken ct)
         {
-            var current = target.Known ?? await _registry.GetVersionAsync(target.Arn, ct).ConfigureAwait(false)
+            // Always read it now: a piped object's status may be stale, and a deletion cannot be undone.
+            var current = await _registry.GetVersionAsync(target.Arn, ct).ConfigureAwait(false)
                 ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Model version '{target.Arn}' does not exist in {_registry.Location}.", target.Arn);
             if (current.Status == ApprovalStatus.Approved && !force)
                 throw new RegistryException(RegistryErrorKind.Conflict,

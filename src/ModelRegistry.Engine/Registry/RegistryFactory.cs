@@ -23,7 +23,17 @@ namespace ModelRegistry.Engine.Registry
         public static IModelRegistry Get(RegistryConnection options)
         {
             var key = Key(options);
-            return Open.GetOrAdd(key, _ => new Lazy<IModelRegistry>(() => Create(options.Clone()))).Value;
+            var entry = Open.GetOrAdd(key, _ => new Lazy<IModelRegistry>(() => Create(options.Clone())));
+            try
+            {
+                return entry.Value;
+            }
+            catch
+            {
+                // A failed open (a profile not there yet, a folder not writable) must not stay failed for the session.
+                Open.TryRemove(key, out _);
+                throw;
+            }
         }
 
         private static IModelRegistry Create(RegistryConnection options) => options.Backend switch

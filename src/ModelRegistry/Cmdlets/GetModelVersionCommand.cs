@@ -24,12 +24,19 @@ namespace ModelRegistry.Cmdlets
     ///   <para>One version in full.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MRModelVersion", DefaultParameterSetName = ByGroup)]
+    // The by-value set is the default: PowerShell prefers the default set for pipeline input, and a piped
+    // ModelVersion (which also has a GroupName) must read that version, not list its whole group.
+    [Cmdlet(VerbsCommon.Get, "MRModelVersion", DefaultParameterSetName = ByVersion)]
     [OutputType(typeof(ModelVersion))]
     public sealed class GetModelVersionCommand : RegistryCmdlet
     {
         private const string ByGroup = "Group";
         private const string ByArn = "Arn";
+        private const string ByVersion = "Version";
+
+        /// <summary>Versions to read again (from Get-MRModelVersion or Register-MRModelVersion), e.g. to add -Detailed.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
+        public ModelVersion[]? InputObject { get; set; }
 
         /// <summary>Groups whose versions to list (wildcards allowed). Binds from ModelGroup and TeamProject objects.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
@@ -40,7 +47,8 @@ namespace ModelRegistry.Cmdlets
         public string[] GroupName { get; set; } = Array.Empty<string>();
 
         /// <summary>Version ARNs to read (AWS: ModelPackageArn).</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
+        // Not bound by property name: a ModelGroup's Arn is not a version's.
+        [Parameter(Mandatory = true, ParameterSetName = ByArn)]
         [Alias("ModelPackageArn")]
         [ValidateNotNullOrEmpty]
         public string[] Arn { get; set; } = Array.Empty<string>();
@@ -89,9 +97,10 @@ namespace ModelRegistry.Cmdlets
         {
             var registry = OpenRegistry(ResolveConnection());
             var operations = new ModelVersionOperations(registry);
-            if (ParameterSetName == ByArn)
+            if (ParameterSetName == ByArn || ParameterSetName == ByVersion)
             {
-                foreach (var arn in Arn) WriteOne(registry, arn);
+                foreach (var arn in ParameterSetName == ByArn ? Arn : (InputObject ?? Array.Empty<ModelVersion>()).Select(v => v.Arn))
+                    WriteOne(registry, arn);
                 return;
             }
 

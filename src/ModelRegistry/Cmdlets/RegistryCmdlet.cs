@@ -218,7 +218,7 @@ namespace ModelRegistry.Cmdlets
                 }
                 catch (Exception ex)
                 {
-                    foreach (var item in items.Where(i => i.AccountId == expected)) WriteFailure(ex, item.Target);
+                    foreach (var item in items) WriteFailure(ex, item.Target);
                     return false;
                 }
             }

@@ -65,6 +65,29 @@ public sealed class ModelVersionOperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task Removing_reads_the_version_now_rather_than_trusting_a_stale_piped_status()
+    {
+        var ops = new ModelVersionOperations(_local);
+        var v = await ops.RegisterAsync(Spec(), Ct);
+        var stale = (await _local.GetVersionAsync(v.Arn, Ct))!;          // read while Pending ...
+        await ops.SetApprovalAsync(new VersionTarget(v.Arn), ApprovalStatus.Approved, null, false, Ct); // ... approved since
+        var e = await Assert.ThrowsAsync<RegistryException>(() => ops.RemoveAsync(new VersionTarget(v.Arn, stale), false, Ct));
+        Assert.Contains("Approved", e.Message);
+        Assert.NotNull(await _local.GetVersionAsync(v.Arn, Ct));
+    }
+
+    [Fact]
+    public void A_registry_that_failed_to_open_is_not_remembered_as_failed()
+    {
+        var path = Path.Combine(_folder, "not-yet");
+        File.WriteAllText(path, "a file where the registry folder should be");
+        var connection = new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = path };
+        Assert.ThrowsAny<Exception>(() => RegistryFactory.Get(connection));
+        File.Delete(path);
+        Assert.Contains("not-yet", RegistryFactory.Get(connection).Location);
+    }
+
+    [Fact]
     public async Task Latest_takes_the_newest_in_the_order_asked_for()
     {
         var ops = new ModelVersionOperations(_local);

@@ -131,9 +131,7 @@ namespace ModelRegistry.Engine.Registry.Local
         {
             LocalNames.ValidateGroupName(name, "endpoint name");
             RequireConfig(endpointConfigName);
-            var locks = Path.Combine(_locks, "endpoints");
-            Directory.CreateDirectory(locks);
-            using (GroupLock.Acquire(Path.Combine(locks, LocalNames.Key(name) + ".lock"), exclusive: true, LockTimeout, name, ct))
+            using (EndpointLock(name, ct))
             {
                 var record = ReadDeploymentRecord<EndpointRecord>(EndpointsKind, name)
                     ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Could not find endpoint '{name}'.", name);
@@ -175,7 +173,18 @@ namespace ModelRegistry.Engine.Registry.Local
             return new Page<EndpointInfo>(items, token);
         }, ct);
 
-        public Task DeleteEndpointAsync(string name, CancellationToken ct) => Run(() => DeleteRecord(EndpointsKind, name), ct);
+        public Task DeleteEndpointAsync(string name, CancellationToken ct) => Run(() =>
+        {
+            // Under the lock a switch takes, so a switch's rewrite can never bring a deleted endpoint back.
+            using (EndpointLock(name, ct)) return DeleteRecord(EndpointsKind, name);
+        }, ct);
+
+        private IDisposable EndpointLock(string name, CancellationToken ct)
+        {
+            var locks = Path.Combine(_locks, "endpoints");
+            Directory.CreateDirectory(locks);
+            return GroupLock.Acquire(Path.Combine(locks, LocalNames.Key(name) + ".lock"), exclusive: true, LockTimeout, name, ct);
+        }
 
         public Task<IReadOnlyDictionary<string, string>> GetResourceTagsAsync(string arn, CancellationToken ct) => Run(() =>
         {

@@ -98,6 +98,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 ambiguous |= unknown;
                 if (!IsRetryable(failure))
                     throw failure;
+                if (idempotency == Idempotency.Create && ambiguous && recover is null)
+                    throw GaveUp(failure, attempt + 1, "a create that may have landed is not sent again without a way to check", true);
                 if (attempt >= _maxRetries)
                     throw GaveUp(failure, attempt + 1, null, ambiguous && idempotency != Idempotency.Safe);
                 lastCost = unknown && failure.ServiceCode is null ? TransportRetryCost : RetryCost;

@@ -45,14 +45,14 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 // SageMaker reports missing resources as validation errors ("... does not exist").
                 if (Contains(m, "does not exist") || Contains(m, "not found") || Contains(m, "could not find"))
                     return RegistryErrorKind.NotFound;
-                if (Contains(m, "already exists"))
+                if (Contains(m, "already exist"))
                     return RegistryErrorKind.AlreadyExists;
                 return RegistryErrorKind.Invalid;
             }
             if (c.StartsWith("ResourceNotFound", StringComparison.Ordinal))
                 return RegistryErrorKind.NotFound;
             if (c.StartsWith("ResourceInUse", StringComparison.Ordinal))
-                return Contains(m, "already exists") ? RegistryErrorKind.AlreadyExists : RegistryErrorKind.Conflict;
+                return Contains(m, "already exist") ? RegistryErrorKind.AlreadyExists : RegistryErrorKind.Conflict;
             if (c == "ConflictException")
                 return RegistryErrorKind.Conflict;
             if (c.StartsWith("Throttl", StringComparison.Ordinal) || c == "TooManyRequestsException" ||

@@ -19,7 +19,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public async Task<string> CreateModelAsync(HostedModelSpec spec, CancellationToken ct)
         {
             if (spec is null) throw new ArgumentNullException(nameof(spec));
-            var body = await CallAsync("CreateModel", w =>
+            return await CreateOnceAsync("CreateModel", w =>
             {
                 w.WriteString("ModelName", spec.Name);
                 w.WriteStartObject("PrimaryContainer");
@@ -27,8 +27,11 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 w.WriteEndObject();
                 if (!string.IsNullOrEmpty(spec.ExecutionRoleArn)) w.WriteString("ExecutionRoleArn", spec.ExecutionRoleArn);
                 WriteTags(w, spec.Tags);
-            }, spec.Name, ct).ConfigureAwait(false);
-            return Str(body, "ModelArn") ?? "";
+            }, spec.Name, "ModelArn", async token =>
+            {
+                var earlier = await GetModelAsync(spec.Name, token).ConfigureAwait(false);
+                return string.Equals(earlier?.ModelVersionArn, spec.ModelVersionArn, StringComparison.OrdinalIgnoreCase) ? earlier!.Arn : null;
+            }, ct).ConfigureAwait(false);
         }
 
         public async Task<HostedModel?> GetModelAsync(string name, CancellationToken ct)
@@ -52,12 +55,12 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         }
 
         public Task DeleteModelAsync(string name, CancellationToken ct) =>
-            CallAsync("DeleteModel", w => w.WriteString("ModelName", name), name, ct);
+            CallAsync("DeleteModel", w => w.WriteString("ModelName", name), name, ct, Idempotency.Delete);
 
         public async Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct)
         {
             if (spec is null) throw new ArgumentNullException(nameof(spec));
-            var body = await CallAsync("CreateEndpointConfig", w =>
+            return await CreateOnceAsync("CreateEndpointConfig", w =>
             {
                 w.WriteString("EndpointConfigName", spec.Name);
                 w.WriteStartArray("ProductionVariants");
@@ -69,8 +72,11 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 w.WriteEndObject();
                 w.WriteEndArray();
                 WriteTags(w, spec.Tags);
-            }, spec.Name, ct).ConfigureAwait(false);
-            return Str(body, "EndpointConfigArn") ?? "";
+            }, spec.Name, "EndpointConfigArn", async token =>
+            {
+                var earlier = await GetEndpointConfigAsync(spec.Name, token).ConfigureAwait(false);
+                return string.Equals(earlier?.ModelName, spec.ModelName, StringComparison.OrdinalIgnoreCase) ? earlier!.Arn : null;
+            }, ct).ConfigureAwait(false);
         }
 
         public async Task<EndpointConfigInfo?> GetEndpointConfigAsync(string name, CancellationToken ct)
@@ -92,25 +98,34 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         }
 
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) =>
-            CallAsync("DeleteEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct);
+            CallAsync("DeleteEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct, Idempotency.Delete);
 
         public async Task<string> CreateEndpointAsync(string name, string endpointConfigName, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
         {
-            var body = await CallAsync("CreateEndpoint", w =>
+            return await CreateOnceAsync("CreateEndpoint", w =>
             {
                 w.WriteString("EndpointName", name);
                 w.WriteString("EndpointConfigName", endpointConfigName);
                 WriteTags(w, tags);
-            }, name, ct).ConfigureAwait(false);
-            return Str(body, "EndpointArn") ?? "";
+            }, name, "EndpointArn", async token =>
+            {
+                var earlier = await GetEndpointAsync(name, token).ConfigureAwait(false);
+                return string.Equals(earlier?.EndpointConfigName, endpointConfigName, StringComparison.OrdinalIgnoreCase) ? earlier!.Arn : null;
+            }, ct).ConfigureAwait(false);
         }
 
         public Task UpdateEndpointAsync(string name, string endpointConfigName, CancellationToken ct) =>
-            CallAsync("UpdateEndpoint", w =>
+            CreateOnceAsync("UpdateEndpoint", w =>
             {
                 w.WriteString("EndpointName", name);
                 w.WriteString("EndpointConfigName", endpointConfigName);
-            }, name, ct);
+            }, name, "EndpointArn", async token =>
+            {
+                // Landed when the endpoint is switching (deploys refuse an endpoint that is already mid-change) or done.
+                var now = await GetEndpointAsync(name, token).ConfigureAwait(false);
+                return now != null && (now.Status == "Updating" || string.Equals(now.EndpointConfigName, endpointConfigName, StringComparison.OrdinalIgnoreCase))
+                    ? now.Arn : null;
+            }, ct);
 
         public async Task<EndpointInfo?> GetEndpointAsync(string name, CancellationToken ct)
         {
@@ -127,9 +142,23 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         }
 
         public Task DeleteEndpointAsync(string name, CancellationToken ct) =>
-            CallAsync("DeleteEndpoint", w => w.WriteString("EndpointName", name), name, ct);
+            CallAsync("DeleteEndpoint", w => w.WriteString("EndpointName", name), name, ct, Idempotency.Delete);
 
         public Task<IReadOnlyDictionary<string, string>> GetResourceTagsAsync(string arn, CancellationToken ct) => GetTagsAsync(arn, ct);
+
+        /// <summary>
+        /// A create (or an endpoint switch) that is never re-sent blindly: after a failure that may have landed,
+        /// <paramref name="landed"/> looks for our earlier attempt and returns its ARN, or null to send again.
+        /// Returns the ARN from the reply's <paramref name="arnMember"/>.
+        /// </summary>
+        private Task<string> CreateOnceAsync(string operation, Action<Utf8JsonWriter> writeBody, string target, string arnMember,
+            Func<CancellationToken, Task<string?>> landed, CancellationToken ct) =>
+            _retry.ExecuteAsync(async token => Str(await SendAsync(operation, writeBody, target, token).ConfigureAwait(false), arnMember) ?? "",
+                Idempotency.Create, async token =>
+                {
+                    var arn = await landed(token).ConfigureAwait(false);
+                    return (arn != null, arn ?? "");
+                }, ct);
 
         private static EndpointInfo ToEndpoint(JsonElement e, string name) => new EndpointInfo
         {
