@@ -151,26 +151,12 @@ namespace ModelRegistry.Engine.Registry.Local
 
         public Task<Page<EndpointInfo>> ListEndpointsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
         {
-            var filter = ListingFilter(nameContains, pageSize);
-            var listing = "endpoints:" + filter;
-            var after = nextToken is null ? null : LocalNames.DecodeToken(nextToken, listing);
             var folder = DeploymentFolder(EndpointsKind);
-            var keys = !Directory.Exists(folder) ? new List<string>() : Directory.EnumerateFiles(folder, "*.json")
-                .Select(p => Path.GetFileNameWithoutExtension(p) ?? "")
-                .Where(k => k.Length > 0 && k[0] != '.' && (filter is null || k.Contains(filter)))
-                .Where(k => after is null || string.CompareOrdinal(k, after) > 0)
-                .OrderBy(k => k, StringComparer.Ordinal)
-                .ToList();
-            var items = new List<EndpointInfo>(pageSize);
-            var i = 0;
-            for (; i < keys.Count && items.Count < pageSize; i++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var r = ReadDeploymentRecord<EndpointRecord>(EndpointsKind, keys[i]);
-                if (r != null) items.Add(ToEndpoint(r, withConfig: false)); // deleted since listed: skip
-            }
-            var token = i < keys.Count ? LocalNames.EncodeToken(listing, keys[i - 1]) : null;
-            return new Page<EndpointInfo>(items, token);
+            var keys = Directory.Exists(folder)
+                ? Directory.EnumerateFiles(folder, "*.json").Select(p => Path.GetFileNameWithoutExtension(p) ?? "")
+                : Enumerable.Empty<string>();
+            return NamePage("endpoints", keys, nameContains, nextToken, pageSize,
+                key => ReadDeploymentRecord<EndpointRecord>(EndpointsKind, key) is { } r ? ToEndpoint(r, withConfig: false) : null, ct);
         }, ct);
 
         public Task DeleteEndpointAsync(string name, CancellationToken ct) => Run(() =>

@@ -86,31 +86,10 @@ namespace ModelRegistry.Engine.Registry.Local
         }, ct);
 
         public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
-        {
-            var filter = ListingFilter(nameContains, pageSize);
-            var listing = "groups:" + filter;
-            var after = nextToken is null ? null : LocalNames.DecodeToken(nextToken, listing);
-
-            // Folder names only; group.json is read for the page's groups alone.
-            var keys = Directory.EnumerateDirectories(_groups)
-                .Select(path => Path.GetFileName(path) ?? "")
-                .Where(k => k.Length > 0 && k[0] != '.' && (filter is null || k.Contains(filter)))
-                .Where(k => after is null || string.CompareOrdinal(k, after) > 0)
-                .OrderBy(k => k, StringComparer.Ordinal)
-                .ToList();
-
-            var items = new List<ModelGroup>(pageSize);
-            var i = 0;
-            for (; i < keys.Count && items.Count < pageSize; i++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var record = ReadGroup(keys[i]);
-                if (record != null) // a folder without group.json is a create in flight or abandoned
-                    items.Add(ToGroup(record, withTags: false));
-            }
-            var token = i < keys.Count ? LocalNames.EncodeToken(listing, keys[i - 1]) : null;
-            return new Page<ModelGroup>(items, token);
-        }, ct);
+            // Folder names only; group.json is read for the page's groups alone. A folder without group.json is a
+            // create in flight or abandoned, and is skipped.
+            NamePage("groups", Directory.EnumerateDirectories(_groups).Select(path => Path.GetFileName(path) ?? ""),
+                nameContains, nextToken, pageSize, key => ReadGroup(key) is { } record ? ToGroup(record, withTags: false) : null, ct), ct);
 
         public Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => Run(() =>
         {
@@ -536,6 +515,34 @@ namespace ModelRegistry.Engine.Registry.Local
         }
 
         private static void ValidatePageSize(int pageSize) => RequestChecks.PageSize(pageSize);
+
+        /// <summary>
+        /// One page of a listing by name (groups, endpoints): keys in ordinal order after the token's key, filtered by
+        /// NameContains; records are read for the page alone, and a key whose record is gone (<paramref name="read"/>
+        /// returns null: deleted since listed, or a create in flight) is skipped.
+        /// </summary>
+        private static Page<T> NamePage<T>(string kind, IEnumerable<string> keys, string? nameContains, string? nextToken, int pageSize,
+            Func<string, T?> read, CancellationToken ct) where T : class
+        {
+            var filter = ListingFilter(nameContains, pageSize);
+            var listing = kind + ":" + filter;
+            var after = nextToken is null ? null : LocalNames.DecodeToken(nextToken, listing);
+            var page = keys
+                .Where(k => k.Length > 0 && k[0] != '.' && (filter is null || k.Contains(filter)))
+                .Where(k => after is null || string.CompareOrdinal(k, after) > 0)
+                .OrderBy(k => k, StringComparer.Ordinal)
+                .ToList();
+            var items = new List<T>(pageSize);
+            var i = 0;
+            for (; i < page.Count && items.Count < pageSize; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var item = read(page[i]);
+                if (item != null) items.Add(item);
+            }
+            var token = i < page.Count ? LocalNames.EncodeToken(listing, page[i - 1]) : null;
+            return new Page<T>(items, token);
+        }
 
         /// <summary>Checks a listing's page size and NameContains; returns the filter as names are stored (lower case).</summary>
         private static string? ListingFilter(string? nameContains, int pageSize)
