@@ -54,6 +54,21 @@ Describe 'Compare-MRModelGroup and Sync-MRModelGroup on a Local registry' {
         $out | Should -Match 'What if: .*"Remove model group \(no longer configured\)" on target ".*model-package-group/rc-anti-money-laundering"'
         (Compare-MRModelGroup $envPath | Where-Object State -ne InSync).State | Should -Be @('Missing', 'Extra')
     }
-    # Pruning safety with Approved versions is tested in-process (DesiredStateCmdletTests) and on the engine:
-    # Register-MRModelVersion is not exported by the module yet.
+
+    It 'does not prune a group that holds an Approved version unless -Force is given' {
+        Register-MRModelVersion rc-anti-money-laundering -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/aml:1 `
+            -ModelDataUrl s3://acme-models/aml/model.tar.gz -ApprovalStatus Approved | Out-Null
+        Write-Config 'fraud-detection'
+
+        $results = Sync-MRModelGroup $envPath -Prune -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].TargetObject | Should -Be 'rc-anti-money-laundering'
+        $err[0].Exception.Message | Should -Match 'Approved'
+        ($results | Where-Object Name -eq 'rc-anti-money-laundering').Action | Should -Be 'Refused'
+        (Get-MRModelVersion rc-anti-money-laundering).Status | Should -Be 'Approved'
+
+        (Sync-MRModelGroup $envPath -Prune -Force -Confirm:$false | Where-Object Name -eq 'rc-anti-money-laundering').Action |
+            Should -Be 'Removed'
+        Get-MRModelGroup rc-anti-money-laundering -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
 }

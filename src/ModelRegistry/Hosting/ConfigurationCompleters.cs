@@ -27,7 +27,7 @@ namespace ModelRegistry.Hosting
             value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.') ? value : "'" + value.Replace("'", "''") + "'";
 
         /// <summary>The configuration the command line names (-Path / -ConfigPath), else the session's, else ./.env.shared.</summary>
-        public static string ConfigPath(IDictionary fakeBoundParameters)
+        public static string ConfigPath(IDictionary? fakeBoundParameters)
         {
             var given = (fakeBoundParameters?["Path"] ?? fakeBoundParameters?["ConfigPath"])?.ToString();
             var path = given ?? SessionSettings.Current.ConfigPath ?? ".env.shared";
@@ -51,7 +51,7 @@ namespace ModelRegistry.Hosting
             return Directory.GetCurrentDirectory();
         }
 
-        public static IReadOnlyList<TeamProject> Projects(IDictionary fakeBoundParameters)
+        public static IReadOnlyList<TeamProject> Projects(IDictionary? fakeBoundParameters)
         {
             try
             {

@@ -95,15 +95,10 @@ public sealed class DesiredStateCmdletTests : IDisposable
     public void Prune_refuses_Approved_versions_without_Force_as_an_error_naming_the_group()
     {
         Run("Get-MRProject | Sync-MRModelGroup");
-        // Register-MRModelVersion is not exported yet: register through the engine, on the same registry folder.
-        using (var local = new Engine.Registry.Local.LocalRegistry(new RegistryConnection
-               { Backend = RegistryBackend.Local, LocalPath = Path.Combine(_folder, "registry") }))
-            local.RegisterVersionAsync(new VersionSpec
-            {
-                GroupName = "rc-anti-money-laundering", ImageUri = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/aml:1",
-                ModelDataUrl = "s3://b/aml.tar.gz", ContentTypes = new[] { "text/csv" }, ResponseTypes = new[] { "text/csv" },
-                ApprovalStatus = ApprovalStatus.Approved,
-            }, CancellationToken.None).GetAwaiter().GetResult();
+        var registered = Run("Register-MRModelVersion rc-anti-money-laundering -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/aml:1 " +
+            "-ModelDataUrl s3://acme-models/aml/model.tar.gz -ApprovalStatus Approved");
+        Assert.Empty(registered.Errors.Select(e => e.ToString()));
+        Assert.Single(registered.Objects<ModelVersion>());
         Configure("fraud-detection");
 
         var refused = Run("Sync-MRModelGroup ./.env.shared -Prune -Confirm:$false");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ModelRegistry.Engine.Bulk;
 using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Tests.Support;
@@ -67,7 +68,7 @@ public sealed class FaultInjectionTests
         Assert.All(outcomes, o => Assert.Equal(GroupChange.Created, o.Result!.Change));
         // The nasty cases happened, and no create reached moto twice (moto would silently replace the group).
         Assert.True(proxy.Count(Fault.ResetAfter) > 0 && proxy.Count(Fault.Throttle) > 0, proxy.Summary);
-        var creates = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackageGroup")
+        var creates = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackageGroup" && f.Applied)
             .Select(f => Field(f.Body, "ModelPackageGroupName")).ToList();
         Assert.Equal(1000, creates.Count);
         Assert.Equal(1000, creates.Distinct().Count());
@@ -86,9 +87,11 @@ public sealed class FaultInjectionTests
         using (var direct = SageMakerTesting.Registry(_moto.Url))
         {
             foreach (var g in groups) await direct.CreateGroupAsync(g, "approval test", new Dictionary<string, string>(), None);
-            var specs = Enumerable.Range(0, 1000).Select(i => Spec(groups[i % 10], i)).ToList();
-            var registered = new ModelVersionOperations(direct).RegisterMany(specs, 16, None).ToList();
-            Assert.All(registered, o => Assert.True(o.Succeeded, o.Error?.Message));
+            // Set-up: one writer per group, the ten groups side by side — moto loses one of two versions created
+            // in a group at the same instant (see the registration test below).
+            var registered = await Task.WhenAll(groups.Select(g => Task.Run(() => new ModelVersionOperations(direct)
+                .RegisterMany(Enumerable.Range(0, 100).Select(i => Spec(g, i)).ToList(), 1, None).ToList())));
+            Assert.All(registered.SelectMany(r => r), o => Assert.True(o.Succeeded, o.Error?.Message));
         }
         var before = MotoState.Versions(_moto.Url, describe: false, groups);
         var targets = before.Values.SelectMany(v => v).Select(v => new VersionTarget(v.Arn,
@@ -117,24 +120,36 @@ public sealed class FaultInjectionTests
     [Fact]
     public async Task Registering_500_versions_with_20_percent_faults_yields_exactly_500()
     {
+        // moto numbers a group's new version as "count + 1" with no lock: two creates in one group at the same
+        // instant get the same ARN and the later silently replaces the earlier (SageMaker has no such race). So
+        // no two registrations here are in one group at once: 250 groups, one version each per round, two rounds.
+        // The second round's token lookups see the first round's version and must pass it by.
         var prefix = Prefix("fpr");
-        var groups = Enumerable.Range(0, 5).Select(i => $"{prefix}-{i}").ToList();
+        var groups = Enumerable.Range(0, 250).Select(i => $"{prefix}-{i:D3}").ToList();
         using (var direct = SageMakerTesting.Registry(_moto.Url))
-            foreach (var g in groups) await direct.CreateGroupAsync(g, "registration test", new Dictionary<string, string>(), None);
+        {
+            var made = new ModelGroupOperations(direct)
+                .Ensure(groups.Select(g => new DesiredGroup(g, "registration test", TagsFor(0))).ToList(), false, 16, None).ToList();
+            Assert.All(made, o => Assert.True(o.Succeeded, o.Error?.Message));
+        }
 
         using var proxy = new FaultProxy(_moto.Url, rate: 0.2, seed: 3003);
         using var registry = SageMakerTesting.Registry(proxy.Url, maxErrorRetry: Retries, retryBaseDelay: FastBackoff);
-        var specs = Enumerable.Range(0, 500).Select(i => Spec(groups[i % 5], i)).ToList();
-        var outcomes = new ModelVersionOperations(registry).RegisterMany(specs, 16, None).ToList();
+        var outcomes = new List<BulkOutcome<VersionSpec, ModelVersion>>();
+        foreach (var round in new[] { 0, 1 })
+            outcomes.AddRange(new ModelVersionOperations(registry)
+                .RegisterMany(groups.Select((g, i) => Spec(g, round * 250 + i)).ToList(), 16, None));
         _log.WriteLine(proxy.Summary);
+        Assert.Equal(500, outcomes.Count);
         Assert.Empty(proxy.ProxyErrors);
 
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.Message));
         Assert.True(proxy.Count(Fault.ResetAfter) > 0, proxy.Summary);
         var tokens = outcomes.Select(o => o.Result!.CustomerMetadata![VersionLookup.ClientTokenKey]).ToList();
         Assert.Equal(500, tokens.Distinct().Count());
-        // Each registration reached moto once: after a lost reply the module found its version instead of re-sending.
-        var sent = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackage")
+        // Each registration took effect in moto once: after a lost reply the module found its version instead of
+        // re-sending. (A create moto itself failed with a 500 did not take effect, and is rightly sent again.)
+        var sent = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackage" && f.Applied)
             .Select(f => JsonDocument.Parse(f.Body).RootElement.GetProperty("ClientToken").GetString()).ToList();
         Assert.Equal(500, sent.Count);
 

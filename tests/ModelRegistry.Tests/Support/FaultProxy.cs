@@ -42,7 +42,7 @@ public sealed class FaultProxy : IDisposable
     private readonly Random _random;
     private readonly ConcurrentDictionary<Fault, int> _counts = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
-    private readonly ConcurrentQueue<(string Operation, string Body)> _forwarded = new();
+    private readonly ConcurrentQueue<Forward> _forwarded = new();
     private int _requests;
 
     public FaultProxy(string targetUrl, double rate, int seed, IReadOnlyList<Fault>? faults = null)
@@ -67,12 +67,21 @@ public sealed class FaultProxy : IDisposable
     public Func<int, string, Fault>? Script { get; set; }
 
     public int Requests => Volatile.Read(ref _requests);
-    /// <summary>Every request that reached moto (answered or not): operation and body.</summary>
-    public IReadOnlyList<(string Operation, string Body)> Forwarded => _forwarded.ToArray();
+    /// <summary>Every request passed on to moto: operation, body and moto's HTTP status (null when the exchange
+    /// with moto itself failed). moto fails some requests on its own (HTTP 500 when one of its threads iterates a
+    /// dict another is adding to), so "took effect" is <see cref="Forward.Applied"/>, not "was forwarded".</summary>
+    public IReadOnlyList<Forward> Forwarded => _forwarded.ToArray();
     public int Count(Fault fault) => _counts.TryGetValue(fault, out var n) ? n : 0;
     public string Summary => $"{Requests} requests: " +
         string.Join(", ", Enum.GetValues<Fault>().Select(f => $"{f} {Count(f)}")) + "; reached moto: " +
-        string.Join(", ", Forwarded.GroupBy(f => f.Operation).Select(g => $"{g.Key} {g.Count()}"));
+        string.Join(", ", Forwarded.GroupBy(f => f.Operation).Select(g => $"{g.Key} {g.Count()}" +
+            (g.Any(f => !f.Applied) ? $" ({g.Count(f => !f.Applied)} not 2xx)" : "")));
+
+    public sealed record Forward(string Operation, string Body, int? Status)
+    {
+        /// <summary>moto answered 2xx: the request took effect.</summary>
+        public bool Applied => Status is >= 200 and < 300;
+    }
 
     private Fault Draw()
     {
@@ -125,8 +134,18 @@ public sealed class FaultProxy : IDisposable
                         Reset(client);
                         return;
                 }
-                _forwarded.Enqueue((request.Operation, Encoding.UTF8.GetString(request.Body)));
-                var response = await ForwardAsync(request, _stop.Token);
+                byte[] response;
+                try
+                {
+                    response = await ForwardAsync(request, _stop.Token);
+                }
+                catch (Exception e) when (e is IOException or SocketException && !_stop.IsCancellationRequested)
+                {
+                    _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), null));
+                    Reset(client);
+                    return;
+                }
+                _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), StatusOf(response)));
                 if (fault == Fault.ResetAfter)
                 {
                     Reset(client);
@@ -231,6 +250,13 @@ public sealed class FaultProxy : IDisposable
         var reply = new MemoryStream();
         await s.CopyToAsync(reply, ct);
         return EnsureConnectionClose(reply.ToArray());
+    }
+
+    /// <summary>"HTTP/1.1 200 OK…" → 200; null when the reply has no status line.</summary>
+    private static int? StatusOf(byte[] reply)
+    {
+        var line = Encoding.ASCII.GetString(reply, 0, Math.Min(reply.Length, 32)).Split(' ');
+        return line.Length > 1 && int.TryParse(line[1], out var status) ? status : null;
     }
 
     private static byte[] EnsureConnectionClose(byte[] reply)

@@ -91,7 +91,7 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
         await ExerciseAll();
         var body = Body("CreateModel");
         Assert.Equal(VersionArn, body.GetProperty("PrimaryContainer").GetProperty("ModelPackageName").GetString());
-        Assert.Equal(1, body.GetProperty("PrimaryContainer").EnumerateObject().Count());
+        Assert.Single(body.GetProperty("PrimaryContainer").EnumerateObject());
         Assert.Equal(Role, body.GetProperty("ExecutionRoleArn").GetString());
         Assert.Contains(body.GetProperty("Tags").EnumerateArray(), t => t.GetProperty("Key").GetString() == "ModelVersionArn" && t.GetProperty("Value").GetString() == VersionArn);
     }
