@@ -61,7 +61,12 @@ def register(sm, prefix, groups, per_group, path):
                                     "SupportedContentTypes": ["application/json"], "SupportedResponseMIMETypes": ["application/json"]})
         return r["ModelPackageArn"]
     with ThreadPoolExecutor(16) as pool:
-        arns = list(pool.map(one, range(groups * per_group)))
+        arns = list(dict.fromkeys(pool.map(one, range(groups * per_group))))
+    # moto numbers a group's versions without a lock: two concurrent creates can get one ARN (one version lost).
+    while len(arns) < groups * per_group:
+        arn = one(len(arns))
+        if arn not in arns:
+            arns.append(arn)
     with open(path, "w") as f:
         f.write("\n".join(arns))
 
