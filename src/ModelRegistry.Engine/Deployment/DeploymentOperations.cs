@@ -384,7 +384,9 @@ namespace ModelRegistry.Engine.Deployment
 
         /// <summary>
         /// Deletes an endpoint, then its config and model when they carry this module's ManagedBy tag (others are
-        /// kept and named). With <paramref name="planOnly"/>, deletes nothing and says what would go.
+        /// kept and named), then the earlier configs and models this module made for the endpoint that a switch left
+        /// in place (see <see cref="FindEarlierAsync"/>). With <paramref name="planOnly"/>, deletes nothing and says
+        /// what would go.
         /// </summary>
         public async Task<DeploymentRemoval> RemoveAsync(string endpointName, bool planOnly, CancellationToken ct)
         {
@@ -404,6 +406,12 @@ namespace ModelRegistry.Engine.Deployment
             var steps = new List<(string What, Func<Task> Delete)> { ($"endpoint '{endpoint.Name}'", () => _target.DeleteEndpointAsync(endpoint.Name, ct)) };
             if (configManaged) steps.Add(($"endpoint config '{config!.Name}'", () => _target.DeleteEndpointConfigAsync(config.Name, ct)));
             if (modelManaged) steps.Add(($"model '{model!.Name}'", () => _target.DeleteModelAsync(model.Name, ct)));
+            var earlier = await FindEarlierAsync(endpoint, config, model, ct).ConfigureAwait(false);
+            foreach (var c in earlier.Configs)
+                steps.Add(($"earlier endpoint config '{c}'", () => _target.DeleteEndpointConfigAsync(c, ct)));
+            foreach (var m in earlier.Models)
+                steps.Add(($"earlier model '{m}'", () => _target.DeleteModelAsync(m, ct)));
+            if (earlier.Unknown != null) kept.Add(earlier.Unknown);
             if (planOnly)
                 return new DeploymentRemoval { EndpointName = endpoint.Name, Deleted = steps.Select(s => s.What).ToList(), Kept = kept, IsPlan = true };
 
@@ -425,6 +433,84 @@ namespace ModelRegistry.Engine.Deployment
                 }
             }
             return new DeploymentRemoval { EndpointName = endpoint.Name, Deleted = deleted, Kept = kept, Failed = failed };
+        }
+
+        /// <summary>
+        /// Endpoint configs and models this module made for the endpoint before its current ones: a switch without
+        /// RemovePrevious keeps them for a rollback, and removing the endpoint is when they go. They are named
+        /// "{group}-{version}-{hash}" (<see cref="DeploymentNaming"/>) and tagged ManagedBy=ModelRegistry and
+        /// Endpoint={endpoint}; they are looked for under the name prefixes of the groups the endpoint is known to
+        /// have served (its ModelGroup tag, set when it was created, and its current model's group). A listing the
+        /// caller may not make is not fatal: Unknown says what could not be looked for.
+        /// </summary>
+        private async Task<(List<string> Configs, List<string> Models, string? Unknown)> FindEarlierAsync(
+            EndpointInfo endpoint, EndpointConfigInfo? current, HostedModel? currentModel, CancellationToken ct)
+        {
+            var configs = new List<string>();
+            var models = new List<string>();
+            var groups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (currentModel?.ModelVersionArn != null && VersionArnPattern.Match(currentModel.ModelVersionArn) is { Success: true } m)
+                groups.Add(m.Groups["group"].Value);
+            try
+            {
+                if (!string.IsNullOrEmpty(endpoint.Arn))
+                {
+                    var tags = await _target.GetResourceTagsAsync(endpoint.Arn, ct).ConfigureAwait(false);
+                    if (tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue && tags.TryGetValue(GroupTagKey, out var g)) groups.Add(g);
+                }
+                foreach (var prefix in groups.Select(DeploymentNaming.ResourcePrefix).Distinct(StringComparer.Ordinal))
+                {
+                    foreach (var c in await ListAllAsync((token, c2) => _target.ListEndpointConfigsAsync(prefix, token, RegistryExtensions.MaxPageSize, c2),
+                                 c => (c.Name, c.Arn), ct).ConfigureAwait(false))
+                        if (IsEarlier(c.Name, prefix, current?.Name) && await MadeForAsync(c.Arn, endpoint.Name, ct).ConfigureAwait(false))
+                            configs.Add(c.Name);
+                    foreach (var c in await ListAllAsync((token, c2) => _target.ListModelsAsync(prefix, token, RegistryExtensions.MaxPageSize, c2),
+                                 x => (x.Name, x.Arn), ct).ConfigureAwait(false))
+                        if (IsEarlier(c.Name, prefix, currentModel?.Name) && await MadeForAsync(c.Arn, endpoint.Name, ct).ConfigureAwait(false))
+                            models.Add(c.Name);
+                }
+                return (configs, models, null);
+            }
+            catch (RegistryException e) when (e.Kind != RegistryErrorKind.Invalid)
+            {
+                return (new List<string>(), new List<string>(),
+                    $"earlier endpoint configs and models of '{endpoint.Name}' (a switch keeps them) could not be looked for: {e.Message}");
+            }
+        }
+
+        /// <summary>A name this module forms under the prefix (any version and hash), other than the current one.</summary>
+        private static bool IsEarlier(string name, string prefix, string? currentName) =>
+            name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+            && Regex.IsMatch(name.Substring(prefix.Length), @"\A[0-9]{1,9}-[0-9a-f]{" + DeploymentNaming.HashLength + @"}\z", RegexOptions.CultureInvariant)
+            && !string.Equals(name, currentName, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Tagged as made by this module for this endpoint.</summary>
+        private async Task<bool> MadeForAsync(string arn, string endpointName, CancellationToken ct)
+        {
+            try
+            {
+                var tags = await _target.GetResourceTagsAsync(arn, ct).ConfigureAwait(false);
+                return tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue
+                    && tags.TryGetValue(EndpointTagKey, out var ep) && string.Equals(ep, endpointName, StringComparison.OrdinalIgnoreCase);
+            }
+            catch (RegistryException e) when (e.Kind == RegistryErrorKind.NotFound)
+            {
+                return false; // deleted since listed
+            }
+        }
+
+        private static async Task<List<(string Name, string Arn)>> ListAllAsync<T>(
+            Func<string?, CancellationToken, Task<Page<T>>> page, Func<T, (string Name, string Arn)> select, CancellationToken ct)
+        {
+            var all = new List<(string Name, string Arn)>();
+            string? next = null;
+            do
+            {
+                var p = await page(next, ct).ConfigureAwait(false);
+                all.AddRange(p.Items.Select(select));
+                next = p.NextToken;
+            } while (!string.IsNullOrEmpty(next));
+            return all;
         }
 
         // ---- checks --------------------------------------------------------------------------------------------

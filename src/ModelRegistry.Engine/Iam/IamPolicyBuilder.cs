@@ -12,7 +12,8 @@ namespace ModelRegistry.Engine.Iam
     /// Least-privilege IAM policy documents for one team × project, per role. Resource ARNs name the project's
     /// model group, its versions, and the models / endpoint configs / endpoints a deploy creates (scoped by the
     /// deploy naming prefix). The only "*" resource is for List actions, which IAM authorizes on no resource
-    /// type (ListModelPackageGroups, ListEndpoints); they sit in a statement of their own (Sid AccountWideListing)
+    /// type (ListModelPackageGroups; for deployers ListEndpoints, ListEndpointConfigs, ListModels); they sit in a
+    /// statement of their own (Sid AccountWideListing)
     /// and can be left out.
     /// </summary>
     public static class IamPolicyBuilder
@@ -107,9 +108,11 @@ namespace ModelRegistry.Engine.Iam
             }
 
             var listActions = AccountWideListActions.ToList();
-            if (role == IamPolicyRole.Deployer || role == IamPolicyRole.Admin) listActions.Add("sagemaker:ListEndpoints");
+            // Get-MRDeployment lists endpoints; Remove-MRDeployment lists configs and models to find the earlier ones a switch kept.
+            if (role == IamPolicyRole.Deployer || role == IamPolicyRole.Admin)
+                listActions.AddRange(new[] { "sagemaker:ListEndpoints", "sagemaker:ListEndpointConfigs", "sagemaker:ListModels" });
             if (options.ExcludeAccountWideList)
-                notes.Add($"Left out {string.Join(", ", listActions)}: they list the whole account and IAM grants them only on Resource \"*\", which this policy then avoids; listing all groups (New-MRModelGroup's existence check, Test-MRModelGroup's list check) and endpoints (Get-MRDeployment) is denied.");
+                notes.Add($"Left out {string.Join(", ", listActions)}: they list the whole account and IAM grants them only on Resource \"*\", which this policy then avoids; listing all groups (New-MRModelGroup's existence check, Test-MRModelGroup's list check) and endpoints (Get-MRDeployment) is denied, and Remove-MRDeployment cannot look for the earlier configs and models a switch kept.");
             else
             {
                 statements.Add(new Statement("AccountWideListing", listActions, new[] { "*" }));

@@ -81,6 +81,10 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>Deletes a model; NotFound when missing (AWS: DeleteModel).</summary>
         Task DeleteModelAsync(string name, CancellationToken ct);
 
+        /// <summary>One page of models whose name contains the text, by name ascending; items carry Name, Arn and
+        /// Created only (AWS: ListModels).</summary>
+        Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct);
+
         /// <summary>Creates an endpoint config; returns its ARN (AWS: CreateEndpointConfig).</summary>
         Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct);
 
@@ -89,6 +93,10 @@ namespace ModelRegistry.Engine.Registry
 
         /// <summary>Deletes an endpoint config; NotFound when missing (AWS: DeleteEndpointConfig).</summary>
         Task DeleteEndpointConfigAsync(string name, CancellationToken ct);
+
+        /// <summary>One page of endpoint configs whose name contains the text, by name ascending; items carry Name,
+        /// Arn and Created only (AWS: ListEndpointConfigs).</summary>
+        Task<Page<EndpointConfigInfo>> ListEndpointConfigsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct);
 
         /// <summary>Creates an endpoint on a config; returns its ARN (AWS: CreateEndpoint).</summary>
         Task<string> CreateEndpointAsync(string name, string endpointConfigName, IReadOnlyDictionary<string, string> tags, CancellationToken ct);

@@ -7,11 +7,11 @@ using ModelRegistry.Hosting;
 namespace ModelRegistry.Cmdlets
 {
     /// <summary>
-    /// <para type="synopsis">Deletes an endpoint and the endpoint config and model this module created for it.</para>
-    /// <para type="description">Deletes the endpoint first, then its current config and model when they carry the ManagedBy=ModelRegistry tag that Deploy-MRModelVersion puts on them; a config or model created by other tools is kept and named in the result. Asks for confirmation (ConfirmImpact High); -WhatIf names everything it would delete. Emits one DeploymentRemoval per endpoint saying what was deleted, kept, and what failed (each failure is also an error).</para>
+    /// <para type="synopsis">Deletes an endpoint and the endpoint configs and models this module created for it.</para>
+    /// <para type="description">Deletes the endpoint first, then its current config and model when they carry the ManagedBy=ModelRegistry tag that Deploy-MRModelVersion puts on them, then the earlier configs and models that switches without -RemovePrevious kept for a rollback (found by the module's naming under the endpoint's groups and its Endpoint tag); a config or model created by other tools is kept and named in the result. When the caller may not list configs and models (sagemaker:ListEndpointConfigs, sagemaker:ListModels), the endpoint is still removed and the result says that earlier ones could not be looked for. Asks for confirmation (ConfirmImpact High); -WhatIf names everything it would delete. Emits one DeploymentRemoval per endpoint saying what was deleted, kept, and what failed (each failure is also an error).</para>
     /// <example>
     ///   <code>Remove-MRDeployment fraud-detection-endpoint -WhatIf</code>
-    ///   <para>Shows the endpoint, config and model that would be deleted.</para>
+    ///   <para>Shows the endpoint and every config and model that would be deleted.</para>
     /// </example>
     /// <example>
     ///   <code>Get-MRDeployment -GroupName rc-fraud-detection | Remove-MRDeployment -Confirm:$false</code>

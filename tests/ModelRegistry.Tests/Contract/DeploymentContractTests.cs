@@ -220,6 +220,75 @@ public abstract class DeploymentContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Remove_also_deletes_earlier_configs_and_models_made_for_the_endpoint_and_nothing_else()
+    {
+        var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        var deployed = await Operations.DeployAsync(Request(v2, endpoint), null, Ct);
+        // What a switch from v1 leaves behind (made here directly: moto has no UpdateEndpoint), and look-alikes that
+        // are not this endpoint's: another endpoint's, and one without the module's tag.
+        var role = Target.RequiresExecutionRole ? ExecutionRole : null;
+        async Task<string> Make(string hashSeed, Dictionary<string, string> tags)
+        {
+            var name = DeploymentNaming.ResourceName(group, v1.Version, DeploymentNaming.Hash(v1.Arn, hashSeed, "ml.m5.large", 1, role));
+            await Target.CreateModelAsync(new HostedModelSpec { Name = name, ModelVersionArn = v1.Arn, ExecutionRoleArn = role, Tags = tags }, Ct);
+            await Target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = name, ModelName = name, InstanceType = "ml.m5.large", InstanceCount = 1, Tags = tags }, Ct);
+            return name;
+        }
+        Dictionary<string, string> Tags(string forEndpoint) => new()
+        {
+            [DeploymentOperations.ManagedByKey] = DeploymentOperations.ManagedByValue, [DeploymentOperations.EndpointTagKey] = forEndpoint,
+            [DeploymentOperations.GroupTagKey] = group,
+        };
+        var earlier = await Make(endpoint, Tags(endpoint));
+        var othersEndpoint = await Make("another-endpoint", Tags("another-endpoint"));
+        var untagged = await Make("by-hand", new Dictionary<string, string> { [DeploymentOperations.EndpointTagKey] = endpoint });
+
+        var plan = await Operations.RemoveAsync(endpoint, planOnly: true, Ct);
+        Assert.Equal(5, plan.Deleted.Count);
+        Assert.Contains($"earlier endpoint config '{earlier}'", plan.Deleted);
+        Assert.Contains($"earlier model '{earlier}'", plan.Deleted);
+        Assert.NotNull(await Target.GetEndpointConfigAsync(earlier, Ct));
+
+        var removed = await Operations.RemoveAsync(endpoint, planOnly: false, Ct);
+        Assert.Empty(removed.Failed);
+        Assert.Empty(removed.Kept);
+        Assert.Equal(plan.Deleted, removed.Deleted);
+        foreach (var gone in new[] { earlier, deployed.ModelName! })
+        {
+            Assert.Null(await Target.GetModelAsync(gone, Ct));
+            Assert.Null(await Target.GetEndpointConfigAsync(gone, Ct));
+        }
+        foreach (var stays in new[] { othersEndpoint, untagged })
+        {
+            Assert.NotNull(await Target.GetModelAsync(stays, Ct));
+            Assert.NotNull(await Target.GetEndpointConfigAsync(stays, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task After_switches_that_kept_the_previous_config_Remove_leaves_nothing_behind()
+    {
+        if (!SupportsEndpointUpdate) return;
+        var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
+        var v3 = await RegisterVersion(group, ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        var names = new List<string>();
+        foreach (var v in new[] { v1, v2, v3 })
+            names.Add((await Operations.DeployAsync(Request(v, endpoint), null, Ct)).ModelName!);
+
+        var removed = await Operations.RemoveAsync(endpoint, planOnly: false, Ct);
+        Assert.Equal(7, removed.Deleted.Count); // the endpoint, and three configs and three models
+        foreach (var name in names)
+        {
+            Assert.Null(await Target.GetModelAsync(name, Ct));
+            Assert.Null(await Target.GetEndpointConfigAsync(name, Ct));
+        }
+    }
+
+    [Fact]
     public async Task Removing_or_describing_a_missing_endpoint_is_NotFound()
     {
         var missing = Unique("missing");

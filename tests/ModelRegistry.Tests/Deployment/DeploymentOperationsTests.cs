@@ -74,6 +74,23 @@ public sealed class DeploymentOperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task When_earlier_configs_cannot_be_listed_removal_goes_ahead_and_says_what_was_not_looked_for()
+    {
+        var v = await ApprovedVersion();
+        await Operations.DeployAsync(Request(v, "ep-l"), null, Ct);
+        _target.FailListings = new RegistryException(RegistryErrorKind.AccessDenied, "not authorized to perform sagemaker:ListEndpointConfigs", null);
+
+        var removed = await Operations.RemoveAsync("ep-l", planOnly: false, Ct);
+
+        Assert.Equal(3, removed.Deleted.Count);
+        var note = Assert.Single(removed.Kept);
+        Assert.Contains("could not be looked for", note);
+        Assert.Contains("sagemaker:ListEndpointConfigs", note);
+        Assert.Empty(_local.EnumerateModelNames());
+        Assert.Empty(_local.EnumerateConfigNames());
+    }
+
+    [Fact]
     public async Task An_ambiguous_failure_after_the_endpoint_landed_counts_as_success()
     {
         var v = await ApprovedVersion();
@@ -187,6 +204,11 @@ public sealed class DeploymentOperationsTests : IDisposable
         public Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct) { Calls++; return _inner.CreateEndpointConfigAsync(spec, ct); }
         public Task<EndpointConfigInfo?> GetEndpointConfigAsync(string name, CancellationToken ct) { Calls++; return _inner.GetEndpointConfigAsync(name, ct); }
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) { Calls++; return _inner.DeleteEndpointConfigAsync(name, ct); }
+        public RegistryException? FailListings { get; set; }
+        public Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        { Calls++; return FailListings != null ? Task.FromException<Page<HostedModel>>(FailListings) : _inner.ListModelsAsync(nameContains, nextToken, pageSize, ct); }
+        public Task<Page<EndpointConfigInfo>> ListEndpointConfigsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        { Calls++; return FailListings != null ? Task.FromException<Page<EndpointConfigInfo>>(FailListings) : _inner.ListEndpointConfigsAsync(nameContains, nextToken, pageSize, ct); }
 
         public async Task<string> CreateEndpointAsync(string name, string config, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
         {

@@ -72,6 +72,11 @@ namespace ModelRegistry.Engine.Registry.Local
 
         public Task DeleteModelAsync(string name, CancellationToken ct) => Run(() => DeleteRecord(ModelsKind, name), ct);
 
+        public Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
+            NamePage("models", RecordKeys(ModelsKind), nameContains, nextToken, pageSize,
+                key => ReadDeploymentRecord<ModelRecord>(ModelsKind, key) is { } r
+                    ? new HostedModel { Name = r.Name, Arn = DeploymentArn(ModelsKind, r.Name), Created = r.Created } : null, ct), ct);
+
         public Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct) => Run(() =>
         {
             if (spec is null) throw new ArgumentNullException(nameof(spec));
@@ -109,6 +114,11 @@ namespace ModelRegistry.Engine.Registry.Local
         }, ct);
 
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) => Run(() => DeleteRecord(ConfigsKind, name), ct);
+
+        public Task<Page<EndpointConfigInfo>> ListEndpointConfigsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
+            NamePage("endpoint-configs", RecordKeys(ConfigsKind), nameContains, nextToken, pageSize,
+                key => ReadDeploymentRecord<EndpointConfigRecord>(ConfigsKind, key) is { } r
+                    ? new EndpointConfigInfo { Name = r.Name, Arn = DeploymentArn(ConfigsKind, r.Name), Created = r.Created } : null, ct), ct);
 
         public Task<string> CreateEndpointAsync(string name, string endpointConfigName, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => Run(() =>
         {

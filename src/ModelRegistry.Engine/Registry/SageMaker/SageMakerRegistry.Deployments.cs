@@ -57,6 +57,19 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public Task DeleteModelAsync(string name, CancellationToken ct) =>
             CallAsync("DeleteModel", w => w.WriteString("ModelName", name), name, ct, Idempotency.Delete);
 
+        public async Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        {
+            RequestChecks.PageSize(pageSize);
+            var body = await CallAsync("ListModels", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
+                .ConfigureAwait(false);
+            return new Page<HostedModel>(Items(body, "Models").Select(e => new HostedModel
+            {
+                Name = Str(e, "ModelName") ?? "",
+                Arn = Str(e, "ModelArn") ?? "",
+                Created = Time(e, "CreationTime"),
+            }).ToList(), NextToken(body));
+        }
+
         public async Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct)
         {
             if (spec is null) throw new ArgumentNullException(nameof(spec));
@@ -99,6 +112,19 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) =>
             CallAsync("DeleteEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct, Idempotency.Delete);
+
+        public async Task<Page<EndpointConfigInfo>> ListEndpointConfigsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        {
+            RequestChecks.PageSize(pageSize);
+            var body = await CallAsync("ListEndpointConfigs", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
+                .ConfigureAwait(false);
+            return new Page<EndpointConfigInfo>(Items(body, "EndpointConfigs").Select(e => new EndpointConfigInfo
+            {
+                Name = Str(e, "EndpointConfigName") ?? "",
+                Arn = Str(e, "EndpointConfigArn") ?? "",
+                Created = Time(e, "CreationTime"),
+            }).ToList(), NextToken(body));
+        }
 
         public async Task<string> CreateEndpointAsync(string name, string endpointConfigName, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
         {

@@ -38,6 +38,8 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
         "UpdateEndpoint" => $$"""{"EndpointArn":"{{Prefix}}endpoint/ep-1"}""",
         "DescribeEndpoint" => $$"""{"EndpointName":"ep-1","EndpointArn":"{{Prefix}}endpoint/ep-1","EndpointConfigName":"c-1","EndpointStatus":"Failed","FailureReason":"no capacity","CreationTime":1700000000,"LastModifiedTime":1700000100.5}""",
         "ListEndpoints" => $$"""{"Endpoints":[{"EndpointName":"ep-1","EndpointArn":"{{Prefix}}endpoint/ep-1","CreationTime":1700000000,"LastModifiedTime":1700000000,"EndpointStatus":"InService"}],"NextToken":"n-2"}""",
+        "ListEndpointConfigs" => $$"""{"EndpointConfigs":[{"EndpointConfigName":"c-1","EndpointConfigArn":"{{Prefix}}endpoint-config/c-1","CreationTime":1700000000}],"NextToken":"n-3"}""",
+        "ListModels" => $$"""{"Models":[{"ModelName":"m-1","ModelArn":"{{Prefix}}model/m-1","CreationTime":1700000000}]}""",
         "ListTags" => """{"Tags":[{"Key":"ManagedBy","Value":"ModelRegistry"}]}""",
         _ => "{}",
     });
@@ -46,6 +48,7 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
     {
         "CreateModel", "DescribeModel", "DeleteModel", "CreateEndpointConfig", "DescribeEndpointConfig", "DeleteEndpointConfig",
         "CreateEndpoint", "UpdateEndpoint", "DescribeEndpoint", "ListEndpoints", "DeleteEndpoint", "ListTags",
+        "ListEndpointConfigs", "ListModels",
     };
 
     private IDeploymentTarget Target => _registry.Deployments;
@@ -66,6 +69,8 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
         await Target.ListEndpointsAsync(null, null, 1, None);
         await Target.DeleteEndpointAsync("fraud-detection-endpoint", None);
         await Target.GetResourceTagsAsync(Prefix + "endpoint/fraud-detection-endpoint", None);
+        await Target.ListEndpointConfigsAsync("team-proj-", "n-1", 100, None);
+        await Target.ListModelsAsync("team-proj-", null, 100, None);
     }
 
     private JsonElement Body(string operation)
@@ -130,6 +135,25 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
         var page = await Target.ListEndpointsAsync(null, null, 10, None);
         Assert.Equal("ep-1", Assert.Single(page.Items).Name);
         Assert.Equal("n-2", page.NextToken);
+        var configs = await Target.ListEndpointConfigsAsync("c-", null, 10, None);
+        Assert.Equal(("c-1", Prefix + "endpoint-config/c-1", "n-3"), (Assert.Single(configs.Items).Name, configs.Items[0].Arn, configs.NextToken));
+        var models = await Target.ListModelsAsync("m-", null, 10, None);
+        Assert.Equal(("m-1", Prefix + "model/m-1"), (Assert.Single(models.Items).Name, models.Items[0].Arn));
+        Assert.Null(models.NextToken);
+    }
+
+    [Fact]
+    public async Task Config_and_model_listings_filter_by_name_and_sort_by_name()
+    {
+        await ExerciseAll();
+        foreach (var operation in new[] { "ListEndpointConfigs", "ListModels" })
+        {
+            var body = Body(operation);
+            Assert.Equal("team-proj-", body.GetProperty("NameContains").GetString());
+            Assert.Equal(100, body.GetProperty("MaxResults").GetInt32());
+            Assert.Equal(("Name", "Ascending"), (body.GetProperty("SortBy").GetString(), body.GetProperty("SortOrder").GetString()));
+        }
+        Assert.Equal("n-1", Body("ListEndpointConfigs").GetProperty("NextToken").GetString());
     }
 
     [Fact]
