@@ -15,7 +15,9 @@ namespace ModelRegistry
         public string Status { get; set; } = "";
         /// <summary>Why the endpoint failed, when it did (AWS: FailureReason).</summary>
         public string? FailureReason { get; set; }
-        /// <summary>The model group of the served version; null when the endpoint's model does not reference a model version.</summary>
+        /// <summary>The model group of the served version; null when the endpoint's model does not reference a model version.
+        /// With several variants (an A/B test set up by other tools) the group, version, model and instances are the
+        /// primary variant's — the one with the largest weight; <see cref="Variants"/> has them all.</summary>
         public string? GroupName { get; set; }
         public int? Version { get; set; }
         /// <summary>The served model version's ARN (the model's ModelPackageName).</summary>
@@ -37,8 +39,30 @@ namespace ModelRegistry
         /// <summary>The previous endpoint config and model after a switch, when they were kept.</summary>
         public string? PreviousEndpointConfigName { get; set; }
         public string? PreviousModelName { get; set; }
+        /// <summary>Every production variant of the endpoint's config (one for deployments made by this module).</summary>
+        public IReadOnlyList<DeploymentVariant> Variants { get; set; } = Array.Empty<DeploymentVariant>();
+        /// <summary>Every model version the endpoint serves, over all variants and containers.</summary>
+        public IReadOnlyList<string> ModelVersionArns { get; set; } = Array.Empty<string>();
 
         public override string ToString() => EndpointName;
+    }
+
+    /// <summary>One production variant of an endpoint and the model version its model serves
+    /// (AWS: ProductionVariant → Model → container ModelPackageName).</summary>
+    public sealed class DeploymentVariant
+    {
+        public string VariantName { get; set; } = "";
+        public string? ModelName { get; set; }
+        public string? GroupName { get; set; }
+        public int? Version { get; set; }
+        /// <summary>The first model version its model's containers name; null when none does.</summary>
+        public string? ModelVersionArn { get; set; }
+        public string? InstanceType { get; set; }
+        public int? InstanceCount { get; set; }
+        /// <summary>Share of traffic relative to the other variants (AWS: InitialVariantWeight, default 1).</summary>
+        public float? Weight { get; set; }
+
+        public override string ToString() => VariantName;
     }
 
     /// <summary>What Deploy-MRModelVersion will do (also shown by -WhatIf).</summary>

@@ -96,6 +96,33 @@ print(json.dumps({'Status': e['EndpointStatus'], 'Package': m['PrimaryContainer'
         (Get-MRDeployment -GroupName rc-fraud-detection).EndpointName | Should -Be 'fraud-detection-endpoint'
     }
 
+    It 'sees every variant of an endpoint another tool set up for an A/B test, and guards the version behind each' {
+        $a = Register-MRModelVersion rc-fraud-detection -ImageUri $image -ApprovalStatus Approved
+        $b = Register-MRModelVersion rc-fraud-detection -ImageUri $image -ApprovalStatus Approved
+        Invoke-Boto3 -Url $moto.Url -Code @"
+for name, arn in (('ab-a', '$($a.Arn)'), ('ab-b', '$($b.Arn)')):
+    sm.create_model(ModelName=name, PrimaryContainer={'ModelPackageName': arn}, ExecutionRoleArn='$role')
+sm.create_endpoint_config(EndpointConfigName='ab-test', ProductionVariants=[
+    {'VariantName': 'champion', 'ModelName': 'ab-a', 'InstanceType': 'ml.m5.large', 'InitialInstanceCount': 2, 'InitialVariantWeight': 0.9},
+    {'VariantName': 'challenger', 'ModelName': 'ab-b', 'InstanceType': 'ml.m5.large', 'InitialInstanceCount': 1, 'InitialVariantWeight': 0.1}])
+sm.create_endpoint(EndpointName='ab-endpoint', EndpointConfigName='ab-test')
+print('{}')
+"@ | Out-Null
+
+        $d = Get-MRDeployment ab-endpoint
+        $d.Variants.VariantName | Should -Be @('champion', 'challenger')
+        $d.VariantName | Should -Be 'champion'
+        $d.Version | Should -Be $a.Version
+        $d.ModelVersionArns | Should -Be @($a.Arn, $b.Arn)
+        ($b | Get-MRDeployment).EndpointName | Should -Be 'ab-endpoint'
+        ($d | Format-Table | Out-String -Width 200) | Should -Match '2 x ml\.m5\.large \(\+1 variant\)'
+
+        # The challenger serves traffic too: rejecting it needs -Force, like the champion.
+        $b | Set-MRApproval -Status Rejected -Reason 'lost the test' -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'ab-endpoint'
+        (Get-MRModelVersion -Arn $b.Arn).Status | Should -Be 'Approved'
+    }
+
     It 'refuses to deploy on SageMaker without an execution role, naming where to set one' {
         Register-MRModelVersion rc-anti-money-laundering -ImageUri $image -ApprovalStatus Approved |
             Deploy-MRModelVersion -EndpointName aml-endpoint -ConfigPath (Join-Path $TestDrive 'none.env') -ErrorVariable err -ErrorAction SilentlyContinue

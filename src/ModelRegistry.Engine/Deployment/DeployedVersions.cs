@@ -56,10 +56,12 @@ namespace ModelRegistry.Engine.Deployment
                     {
                         // An endpoint that could not be read might serve any version: the check cannot vouch for anything.
                         if (outcome.Error is RegistryException failed) throw failed;
-                        var arn = outcome.Result?.ModelVersionArn;
-                        if (string.IsNullOrEmpty(arn)) continue;
-                        if (!index.TryGetValue(arn!, out var endpoints)) index[arn!] = endpoints = new List<string>();
-                        endpoints.Add(outcome.Input);
+                        // Every version the endpoint serves: any variant, any container.
+                        foreach (var arn in outcome.Result?.ModelVersionArns ?? Array.Empty<string>())
+                        {
+                            if (!index.TryGetValue(arn, out var endpoints)) index[arn] = endpoints = new List<string>();
+                            if (!endpoints.Contains(outcome.Input)) endpoints.Add(outcome.Input);
+                        }
                     }
                 }
                 catch (RegistryException ex)

@@ -345,23 +345,46 @@ namespace ModelRegistry.Engine.Deployment
             };
             // Parts deleted by other tools leave the deployment partly known, not an error.
             var config = endpoint.EndpointConfigName is null ? null : await _target.GetEndpointConfigAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false);
-            if (config != null)
+            var variants = new List<DeploymentVariant>();
+            var served = new List<string>();
+            var models = new Dictionary<string, HostedModel?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var v in config?.Variants ?? (IReadOnlyList<EndpointVariantInfo>)Array.Empty<EndpointVariantInfo>())
             {
-                d.ModelName = config.ModelName;
-                d.VariantName = config.VariantName;
-                d.InstanceType = config.InstanceType;
-                d.InstanceCount = config.InstanceCount;
-            }
-            var model = d.ModelName is null ? null : await _target.GetModelAsync(d.ModelName, ct).ConfigureAwait(false);
-            if (model?.ModelVersionArn != null)
-            {
-                d.ModelVersionArn = model.ModelVersionArn;
-                var m = VersionArnPattern.Match(model.ModelVersionArn);
+                HostedModel? model = null;
+                if (v.ModelName != null && !models.TryGetValue(v.ModelName, out model))
+                    models[v.ModelName] = model = await _target.GetModelAsync(v.ModelName, ct).ConfigureAwait(false);
+                var variant = new DeploymentVariant
+                {
+                    VariantName = v.Name,
+                    ModelName = v.ModelName,
+                    ModelVersionArn = model?.ModelVersionArn,
+                    InstanceType = v.InstanceType,
+                    InstanceCount = v.InstanceCount,
+                    Weight = v.Weight,
+                };
+                var m = VersionArnPattern.Match(model?.ModelVersionArn ?? "");
                 if (m.Success)
                 {
-                    d.GroupName = m.Groups["group"].Value;
-                    d.Version = int.Parse(m.Groups["version"].Value, CultureInfo.InvariantCulture);
+                    variant.GroupName = m.Groups["group"].Value;
+                    variant.Version = int.Parse(m.Groups["version"].Value, CultureInfo.InvariantCulture);
                 }
+                variants.Add(variant);
+                foreach (var arn in model?.ModelVersionArns ?? Array.Empty<string>())
+                    if (!served.Contains(arn, StringComparer.OrdinalIgnoreCase)) served.Add(arn);
+            }
+            d.Variants = variants;
+            d.ModelVersionArns = served;
+            // The primary variant: the largest weight (SageMaker's default weight is 1), the first among equals.
+            var primary = variants.OrderByDescending(v => v.Weight ?? 1f).FirstOrDefault();
+            if (primary != null)
+            {
+                d.VariantName = primary.VariantName;
+                d.ModelName = primary.ModelName;
+                d.InstanceType = primary.InstanceType;
+                d.InstanceCount = primary.InstanceCount;
+                d.ModelVersionArn = primary.ModelVersionArn;
+                d.GroupName = primary.GroupName;
+                d.Version = primary.Version;
             }
             if (!string.IsNullOrEmpty(endpoint.Arn)) d.ManagedByModule = await IsManagedAsync(endpoint.Arn, ct).ConfigureAwait(false);
             return d;
@@ -514,6 +537,12 @@ namespace ModelRegistry.Engine.Deployment
         }
 
         // ---- checks --------------------------------------------------------------------------------------------
+
+        /// <summary>Whether the deployment serves any of these versions (ARNs) or any version of these groups — through
+        /// any variant or container: an endpoint sending part of its traffic to a version serves it.</summary>
+        public static bool Serves(ModelRegistry.Deployment d, ICollection<string> groups, ICollection<string> versionArns) =>
+            d.ModelVersionArns.Any(arn => versionArns.Contains(arn)
+                || (VersionArnPattern.Match(arn) is { Success: true } m && groups.Contains(m.Groups["group"].Value)));
 
         /// <summary>Whether SageMaker lists this as a real-time inference instance type (botocore's ProductionVariantInstanceType).</summary>
         public static bool IsRealtimeInstanceType(string? instanceType) => instanceType != null && InstanceTypes.Realtime.Contains(instanceType);

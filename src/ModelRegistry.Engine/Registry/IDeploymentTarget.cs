@@ -21,6 +21,8 @@ namespace ModelRegistry.Engine.Registry
         public string Arn { get; set; } = "";
         /// <summary>The model version it serves; null when its container does not reference one (deployed by other means).</summary>
         public string? ModelVersionArn { get; set; }
+        /// <summary>Every model version its containers reference (an inference pipeline may have several); the first is <see cref="ModelVersionArn"/>.</summary>
+        public IReadOnlyList<string> ModelVersionArns { get; set; } = Array.Empty<string>();
         public string? ExecutionRoleArn { get; set; }
         public DateTime? Created { get; set; }
     }
@@ -45,6 +47,19 @@ namespace ModelRegistry.Engine.Registry
         public string? InstanceType { get; set; }
         public int? InstanceCount { get; set; }
         public DateTime? Created { get; set; }
+        /// <summary>Every production variant, in the config's order (those from this module have one).</summary>
+        public IReadOnlyList<EndpointVariantInfo> Variants { get; set; } = Array.Empty<EndpointVariantInfo>();
+    }
+
+    /// <summary>One production variant of an endpoint config (AWS: ProductionVariant).</summary>
+    public sealed class EndpointVariantInfo
+    {
+        public string Name { get; set; } = "";
+        public string? ModelName { get; set; }
+        public string? InstanceType { get; set; }
+        public int? InstanceCount { get; set; }
+        /// <summary>AWS: InitialVariantWeight; null when not given (SageMaker then uses 1).</summary>
+        public float? Weight { get; set; }
     }
 
     public sealed class EndpointInfo

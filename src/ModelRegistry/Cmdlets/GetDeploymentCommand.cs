@@ -10,7 +10,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Shows which model version serves which endpoint.</para>
-    /// <para type="description">Reads every endpoint (every page), then each one's config and model: the model's container names the model version (ModelPackageName) it serves, so endpoints deployed by other tools are shown too when their model references a model version. Filter by endpoint name (wildcards), by group, or by version; groups and versions can come from the pipeline (Get-MRModelGroup, Get-MRModelVersion, Get-MRProject). Each Deployment has the status, instance type and count, the config and model names, and whether this module created it. On the Local registry deployments are records (IsRecord): nothing is served.</para>
+    /// <para type="description">Reads every endpoint (every page), then each one's config and model: the model's container names the model version (ModelPackageName) it serves, so endpoints deployed by other tools are shown too when their model references a model version. Filter by endpoint name (wildcards), by group, or by version; groups and versions can come from the pipeline (Get-MRModelGroup, Get-MRModelVersion, Get-MRProject). Each Deployment has the status, instance type and count, the config and model names, and whether this module created it. An endpoint with several production variants (an A/B test set up by other tools) is one Deployment: its GroupName, Version and instances are the primary variant's (the largest weight), Variants lists each variant with its version, and ModelVersionArns every version it serves; a group or version filter matches any of them. On the Local registry deployments are records (IsRecord): nothing is served.</para>
     /// <example>
     ///   <code>Get-MRDeployment</code>
     ///   <para>What runs where: every endpoint with the group and version it serves.</para>
@@ -96,7 +96,7 @@ namespace ModelRegistry.Cmdlets
         private bool Wanted(ModelRegistry.Deployment d)
         {
             if (_groups.Count == 0 && _versions.Count == 0) return true;
-            return (d.GroupName != null && _groups.Contains(d.GroupName)) || (d.ModelVersionArn != null && _versions.Contains(d.ModelVersionArn));
+            return DeploymentOperations.Serves(d, _groups, _versions);
         }
     }
 }

@@ -65,6 +65,7 @@ namespace ModelRegistry.Engine.Registry.Local
                 Name = r.Name,
                 Arn = DeploymentArn(ModelsKind, r.Name),
                 ModelVersionArn = r.ModelVersionArn,
+                ModelVersionArns = r.ModelVersionArn is null ? Array.Empty<string>() : new[] { r.ModelVersionArn },
                 ExecutionRoleArn = r.ExecutionRoleArn,
                 Created = r.Created,
             };
@@ -110,6 +111,7 @@ namespace ModelRegistry.Engine.Registry.Local
                 InstanceType = r.InstanceType,
                 InstanceCount = r.InstanceCount,
                 Created = r.Created,
+                Variants = new[] { new EndpointVariantInfo { Name = r.VariantName ?? "AllTraffic", ModelName = r.ModelName, InstanceType = r.InstanceType, InstanceCount = r.InstanceCount, Weight = 1 } },
             };
         }, ct);
 

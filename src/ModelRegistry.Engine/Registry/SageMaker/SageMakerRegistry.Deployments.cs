@@ -40,15 +40,17 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             if (body is null) return null;
             var e = body.Value;
             // A model from other tools may use Containers instead of PrimaryContainer; the first that names a package counts.
-            string? package = null;
-            if (e.TryGetProperty("PrimaryContainer", out var primary) && primary.ValueKind == JsonValueKind.Object)
-                package = Str(primary, "ModelPackageName");
-            package ??= Items(e, "Containers").Select(c => Str(c, "ModelPackageName")).FirstOrDefault(p => p != null);
+            var packages = new List<string>();
+            if (e.TryGetProperty("PrimaryContainer", out var primary) && primary.ValueKind == JsonValueKind.Object && Str(primary, "ModelPackageName") is { } p1)
+                packages.Add(p1);
+            foreach (var c in Items(e, "Containers"))
+                if (Str(c, "ModelPackageName") is { } p2 && !packages.Contains(p2)) packages.Add(p2);
             return new HostedModel
             {
                 Name = Str(e, "ModelName") ?? name,
                 Arn = Str(e, "ModelArn") ?? "",
-                ModelVersionArn = package,
+                ModelVersionArn = packages.FirstOrDefault(),
+                ModelVersionArns = packages,
                 ExecutionRoleArn = Str(e, "ExecutionRoleArn"),
                 Created = Time(e, "CreationTime"),
             };
@@ -97,16 +99,25 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var body = await CallOrNullAsync("DescribeEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct).ConfigureAwait(false);
             if (body is null) return null;
             var e = body.Value;
-            var variant = Items(e, "ProductionVariants").FirstOrDefault();
+            var variants = Items(e, "ProductionVariants").Select(v => new EndpointVariantInfo
+            {
+                Name = Str(v, "VariantName") ?? "",
+                ModelName = Str(v, "ModelName"),
+                InstanceType = Str(v, "InstanceType"),
+                InstanceCount = Int(v, "InitialInstanceCount"),
+                Weight = v.TryGetProperty("InitialVariantWeight", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetSingle() : (float?)null,
+            }).ToList();
+            var first = variants.FirstOrDefault();
             return new EndpointConfigInfo
             {
                 Name = Str(e, "EndpointConfigName") ?? name,
                 Arn = Str(e, "EndpointConfigArn") ?? "",
-                ModelName = Str(variant, "ModelName"),
-                VariantName = Str(variant, "VariantName"),
-                InstanceType = Str(variant, "InstanceType"),
-                InstanceCount = Int(variant, "InitialInstanceCount"),
+                ModelName = first?.ModelName,
+                VariantName = first?.Name,
+                InstanceType = first?.InstanceType,
+                InstanceCount = first?.InstanceCount,
                 Created = Time(e, "CreationTime"),
+                Variants = variants,
             };
         }
 

@@ -157,6 +157,23 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_variant_and_every_container_version_is_read()
+    {
+        const string Other = "arn:aws:sagemaker:us-east-1:123456789012:model-package/other-group/7";
+        _endpoint.Responder = r => new(200, r.Operation == "DescribeEndpointConfig"
+            ? $$"""{"EndpointConfigName":"ab","EndpointConfigArn":"{{Prefix}}endpoint-config/ab","ProductionVariants":[{"VariantName":"champion","ModelName":"m-a","InitialInstanceCount":2,"InstanceType":"ml.m5.large","InitialVariantWeight":0.9},{"VariantName":"challenger","ModelName":"m-b","InstanceType":"ml.c5.xlarge"}]}"""
+            : $$"""{"ModelName":"p","ModelArn":"{{Prefix}}model/p","Containers":[{"ModelPackageName":"{{VersionArn}}"},{"Image":"img"},{"ModelPackageName":"{{Other}}"}]}""");
+
+        var config = (await Target.GetEndpointConfigAsync("ab", None))!;
+        Assert.Equal(new (string, string?, int?, float?)[] { ("champion", "m-a", 2, 0.9f), ("challenger", "m-b", null, null) },
+            config.Variants.Select(v => (v.Name, v.ModelName, v.InstanceCount, v.Weight)));
+        Assert.Equal(("m-a", "champion"), (config.ModelName, config.VariantName));
+        var model = (await Target.GetModelAsync("p", None))!;
+        Assert.Equal(new[] { VersionArn, Other }, model.ModelVersionArns);
+        Assert.Equal(VersionArn, model.ModelVersionArn);
+    }
+
+    [Fact]
     public async Task A_model_from_other_tools_with_Containers_still_names_its_version()
     {
         _endpoint.Responder = r => new(200, $$"""{"ModelName":"x","ModelArn":"{{Prefix}}model/x","Containers":[{"Image":"img"},{"ModelPackageName":"{{VersionArn}}"}]}""");
