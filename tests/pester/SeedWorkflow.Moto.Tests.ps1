@@ -68,6 +68,30 @@ print(json.dumps({'Count': len(sm.list_model_package_groups(MaxResults=100)['Mod
             Should -Not -Contain 'zz-guarded'
     }
 
+    It 'refuses to register or deploy in another account than AWS_ACCOUNT_ID too' {
+        Get-MRProject $example | New-MRModelGroup -EndpointUrl $moto.Url -Region ap-northeast-1 | Out-Null
+        $image = '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0'
+        $approved = Register-MRModelVersion rc-fraud-detection -ImageUri $image -ApprovalStatus Approved -EndpointUrl $moto.Url -Region ap-northeast-1
+        $count = { (Invoke-Boto3 -Url $moto.Url -Code "print(json.dumps(len(sm.list_model_packages(ModelPackageGroupName='rc-fraud-detection', MaxResults=100)['ModelPackageSummaryList'])))") }
+        $before = & $count
+        $path = New-TestEnvFile -Line 'COMPANY=acme', 'AWS_ACCOUNT_ID=999999999999', 'AWS_REGION=ap-northeast-1', 'TEAMS="rc"', 'TEAM_RC_FULLNAME=risk-control', 'RC_PROJECTS="fraud-detection"'
+
+        # A TeamProject brings its AccountId; -ExpectedAccountId says it by hand.
+        Get-MRProject $path | Register-MRModelVersion -ImageUri $image -EndpointUrl $moto.Url -Region ap-northeast-1 -ErrorVariable err1 -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        Register-MRModelVersion rc-fraud-detection -ImageUri $image -ExpectedAccountId 999999999999 -EndpointUrl $moto.Url -Region ap-northeast-1 -ErrorVariable err2 -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $approved | Deploy-MRModelVersion -EndpointName guarded-endpoint -ExecutionRoleArn 'arn:aws:iam::123456789012:role/sagemaker-execution' `
+            -ConfigPath $path -EndpointUrl $moto.Url -Region ap-northeast-1 -ErrorVariable err3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        foreach ($e in $err1[0], $err2[0], $err3[0]) {
+            $e.Exception.Message | Should -Match '999999999999'
+            $e.CategoryInfo.Category | Should -Be 'SecurityError'
+        }
+        & $count | Should -Be $before
+        (Invoke-Boto3 -Url $moto.Url -Code "print(json.dumps([e['EndpointName'] for e in sm.list_endpoints()['Endpoints']]))") | Should -Not -Contain 'guarded-endpoint'
+    }
+
     It 'shows each service call with -Verbose, and request ids with -Debug' {
         $streams = Get-MRModelGroup rc-fraud-detection -EndpointUrl $moto.Url -Region ap-northeast-1 -Verbose -Debug 4>&1 5>&1
         $verbose = $streams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }

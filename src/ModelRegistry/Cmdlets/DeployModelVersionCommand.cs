@@ -66,7 +66,7 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public string? ExecutionRoleArn { get; set; }
 
-        /// <summary>The .env.shared to read SAGEMAKER_EXECUTION_ROLE_ARN from when -ExecutionRoleArn is not given; the session's (Set-MRConfiguration), else ./.env.shared (ignored when missing).</summary>
+        /// <summary>The .env.shared to read SAGEMAKER_EXECUTION_ROLE_ARN from when -ExecutionRoleArn is not given, and AWS_ACCOUNT_ID from (when set, the deploy is refused unless the credentials act in that account); the session's (Set-MRConfiguration), else ./.env.shared (ignored when missing).</summary>
         [Parameter]
         public string? ConfigPath { get; set; }
 
@@ -85,7 +85,8 @@ namespace ModelRegistry.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var registry = OpenRegistry(ResolveConnection());
+            var connection = ResolveConnection();
+            var registry = OpenRegistry(connection);
             var arn = Arn;
             if (string.IsNullOrEmpty(arn))
             {
@@ -110,7 +111,9 @@ namespace ModelRegistry.Cmdlets
             };
             var operations = new DeploymentOperations(registry);
             if (request.ExecutionRoleArn is null && registry.Deployments.RequiresExecutionRole)
-                request.ExecutionRoleArn = ConfiguredRole();
+                request.ExecutionRoleArn = Configured().ExecutionRoleArn;
+            // The wrong-account guard, when the configuration names the account (AWS_ACCOUNT_ID).
+            if (!PassesAccountGuard(connection, new[] { (Configured().AccountId, (object)arn!) })) return;
 
             DeploymentPlan plan;
             try
@@ -154,20 +157,30 @@ namespace ModelRegistry.Cmdlets
             }
         }
 
-        private string? ConfiguredRole()
+        // Strings, not the engine's settings type: fields of public cmdlet classes must not name engine types
+        // (PowerShell reflects over them before the module's load context is hooked up).
+        private (string? ExecutionRoleArn, string? AccountId)? _configured;
+
+        /// <summary>The role and account of -ConfigPath (else the session's, else ./.env.shared), read once; nulls when
+        /// there is no such file or it cannot be read (a missing role is then reported by the plan).</summary>
+        private (string? ExecutionRoleArn, string? AccountId) Configured()
         {
+            if (_configured.HasValue) return _configured.Value;
+            _configured = (null, null);
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(ConfigPath));
-            if (!File.Exists(path)) return null;
+            if (!File.Exists(path)) return _configured.Value;
             try
             {
-                var role = ProjectCatalog.Load(path).Settings.ExecutionRoleArn;
-                if (role != null) WriteVerbose($"Execution role from {path}: {role}");
-                return role;
+                var settings = ProjectCatalog.Load(path).Settings;
+                _configured = (settings.ExecutionRoleArn, settings.AccountId);
+                if (settings.ExecutionRoleArn != null) WriteVerbose($"Execution role from {path}: {settings.ExecutionRoleArn}");
+                if (settings.AccountId != null) WriteVerbose($"Expected account from {path}: {settings.AccountId}");
             }
-            catch (RegistryException)
+            catch (RegistryException ex)
             {
-                return null; // the plan reports the missing role
+                WriteVerbose($"{path} was not used: {ex.Message}");
             }
+            return _configured.Value;
         }
     }
 }

@@ -20,12 +20,17 @@ namespace ModelRegistry.Cmdlets
     ///   <code>Get-MRModelGroup rc-* | Register-MRModelVersion -ImageUri $image -ModelDataUrl $data -CustomerMetadata @{ auc = '0.93' }</code>
     ///   <para>Registers the same artifact in every risk-control group.</para>
     /// </example>
+    /// <example>
+    ///   <code>Get-MRProject -Project fraud-detection | Register-MRModelVersion -ImageUri $image -ModelDataUrl $data</code>
+    ///   <para>Registers in the project's group; when .env.shared sets AWS_ACCOUNT_ID, nothing is registered unless the credentials act in that account.</para>
+    /// </example>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ModelVersion))]
     public sealed class RegisterModelVersionCommand : RegistryCmdlet
     {
         private readonly List<VersionSpec> _specs = new List<VersionSpec>();
+        private readonly List<string?> _accounts = new List<string?>();
 
         /// <summary>The model group to register in.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -83,6 +88,12 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public Hashtable? Tag { get; set; }
 
+        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). Binds from a TeamProject's AccountId (AWS_ACCOUNT_ID in .env.shared).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AccountId")]
+        [ValidatePattern(@"^[0-9]{12}$")]
+        public string? ExpectedAccountId { get; set; }
+
         /// <summary>How many registrations may run at once.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -113,13 +124,20 @@ namespace ModelRegistry.Cmdlets
                 WriteError(ErrorRecords.Invalid($"Cannot register a version in '{GroupName}': {string.Join("; ", problems)}. Nothing was registered.", GroupName));
                 return;
             }
-            if (ShouldProcess(GroupName, $"Register model version ({ImageUri})")) _specs.Add(spec);
+            if (ShouldProcess(GroupName, $"Register model version ({ImageUri})"))
+            {
+                _specs.Add(spec);
+                _accounts.Add(ExpectedAccountId);
+            }
         }
 
         protected override void EndProcessing()
         {
             if (_specs.Count == 0) return;
-            var operations = new ModelVersionOperations(OpenRegistry(ResolveConnection()));
+            var connection = ResolveConnection();
+            var registry = OpenRegistry(connection);
+            if (!PassesAccountGuard(connection, _accounts.Zip(_specs, (account, spec) => (account, (object)spec.GroupName)))) return;
+            var operations = new ModelVersionOperations(registry);
             Drain(operations.RegisterMany(_specs, ThrottleLimit, Cancellation), _specs.Count, "Registering model versions", outcome =>
             {
                 if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.GroupName);
