@@ -12,6 +12,9 @@ namespace ModelRegistry
     /// </summary>
     public sealed class RegistryConnection
     {
+        /// <summary>Region of Local ARNs when none is given (Local has no AWS configuration to ask).</summary>
+        public const string LocalDefaultRegion = "us-east-1";
+
         public RegistryBackend Backend { get; set; } = RegistryBackend.SageMaker;
         public string? Region { get; set; }
         public string? ProfileName { get; set; }

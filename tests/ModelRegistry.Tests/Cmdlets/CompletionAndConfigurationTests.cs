@@ -72,6 +72,15 @@ public sealed class CompletionAndConfigurationTests : IDisposable
         Assert.Equal(RegistryBackend.Local, config.Backend);
     }
 
+    [Fact]
+    public void A_Local_registry_without_a_region_shows_the_region_its_ARNs_use()
+    {
+        var shown = string.Join("\n", Run("Get-MRConfiguration | Out-String -Width 200; Get-MRRegistry | Out-String -Width 200").Output.Select(o => o.ToString()));
+        Assert.Matches(@"Region\s*:\s*us-east-1 \(Local default\)", shown);
+        Assert.DoesNotContain("AWS default", shown);
+        Assert.StartsWith("arn:aws:sagemaker:us-east-1:", Run("(Get-MRModelGroup rc-fraud-detection).Arn").Output.Single().ToString());
+    }
+
     public void Dispose()
     {
         _host.Dispose();

@@ -46,7 +46,7 @@ namespace ModelRegistry.Engine.Registry.Local
             if (string.IsNullOrWhiteSpace(options.LocalPath))
                 throw new RegistryException(RegistryErrorKind.Invalid, "The Local registry needs a folder (LocalPath).");
             _root = Path.GetFullPath(options.LocalPath);
-            _region = options.Region ?? "us-east-1";
+            _region = options.Region ?? RegistryConnection.LocalDefaultRegion;
             _account = options.LocalAccountId ?? "000000000000";
             _groups = Path.Combine(_root, "groups");
             _locks = Path.Combine(_root, "locks");
