@@ -63,10 +63,10 @@ def register(sm, prefix, groups, per_group, path):
     with ThreadPoolExecutor(16) as pool:
         arns = list(dict.fromkeys(pool.map(one, range(groups * per_group))))
     # moto numbers a group's versions without a lock: two concurrent creates can get one ARN (one version lost).
-    while len(arns) < groups * per_group:
-        arn = one(len(arns))
-        if arn not in arns:
-            arns.append(arn)
+    # Top up the groups that came out short, one at a time.
+    for g, name in enumerate(names):
+        while sum(1 for a in arns if a.split("/")[-2] == name) < per_group:
+            arns.append(one(g))
     with open(path, "w") as f:
         f.write("\n".join(arns))
 

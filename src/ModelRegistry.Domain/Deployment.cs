@@ -39,7 +39,7 @@ namespace ModelRegistry
         /// <summary>The previous endpoint config and model after a switch, when they were kept.</summary>
         public string? PreviousEndpointConfigName { get; set; }
         public string? PreviousModelName { get; set; }
-        /// <summary>Every production variant of the endpoint's config (one for deployments made by this module).</summary>
+        /// <summary>Every production variant of the endpoint's config, then its shadow variants (one variant for deployments made by this module).</summary>
         public IReadOnlyList<DeploymentVariant> Variants { get; set; } = Array.Empty<DeploymentVariant>();
         /// <summary>Every model version the endpoint serves, over all variants and containers.</summary>
         public IReadOnlyList<string> ModelVersionArns { get; set; } = Array.Empty<string>();
@@ -61,6 +61,8 @@ namespace ModelRegistry
         public int? InstanceCount { get; set; }
         /// <summary>Share of traffic relative to the other variants (AWS: InitialVariantWeight, default 1).</summary>
         public float? Weight { get; set; }
+        /// <summary>A shadow variant: it gets a copy of the traffic and its answers are not returned (AWS: ShadowProductionVariants).</summary>
+        public bool IsShadow { get; set; }
 
         public override string ToString() => VariantName;
     }

@@ -125,7 +125,8 @@ print('{}')
 
     It 'refuses to deploy on SageMaker without an execution role, naming where to set one' {
         Register-MRModelVersion rc-anti-money-laundering -ImageUri $image -ApprovalStatus Approved |
-            Deploy-MRModelVersion -EndpointName aml-endpoint -ConfigPath (Join-Path $TestDrive 'none.env') -ErrorVariable err -ErrorAction SilentlyContinue
+            Deploy-MRModelVersion -EndpointName aml-endpoint -ConfigPath (New-TestEnvFile -Line 'COMPANY=acme', 'TEAMS="rc"', 'TEAM_RC_FULLNAME=risk-control', 'RC_PROJECTS="anti-money-laundering"') `
+                -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -Match 'SAGEMAKER_EXECUTION_ROLE_ARN'
         Get-MRDeployment aml-* | Should -BeNullOrEmpty
     }

@@ -88,6 +88,13 @@ print(json.dumps({'Count': len(sm.list_model_package_groups(MaxResults=100)['Mod
             $e.Exception.Message | Should -Match '999999999999'
             $e.CategoryInfo.Category | Should -Be 'SecurityError'
         }
+        # A guard that cannot be trusted refuses too: a malformed AWS_ACCOUNT_ID, a -ConfigPath that is not there.
+        $typo = New-TestEnvFile -Line 'COMPANY=acme', 'AWS_ACCOUNT_ID=12345678901', 'TEAMS="rc"', 'TEAM_RC_FULLNAME=risk-control', 'RC_PROJECTS="fraud-detection"'
+        foreach ($config in $typo, (Join-Path $TestDrive 'missing.env')) {
+            $approved | Deploy-MRModelVersion -EndpointName guarded-endpoint -ExecutionRoleArn 'arn:aws:iam::123456789012:role/sagemaker-execution' `
+                -ConfigPath $config -EndpointUrl $moto.Url -Region ap-northeast-1 -ErrorVariable err4 -ErrorAction SilentlyContinue 2>$null | Should -BeNullOrEmpty
+            $err4[0].Exception.Message | Should -Match ([regex]::Escape((Split-Path $config -Leaf)) + '|AWS_ACCOUNT_ID')
+        }
         & $count | Should -Be $before
         (Invoke-Boto3 -Url $moto.Url -Code "print(json.dumps([e['EndpointName'] for e in sm.list_endpoints()['Endpoints']]))") | Should -Not -Contain 'guarded-endpoint'
     }

@@ -30,6 +30,31 @@ namespace ModelRegistry.Engine.Deployment
         public bool RemovePrevious { get; set; }
     }
 
+    /// <summary>What removing one endpoint will delete, in order, and keep (from DeploymentOperations.PlanRemovalAsync).</summary>
+    public sealed class RemovalPlan
+    {
+        internal const string Endpoint = "endpoint";
+        internal const string Config = "endpoint config";
+        internal const string Model = "model";
+
+        internal RemovalPlan(string endpointName) { EndpointName = endpointName; }
+
+        public string EndpointName { get; }
+        /// <summary>(kind, name, label) in deletion order; the endpoint first.</summary>
+        internal List<(string Kind, string Name, string What)> Steps { get; } = new List<(string, string, string)>();
+        /// <summary>What stays, each with the reason.</summary>
+        public List<string> Kept { get; } = new List<string>();
+
+        /// <summary>The plan as a result object (IsPlan): what would be deleted and kept.</summary>
+        public DeploymentRemoval Preview() => new DeploymentRemoval
+        {
+            EndpointName = EndpointName,
+            Deleted = Steps.Select(s => s.What).ToList(),
+            Kept = Kept.ToList(),
+            IsPlan = true,
+        };
+    }
+
     /// <summary>
     /// Deploying approved versions to endpoints, finding which version serves which endpoint, and removing
     /// deployments. Only Approved versions are deployed; whatever a failed deploy created is deleted again, or
@@ -42,6 +67,8 @@ namespace ModelRegistry.Engine.Deployment
         public const string VersionArnTagKey = "ModelVersionArn";
         public const string GroupTagKey = "ModelGroup";
         public const string EndpointTagKey = "Endpoint";
+        /// <summary>On a config that replaced one of another group's: that group, so removal can follow A → B → C switches.</summary>
+        public const string PreviousGroupTagKey = "PreviousModelGroup";
 
         private static readonly Regex RoleArnPattern = new Regex(@"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$", RegexOptions.CultureInvariant);
         private static readonly Regex VersionArnPattern = new Regex(@"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model-package/(?<group>[^/]+)/(?<version>[0-9]{1,9})$", RegexOptions.CultureInvariant);
@@ -92,6 +119,15 @@ namespace ModelRegistry.Engine.Deployment
             var name = DeploymentNaming.ResourceName(version.GroupName, version.Version, hash);
 
             var endpoint = await _target.GetEndpointAsync(request.EndpointName, ct).ConfigureAwait(false);
+            if (endpoint?.EndpointConfigName != null && !string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase)
+                && await _target.GetEndpointConfigAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false) is { } running)
+            {
+                // A switch from another group's version: remember that group where removal will look for it.
+                var runningTags = await TagsOrNoteAsync(running.Arn, "", new List<string>(), ct).ConfigureAwait(false);
+                if (runningTags != null && runningTags.TryGetValue(GroupTagKey, out var previousGroup)
+                    && !string.Equals(previousGroup, version.GroupName, StringComparison.OrdinalIgnoreCase))
+                    tags[PreviousGroupTagKey] = previousGroup;
+            }
             var model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
             var config = await _target.GetEndpointConfigAsync(name, ct).ConfigureAwait(false);
             if (model != null && !string.Equals(model.ModelVersionArn, version.Arn, StringComparison.Ordinal))
@@ -361,6 +397,7 @@ namespace ModelRegistry.Engine.Deployment
                     InstanceType = v.InstanceType,
                     InstanceCount = v.InstanceCount,
                     Weight = v.Weight,
+                    IsShadow = v.IsShadow,
                 };
                 var m = VersionArnPattern.Match(model?.ModelVersionArn ?? "");
                 if (m.Success)
@@ -375,7 +412,7 @@ namespace ModelRegistry.Engine.Deployment
             d.Variants = variants;
             d.ModelVersionArns = served;
             // The primary variant: the largest weight (SageMaker's default weight is 1), the first among equals.
-            var primary = variants.OrderByDescending(v => v.Weight ?? 1f).FirstOrDefault();
+            var primary = variants.Where(v => !v.IsShadow).OrderByDescending(v => v.Weight ?? 1f).FirstOrDefault();
             if (primary != null)
             {
                 d.VariantName = primary.VariantName;
@@ -406,119 +443,223 @@ namespace ModelRegistry.Engine.Deployment
         // ---- removal -------------------------------------------------------------------------------------------
 
         /// <summary>
-        /// Deletes an endpoint, then its config and model when they carry this module's ManagedBy tag (others are
-        /// kept and named), then the earlier configs and models this module made for the endpoint that a switch left
-        /// in place (see <see cref="FindEarlierAsync"/>). With <paramref name="planOnly"/>, deletes nothing and says
-        /// what would go.
+        /// What removing an endpoint deletes, in order: the endpoint; its current config and the models of its variants
+        /// when they carry this module's ManagedBy tag; then the earlier configs and models this module made for the
+        /// endpoint that switches kept (see <see cref="FindEarlierAsync"/>). Anything another endpoint still uses, or
+        /// that was not created by this module, is kept and named. Deletes nothing; <see cref="RemoveAsync(RemovalPlan,
+        /// CancellationToken)"/> carries out exactly this plan, so what was confirmed is what goes.
         /// </summary>
-        public async Task<DeploymentRemoval> RemoveAsync(string endpointName, bool planOnly, CancellationToken ct)
+        public async Task<RemovalPlan> PlanRemovalAsync(string endpointName, CancellationToken ct)
         {
             var endpoint = await _target.GetEndpointAsync(endpointName, ct).ConfigureAwait(false)
                 ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Endpoint '{endpointName}' does not exist in {_registry.Location}; nothing to remove.", endpointName);
+            var plan = new RemovalPlan(endpoint.Name);
             var config = endpoint.EndpointConfigName is null ? null : await _target.GetEndpointConfigAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false);
-            var model = config?.ModelName is null ? null : await _target.GetModelAsync(config.ModelName, ct).ConfigureAwait(false);
-            var configManaged = config != null && await IsManagedAsync(config.Arn, ct).ConfigureAwait(false);
-            var modelManaged = model != null && await IsManagedAsync(model.Arn, ct).ConfigureAwait(false);
+            var configs = new List<(string Name, string Label)>();
+            var models = new List<(string Name, string Label)>();
+            var servedGroups = new List<string>();
+            if (config != null)
+            {
+                var tags = await TagsOrNoteAsync(config.Arn, $"endpoint config '{config.Name}'", plan.Kept, ct).ConfigureAwait(false);
+                if (tags != null && tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue)
+                {
+                    configs.Add((config.Name, $"endpoint config '{config.Name}'"));
+                    if (tags.TryGetValue(PreviousGroupTagKey, out var previous)) servedGroups.Add(previous);
+                }
+                else if (tags != null) plan.Kept.Add($"endpoint config '{config.Name}' (not created by ModelRegistry)");
+            }
+            var currentModels = (config?.Variants ?? (IReadOnlyList<EndpointVariantInfo>)Array.Empty<EndpointVariantInfo>())
+                .Select(v => v.ModelName).Where(n => n != null).Select(n => n!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (var name in currentModels)
+            {
+                var model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
+                if (model is null) continue;
+                foreach (var arn in model.ModelVersionArns)
+                    if (VersionArnPattern.Match(arn) is { Success: true } m) servedGroups.Add(m.Groups["group"].Value);
+                if (await IsManagedAsync(model.Arn, ct).ConfigureAwait(false)) models.Add((model.Name, $"model '{model.Name}'"));
+                else plan.Kept.Add($"model '{model.Name}' (not created by ModelRegistry)");
+            }
 
+            var earlier = await FindEarlierAsync(endpoint, servedGroups, config?.Name, currentModels, ct).ConfigureAwait(false);
+            configs.AddRange(earlier.Configs.Select(c => (c, $"earlier endpoint config '{c}'")));
+            models.AddRange(earlier.Models.Select(m => (m, $"earlier model '{m}'")));
+            plan.Kept.AddRange(earlier.Unknown);
+
+            // Never delete what another endpoint runs on (a config or model can be shared by hand).
+            if (configs.Count + models.Count > 0)
+            {
+                var inUse = await InUseByOtherEndpointsAsync(endpoint.Name, ct).ConfigureAwait(false);
+                if (inUse.Unknown != null)
+                {
+                    // Only this endpoint's own current resources go unchecked, as they always did; earlier ones wait.
+                    foreach (var c in configs.Where(c => c.Label.StartsWith("earlier", StringComparison.Ordinal)).ToList()) configs.Remove(c);
+                    foreach (var m in models.Where(m => m.Label.StartsWith("earlier", StringComparison.Ordinal)).ToList()) models.Remove(m);
+                    if (earlier.Configs.Count + earlier.Models.Count > 0)
+                        plan.Kept.Add($"{earlier.Configs.Count + earlier.Models.Count} earlier endpoint config(s) and model(s) of '{endpoint.Name}', because whether other endpoints use them could not be checked: {inUse.Unknown}");
+                }
+                foreach (var c in configs.Where(c => inUse.Configs.TryGetValue(c.Name, out _)).ToList())
+                {
+                    configs.Remove(c);
+                    plan.Kept.Add($"{c.Label} (used by endpoint '{inUse.Configs[c.Name]}')");
+                }
+                foreach (var m in models.Where(m => inUse.Models.TryGetValue(m.Name, out _)).ToList())
+                {
+                    models.Remove(m);
+                    plan.Kept.Add($"{m.Label} (used by endpoint '{inUse.Models[m.Name]}')");
+                }
+            }
+
+            plan.Steps.Add((RemovalPlan.Endpoint, endpoint.Name, $"endpoint '{endpoint.Name}'"));
+            plan.Steps.AddRange(configs.Select(c => (RemovalPlan.Config, c.Name, c.Label)));
+            plan.Steps.AddRange(models.Select(m => (RemovalPlan.Model, m.Name, m.Label)));
+            return plan;
+        }
+
+        /// <summary>Carries out a plan from <see cref="PlanRemovalAsync"/>: the endpoint first (when that fails, nothing
+        /// else is touched: the config and models still serve it), then each config and model; failures are listed.</summary>
+        public async Task<DeploymentRemoval> RemoveAsync(RemovalPlan plan, CancellationToken ct)
+        {
+            if (plan is null) throw new ArgumentNullException(nameof(plan));
             var deleted = new List<string>();
-            var kept = new List<string>();
             var failed = new List<string>();
-            if (config != null && !configManaged) kept.Add($"endpoint config '{config.Name}' (not created by ModelRegistry)");
-            if (model != null && !modelManaged) kept.Add($"model '{model.Name}' (not created by ModelRegistry)");
-
-            var steps = new List<(string What, Func<Task> Delete)> { ($"endpoint '{endpoint.Name}'", () => _target.DeleteEndpointAsync(endpoint.Name, ct)) };
-            if (configManaged) steps.Add(($"endpoint config '{config!.Name}'", () => _target.DeleteEndpointConfigAsync(config.Name, ct)));
-            if (modelManaged) steps.Add(($"model '{model!.Name}'", () => _target.DeleteModelAsync(model.Name, ct)));
-            var earlier = await FindEarlierAsync(endpoint, config, model, ct).ConfigureAwait(false);
-            foreach (var c in earlier.Configs)
-                steps.Add(($"earlier endpoint config '{c}'", () => _target.DeleteEndpointConfigAsync(c, ct)));
-            foreach (var m in earlier.Models)
-                steps.Add(($"earlier model '{m}'", () => _target.DeleteModelAsync(m, ct)));
-            if (earlier.Unknown != null) kept.Add(earlier.Unknown);
-            if (planOnly)
-                return new DeploymentRemoval { EndpointName = endpoint.Name, Deleted = steps.Select(s => s.What).ToList(), Kept = kept, IsPlan = true };
-
-            foreach (var (what, delete) in steps)
+            foreach (var (kind, name, what) in plan.Steps)
             {
                 try
                 {
-                    await delete().ConfigureAwait(false);
+                    if (kind == RemovalPlan.Endpoint) await _target.DeleteEndpointAsync(name, ct).ConfigureAwait(false);
+                    else if (kind == RemovalPlan.Config) await _target.DeleteEndpointConfigAsync(name, ct).ConfigureAwait(false);
+                    else await _target.DeleteModelAsync(name, ct).ConfigureAwait(false);
                     deleted.Add(what);
                 }
-                catch (RegistryException e) when (deleted.Count == 0)
+                catch (RegistryException e) when (kind == RemovalPlan.Endpoint)
                 {
-                    // The endpoint itself could not be deleted: keep its config and model, they still serve it.
-                    throw new RegistryException(e.Kind, $"Endpoint '{endpoint.Name}' was not removed: {e.Message}", endpoint.Name, e.ServiceCode, e.RequestId, e);
+                    throw new RegistryException(e.Kind, $"Endpoint '{name}' was not removed: {e.Message}", name, e.ServiceCode, e.RequestId, e);
                 }
                 catch (RegistryException e)
                 {
                     failed.Add($"{what}: {e.Message}");
                 }
             }
-            return new DeploymentRemoval { EndpointName = endpoint.Name, Deleted = deleted, Kept = kept, Failed = failed };
+            return new DeploymentRemoval { EndpointName = plan.EndpointName, Deleted = deleted, Kept = plan.Kept.ToList(), Failed = failed };
+        }
+
+        /// <summary>Plans and, unless <paramref name="planOnly"/>, removes.</summary>
+        public async Task<DeploymentRemoval> RemoveAsync(string endpointName, bool planOnly, CancellationToken ct)
+        {
+            var plan = await PlanRemovalAsync(endpointName, ct).ConfigureAwait(false);
+            return planOnly ? plan.Preview() : await RemoveAsync(plan, ct).ConfigureAwait(false);
         }
 
         /// <summary>
         /// Endpoint configs and models this module made for the endpoint before its current ones: a switch without
         /// RemovePrevious keeps them for a rollback, and removing the endpoint is when they go. They are named
         /// "{group}-{version}-{hash}" (<see cref="DeploymentNaming"/>) and tagged ManagedBy=ModelRegistry and
-        /// Endpoint={endpoint}; they are looked for under the name prefixes of the groups the endpoint is known to
-        /// have served (its ModelGroup tag, set when it was created, and its current model's group). A listing the
-        /// caller may not make is not fatal: Unknown says what could not be looked for.
+        /// Endpoint={endpoint}. They are looked for under the name prefixes of the groups the endpoint is known to have
+        /// served: its ModelGroup tag (set when it was created), the groups of its current models, and the
+        /// PreviousModelGroup tag a switch across groups puts on the new config (so A → B → C is followed back from C
+        /// through B to A; a group left and deployed again later can hide one in between). What could not be looked at
+        /// (a refused listing or tag read) is not fatal: Unknown says what.
         /// </summary>
-        private async Task<(List<string> Configs, List<string> Models, string? Unknown)> FindEarlierAsync(
-            EndpointInfo endpoint, EndpointConfigInfo? current, HostedModel? currentModel, CancellationToken ct)
+        private async Task<(List<string> Configs, List<string> Models, List<string> Unknown)> FindEarlierAsync(
+            EndpointInfo endpoint, IEnumerable<string> servedGroups, string? currentConfig, IReadOnlyCollection<string> currentModels, CancellationToken ct)
         {
             var configs = new List<string>();
             var models = new List<string>();
-            var groups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            if (currentModel?.ModelVersionArn != null && VersionArnPattern.Match(currentModel.ModelVersionArn) is { Success: true } m)
-                groups.Add(m.Groups["group"].Value);
-            try
+            var unknown = new List<string>();
+            var groups = new Queue<string>(servedGroups);
+            if (!string.IsNullOrEmpty(endpoint.Arn))
             {
-                if (!string.IsNullOrEmpty(endpoint.Arn))
-                {
-                    var tags = await _target.GetResourceTagsAsync(endpoint.Arn, ct).ConfigureAwait(false);
-                    if (tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue && tags.TryGetValue(GroupTagKey, out var g)) groups.Add(g);
-                }
-                foreach (var prefix in groups.Select(DeploymentNaming.ResourcePrefix).Distinct(StringComparer.Ordinal))
-                {
-                    foreach (var c in await ListAllAsync((token, c2) => _target.ListEndpointConfigsAsync(prefix, token, RegistryExtensions.MaxPageSize, c2),
-                                 c => (c.Name, c.Arn), ct).ConfigureAwait(false))
-                        if (IsEarlier(c.Name, prefix, current?.Name) && await MadeForAsync(c.Arn, endpoint.Name, ct).ConfigureAwait(false))
-                            configs.Add(c.Name);
-                    foreach (var c in await ListAllAsync((token, c2) => _target.ListModelsAsync(prefix, token, RegistryExtensions.MaxPageSize, c2),
-                                 x => (x.Name, x.Arn), ct).ConfigureAwait(false))
-                        if (IsEarlier(c.Name, prefix, currentModel?.Name) && await MadeForAsync(c.Arn, endpoint.Name, ct).ConfigureAwait(false))
-                            models.Add(c.Name);
-                }
-                return (configs, models, null);
+                var tags = await TagsOrNoteAsync(endpoint.Arn, $"endpoint '{endpoint.Name}'", unknown, ct).ConfigureAwait(false);
+                if (tags != null && tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue && tags.TryGetValue(GroupTagKey, out var g)) groups.Enqueue(g);
             }
-            catch (RegistryException e) when (e.Kind != RegistryErrorKind.Invalid)
+            var searched = new HashSet<string>(StringComparer.Ordinal);
+            while (groups.Count > 0)
             {
-                return (new List<string>(), new List<string>(),
-                    $"earlier endpoint configs and models of '{endpoint.Name}' (a switch keeps them) could not be looked for: {e.Message}");
+                var prefix = DeploymentNaming.ResourcePrefix(groups.Dequeue());
+                if (!searched.Add(prefix)) continue;
+                List<(string Name, string Arn)> candidates;
+                try
+                {
+                    candidates = await ListAllAsync((token, c) => _target.ListEndpointConfigsAsync(prefix, token, RegistryExtensions.MaxPageSize, c),
+                        c => (c.Name, c.Arn), ct).ConfigureAwait(false);
+                    foreach (var c in candidates.Where(c => IsEarlier(c.Name, prefix, currentConfig == null ? Array.Empty<string>() : new[] { currentConfig })))
+                    {
+                        var tags = await TagsOrNoteAsync(c.Arn, $"endpoint config '{c.Name}'", unknown, ct).ConfigureAwait(false);
+                        if (tags is null || !MadeFor(tags, endpoint.Name)) continue;
+                        configs.Add(c.Name);
+                        if (tags.TryGetValue(PreviousGroupTagKey, out var previous)) groups.Enqueue(previous);
+                    }
+                    candidates = await ListAllAsync((token, c) => _target.ListModelsAsync(prefix, token, RegistryExtensions.MaxPageSize, c),
+                        m => (m.Name, m.Arn), ct).ConfigureAwait(false);
+                    foreach (var m in candidates.Where(m => IsEarlier(m.Name, prefix, currentModels)))
+                    {
+                        var tags = await TagsOrNoteAsync(m.Arn, $"model '{m.Name}'", unknown, ct).ConfigureAwait(false);
+                        if (tags != null && MadeFor(tags, endpoint.Name)) models.Add(m.Name);
+                    }
+                }
+                catch (RegistryException e) when (e.Kind != RegistryErrorKind.Invalid)
+                {
+                    unknown.Add($"earlier endpoint configs and models named {prefix}* (a switch keeps them) could not be looked for: {e.Message}");
+                }
             }
+            return (configs, models, unknown);
         }
 
-        /// <summary>A name this module forms under the prefix (any version and hash), other than the current one.</summary>
-        private static bool IsEarlier(string name, string prefix, string? currentName) =>
+        /// <summary>A name this module forms under the prefix (any version and hash), other than the current ones.</summary>
+        private static bool IsEarlier(string name, string prefix, IEnumerable<string> current) =>
             name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
             && Regex.IsMatch(name.Substring(prefix.Length), @"\A[0-9]{1,9}-[0-9a-f]{" + DeploymentNaming.HashLength + @"}\z", RegexOptions.CultureInvariant)
-            && !string.Equals(name, currentName, StringComparison.OrdinalIgnoreCase);
+            && !current.Contains(name, StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Tagged as made by this module for this endpoint.</summary>
-        private async Task<bool> MadeForAsync(string arn, string endpointName, CancellationToken ct)
+        private static bool MadeFor(IReadOnlyDictionary<string, string> tags, string endpointName) =>
+            tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue
+            && tags.TryGetValue(EndpointTagKey, out var ep) && string.Equals(ep, endpointName, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The resource's tags; null (and a note in <paramref name="unknown"/> unless it is simply gone) when
+        /// they cannot be read — one refused read must not hide the rest.</summary>
+        private async Task<IReadOnlyDictionary<string, string>?> TagsOrNoteAsync(string arn, string what, List<string> unknown, CancellationToken ct)
         {
             try
             {
-                var tags = await _target.GetResourceTagsAsync(arn, ct).ConfigureAwait(false);
-                return tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue
-                    && tags.TryGetValue(EndpointTagKey, out var ep) && string.Equals(ep, endpointName, StringComparison.OrdinalIgnoreCase);
+                return await _target.GetResourceTagsAsync(arn, ct).ConfigureAwait(false);
             }
             catch (RegistryException e) when (e.Kind == RegistryErrorKind.NotFound)
             {
-                return false; // deleted since listed
+                return null; // deleted since listed
+            }
+            catch (RegistryException e) when (e.Kind != RegistryErrorKind.Invalid)
+            {
+                unknown.Add($"{what}: its tags could not be read, so whether this module made it for this endpoint is unknown ({e.Message})");
+                return null;
+            }
+        }
+
+        /// <summary>The configs and models the other endpoints run on (current config and every variant's model),
+        /// each with one endpoint that uses it; Unknown when the endpoints could not all be read.</summary>
+        private async Task<(Dictionary<string, string> Configs, Dictionary<string, string> Models, string? Unknown)> InUseByOtherEndpointsAsync(
+            string endpointName, CancellationToken ct)
+        {
+            var configs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var models = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            try
+            {
+                var others = await Task.Run(() => EnumerateEndpoints(ct).Select(e => e.Name)
+                    .Where(n => !string.Equals(n, endpointName, StringComparison.OrdinalIgnoreCase)).ToList(), ct).ConfigureAwait(false);
+                foreach (var outcome in DescribeMany(others, Bulk.BulkRunner.DefaultThrottleLimit, ct))
+                {
+                    if (outcome.Error is RegistryException failed) throw failed;
+                    var d = outcome.Result;
+                    if (d is null) continue; // deleted since listed
+                    if (d.EndpointConfigName != null) configs[d.EndpointConfigName] = d.EndpointName;
+                    foreach (var v in d.Variants)
+                        if (v.ModelName != null) models[v.ModelName] = d.EndpointName;
+                }
+                return (configs, models, null);
+            }
+            catch (RegistryException e)
+            {
+                return (configs, models, e.Message);
             }
         }
 

@@ -47,7 +47,7 @@ namespace ModelRegistry.Engine.Registry
         public string? InstanceType { get; set; }
         public int? InstanceCount { get; set; }
         public DateTime? Created { get; set; }
-        /// <summary>Every production variant, in the config's order (those from this module have one).</summary>
+        /// <summary>Every production variant, in the config's order, then the shadow variants (configs from this module have one variant).</summary>
         public IReadOnlyList<EndpointVariantInfo> Variants { get; set; } = Array.Empty<EndpointVariantInfo>();
     }
 
@@ -60,6 +60,8 @@ namespace ModelRegistry.Engine.Registry
         public int? InstanceCount { get; set; }
         /// <summary>AWS: InitialVariantWeight; null when not given (SageMaker then uses 1).</summary>
         public float? Weight { get; set; }
+        /// <summary>A shadow variant (AWS: ShadowProductionVariants): it gets a copy of the traffic, its answers are not returned.</summary>
+        public bool IsShadow { get; set; }
     }
 
     public sealed class EndpointInfo

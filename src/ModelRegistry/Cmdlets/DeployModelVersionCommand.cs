@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -66,7 +67,7 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public string? ExecutionRoleArn { get; set; }
 
-        /// <summary>The .env.shared to read SAGEMAKER_EXECUTION_ROLE_ARN from when -ExecutionRoleArn is not given, and AWS_ACCOUNT_ID from (when set, the deploy is refused unless the credentials act in that account); the session's (Set-MRConfiguration), else ./.env.shared (ignored when missing).</summary>
+        /// <summary>The .env.shared to read SAGEMAKER_EXECUTION_ROLE_ARN from when -ExecutionRoleArn is not given, and AWS_ACCOUNT_ID from (when set, the deploy is refused unless the credentials act in that account); the session's (Set-MRConfiguration), else ./.env.shared (those two are skipped when missing; a -ConfigPath given here must exist, and a malformed AWS_ACCOUNT_ID refuses the deploy).</summary>
         [Parameter]
         public string? ConfigPath { get; set; }
 
@@ -113,6 +114,11 @@ namespace ModelRegistry.Cmdlets
             if (request.ExecutionRoleArn is null && registry.Deployments.RequiresExecutionRole)
                 request.ExecutionRoleArn = Configured().ExecutionRoleArn;
             // The wrong-account guard, when the configuration names the account (AWS_ACCOUNT_ID).
+            if (connection.Backend == RegistryBackend.SageMaker && Configured().Refusal is { } refusal)
+            {
+                WriteFailure(refusal, arn);
+                return;
+            }
             if (!PassesAccountGuard(connection, new[] { (Configured().AccountId, (object)arn!) })) return;
 
             DeploymentPlan plan;
@@ -157,27 +163,36 @@ namespace ModelRegistry.Cmdlets
             }
         }
 
-        // Strings, not the engine's settings type: fields of public cmdlet classes must not name engine types
-        // (PowerShell reflects over them before the module's load context is hooked up).
-        private (string? ExecutionRoleArn, string? AccountId)? _configured;
+        // Strings and domain types, not the engine's settings type: fields of public cmdlet classes must not name
+        // engine types (PowerShell reflects over them before the module's load context is hooked up).
+        private (string? ExecutionRoleArn, string? AccountId, RegistryException? Refusal)? _configured;
 
-        /// <summary>The role and account of -ConfigPath (else the session's, else ./.env.shared), read once; nulls when
-        /// there is no such file or it cannot be read (a missing role is then reported by the plan).</summary>
-        private (string? ExecutionRoleArn, string? AccountId) Configured()
+        /// <summary>The role and account of -ConfigPath (else the session's, else ./.env.shared), read once. Refusal is set
+        /// when the account guard cannot be trusted: AWS_ACCOUNT_ID is malformed, or a -ConfigPath given here cannot be
+        /// read. Other problems of the file do not stop a deploy (a missing role is reported by the plan).</summary>
+        private (string? ExecutionRoleArn, string? AccountId, RegistryException? Refusal) Configured()
         {
             if (_configured.HasValue) return _configured.Value;
-            _configured = (null, null);
+            _configured = (null, null, null);
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(ConfigPath));
-            if (!File.Exists(path)) return _configured.Value;
+            if (!File.Exists(path))
+            {
+                if (ConfigPath != null)
+                    _configured = (null, null, new RegistryException(RegistryErrorKind.NotFound, $"-ConfigPath '{path}' does not exist. Nothing was deployed.", path));
+                return _configured.Value;
+            }
             try
             {
-                var settings = ProjectCatalog.Load(path).Settings;
-                _configured = (settings.ExecutionRoleArn, settings.AccountId);
+                var catalog = ProjectCatalog.Load(path);
+                var settings = catalog.Settings;
+                var refusal = catalog.Problems.FirstOrDefault(p => p.Key == "AWS_ACCOUNT_ID" || (ConfigPath != null && p.Key is null));
+                _configured = (settings.ExecutionRoleArn, settings.AccountId, refusal);
                 if (settings.ExecutionRoleArn != null) WriteVerbose($"Execution role from {path}: {settings.ExecutionRoleArn}");
                 if (settings.AccountId != null) WriteVerbose($"Expected account from {path}: {settings.AccountId}");
             }
             catch (RegistryException ex)
             {
+                _configured = (null, null, ConfigPath != null ? ex : null);
                 WriteVerbose($"{path} was not used: {ex.Message}");
             }
             return _configured.Value;

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Hosting;
@@ -89,9 +90,9 @@ namespace ModelRegistry.Cmdlets
         public Hashtable? Tag { get; set; }
 
         /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). Binds from a TeamProject's AccountId (AWS_ACCOUNT_ID in .env.shared).</summary>
+        // Checked in ProcessRecord, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("AccountId")]
-        [ValidatePattern(@"^[0-9]{12}$")]
         public string? ExpectedAccountId { get; set; }
 
         /// <summary>How many registrations may run at once.</summary>
@@ -118,7 +119,9 @@ namespace ModelRegistry.Cmdlets
                 Tags = ToDictionary(Tag),
             };
             // Bad input is reported per pipeline object, before anything is sent.
-            var problems = VersionSpecValidator.Problems(spec);
+            var problems = VersionSpecValidator.Problems(spec).ToList();
+            if (!string.IsNullOrEmpty(ExpectedAccountId) && !Regex.IsMatch(ExpectedAccountId, @"\A[0-9]{12}\z"))
+                problems.Add($"-ExpectedAccountId '{ExpectedAccountId}' is not a 12-digit AWS account id");
             if (problems.Count > 0)
             {
                 WriteError(ErrorRecords.Invalid($"Cannot register a version in '{GroupName}': {string.Join("; ", problems)}. Nothing was registered.", GroupName));

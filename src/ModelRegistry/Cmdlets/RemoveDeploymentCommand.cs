@@ -8,7 +8,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Deletes an endpoint and the endpoint configs and models this module created for it.</para>
-    /// <para type="description">Deletes the endpoint first, then its current config and model when they carry the ManagedBy=ModelRegistry tag that Deploy-MRModelVersion puts on them, then the earlier configs and models that switches without -RemovePrevious kept for a rollback (found by the module's naming under the endpoint's groups and its Endpoint tag); a config or model created by other tools is kept and named in the result. When the caller may not list configs and models (sagemaker:ListEndpointConfigs, sagemaker:ListModels), the endpoint is still removed and the result says that earlier ones could not be looked for. Asks for confirmation (ConfirmImpact High); -WhatIf names everything it would delete. Emits one DeploymentRemoval per endpoint saying what was deleted, kept, and what failed (each failure is also an error).</para>
+    /// <para type="description">Deletes the endpoint first, then its current config and model when they carry the ManagedBy=ModelRegistry tag that Deploy-MRModelVersion puts on them, then the earlier configs and models that switches without -RemovePrevious kept for a rollback (found by the module's naming under the groups the endpoint served, and its Endpoint tag); a config or model created by other tools, or still used by another endpoint, is kept and named in the result. What is deleted is exactly what -WhatIf or the confirmation showed. When the caller may not list configs, models or endpoints (sagemaker:ListEndpointConfigs, sagemaker:ListModels, sagemaker:ListEndpoints), the endpoint is still removed and the result says which earlier ones could not be looked for or checked. Asks for confirmation (ConfirmImpact High); -WhatIf names everything it would delete. Emits one DeploymentRemoval per endpoint saying what was deleted, kept, and what failed (each failure is also an error).</para>
     /// <example>
     ///   <code>Remove-MRDeployment fraud-detection-endpoint -WhatIf</code>
     ///   <para>Shows the endpoint and every config and model that would be deleted.</para>
@@ -37,10 +37,12 @@ namespace ModelRegistry.Cmdlets
                 if (Cancellation.IsCancellationRequested) return;
                 try
                 {
-                    var plan = operations.RemoveAsync(name, planOnly: true, Cancellation).GetAwaiter().GetResult();
-                    var what = $"Delete {string.Join(", ", plan.Deleted)}" + (plan.Kept.Count > 0 ? $"; keep {string.Join(", ", plan.Kept)}" : "");
+                    var plan = operations.PlanRemovalAsync(name, Cancellation).GetAwaiter().GetResult();
+                    var preview = plan.Preview();
+                    var what = $"Delete {string.Join(", ", preview.Deleted)}" + (preview.Kept.Count > 0 ? $"; keep {string.Join(", ", preview.Kept)}" : "");
                     if (!ShouldProcess($"{name} in {registry.Location}", what)) continue;
-                    var done = operations.RemoveAsync(name, planOnly: false, Cancellation).GetAwaiter().GetResult();
+                    // Exactly what was shown and confirmed, not a fresh look.
+                    var done = operations.RemoveAsync(plan, Cancellation).GetAwaiter().GetResult();
                     foreach (var d in done.Deleted) WriteVerbose($"Deleted {d}");
                     foreach (var f in done.Failed)
                         WriteFailure(new RegistryException(RegistryErrorKind.Conflict, $"Endpoint '{name}' was deleted, but {f} — it remains.", name), name);

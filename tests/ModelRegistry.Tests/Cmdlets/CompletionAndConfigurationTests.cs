@@ -73,6 +73,17 @@ public sealed class CompletionAndConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void A_project_without_AWS_ACCOUNT_ID_registers_through_the_pipeline()
+    {
+        var result = Run("Get-MRProject -Project fraud-detection | Register-MRModelVersion -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0");
+        Assert.Empty(result.Errors.Select(e => e.ToString()));
+        Assert.Equal("rc-fraud-detection", result.Objects<ModelVersion>().Single().GroupName);
+        var bad = Run("Register-MRModelVersion rc-fraud-detection -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0 -ExpectedAccountId 12345");
+        Assert.Contains("12345", Assert.Single(bad.Errors).Exception.Message);
+        Assert.Empty(bad.Objects<ModelVersion>());
+    }
+
+    [Fact]
     public void A_Local_registry_without_a_region_shows_the_region_its_ARNs_use()
     {
         var shown = string.Join("\n", Run("Get-MRConfiguration | Out-String -Width 200; Get-MRRegistry | Out-String -Width 200").Output.Select(o => o.ToString()));

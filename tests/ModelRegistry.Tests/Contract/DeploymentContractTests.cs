@@ -267,6 +267,80 @@ public abstract class DeploymentContractTests : IDisposable
         }
     }
 
+    /// <summary>An earlier config and model made for <paramref name="endpoint"/> as a switch would have left them
+    /// (made directly: moto has no UpdateEndpoint).</summary>
+    private async Task<string> LeftOver(string group, ModelVersion v, string endpoint)
+    {
+        var role = Target.RequiresExecutionRole ? ExecutionRole : null;
+        var name = DeploymentNaming.ResourceName(group, v.Version, DeploymentNaming.Hash(v.Arn, endpoint + "-old", "ml.m5.large", 1, role));
+        var tags = new Dictionary<string, string>
+        {
+            [DeploymentOperations.ManagedByKey] = DeploymentOperations.ManagedByValue, [DeploymentOperations.EndpointTagKey] = endpoint,
+            [DeploymentOperations.GroupTagKey] = group,
+        };
+        await Target.CreateModelAsync(new HostedModelSpec { Name = name, ModelVersionArn = v.Arn, ExecutionRoleArn = role, Tags = tags }, Ct);
+        await Target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = name, ModelName = name, InstanceType = "ml.m5.large", InstanceCount = 1, Tags = tags }, Ct);
+        return name;
+    }
+
+    [Fact]
+    public async Task Remove_keeps_an_earlier_config_another_endpoint_runs_on_and_says_so()
+    {
+        var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        await Operations.DeployAsync(Request(v1, endpoint), null, Ct);
+        var earlier = await LeftOver(group, v1, endpoint);
+        var borrower = Unique("borrow");
+        await Target.CreateEndpointAsync(borrower, earlier, new Dictionary<string, string>(), Ct); // by hand, on our config
+
+        var removed = await Operations.RemoveAsync(endpoint, planOnly: false, Ct);
+
+        Assert.Equal(3, removed.Deleted.Count);
+        Assert.Contains(removed.Kept, k => k.Contains($"'{earlier}'") && k.Contains($"used by endpoint '{borrower}'"));
+        Assert.NotNull(await Target.GetEndpointConfigAsync(earlier, Ct));
+        Assert.NotNull(await Target.GetModelAsync(earlier, Ct));
+        Assert.NotNull(await Target.GetEndpointAsync(borrower, Ct));
+    }
+
+    [Fact]
+    public async Task Remove_deletes_what_the_plan_showed_and_nothing_found_after_it()
+    {
+        var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        await Operations.DeployAsync(Request(v1, endpoint), null, Ct);
+        var plan = await Operations.PlanRemovalAsync(endpoint, Ct);
+        var lateComer = await LeftOver(group, v1, endpoint);
+
+        var removed = await Operations.RemoveAsync(plan, Ct);
+
+        Assert.Equal(plan.Preview().Deleted, removed.Deleted);
+        Assert.NotNull(await Target.GetEndpointConfigAsync(lateComer, Ct));
+        Assert.Null(await Target.GetEndpointAsync(endpoint, Ct));
+    }
+
+    [Fact]
+    public async Task After_switches_across_three_groups_Remove_follows_them_all_back()
+    {
+        if (!SupportsEndpointUpdate) return;
+        var endpoint = Unique("ep");
+        var names = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, v) = await GroupWithVersion(ApprovalStatus.Approved);
+            names.Add((await Operations.DeployAsync(Request(v, endpoint), null, Ct)).ModelName!);
+        }
+
+        var removed = await Operations.RemoveAsync(endpoint, planOnly: false, Ct);
+
+        Assert.Empty(removed.Kept);
+        Assert.Equal(7, removed.Deleted.Count);
+        foreach (var name in names)
+        {
+            Assert.Null(await Target.GetModelAsync(name, Ct));
+            Assert.Null(await Target.GetEndpointConfigAsync(name, Ct));
+        }
+    }
+
     [Fact]
     public async Task After_switches_that_kept_the_previous_config_Remove_leaves_nothing_behind()
     {

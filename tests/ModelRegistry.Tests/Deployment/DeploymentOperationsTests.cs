@@ -91,6 +91,24 @@ public sealed class DeploymentOperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_shadow_variant_serves_its_version_without_becoming_the_primary()
+    {
+        var v = await ApprovedVersion();
+        var shadowVersion = await _local.RegisterVersionAsync(new VersionSpec { GroupName = v.GroupName, ImageUri = "img:2", ApprovalStatus = ApprovalStatus.Approved }, Ct);
+        await _target.CreateModelAsync(new HostedModelSpec { Name = "shadow-model", ModelVersionArn = shadowVersion.Arn }, Ct);
+        await Operations.DeployAsync(Request(v, "ep-s"), null, Ct);
+        _target.ExtraVariants.Add(new EndpointVariantInfo { Name = "shadow", ModelName = "shadow-model", InstanceType = "ml.m5.large", InstanceCount = 1, Weight = 5, IsShadow = true });
+
+        var d = await Operations.DescribeAsync("ep-s", Ct);
+
+        Assert.Equal(v.Arn, d.ModelVersionArn);
+        Assert.Equal(new[] { v.Arn, shadowVersion.Arn }, d.ModelVersionArns);
+        Assert.True(d.Variants[1].IsShadow);
+        Assert.Equal(shadowVersion.Version, d.Variants[1].Version);
+        Assert.Equal(new[] { "ep-s" }, await new DeployedVersions(_registry).EndpointsServingAsync(shadowVersion.Arn, Ct));
+    }
+
+    [Fact]
     public async Task An_ambiguous_failure_after_the_endpoint_landed_counts_as_success()
     {
         var v = await ApprovedVersion();
@@ -202,7 +220,15 @@ public sealed class DeploymentOperationsTests : IDisposable
         public Task<HostedModel?> GetModelAsync(string name, CancellationToken ct) { Calls++; return _inner.GetModelAsync(name, ct); }
         public Task DeleteModelAsync(string name, CancellationToken ct) { Calls++; return FailDeleteModel != null ? Task.FromException(FailDeleteModel) : _inner.DeleteModelAsync(name, ct); }
         public Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct) { Calls++; return _inner.CreateEndpointConfigAsync(spec, ct); }
-        public Task<EndpointConfigInfo?> GetEndpointConfigAsync(string name, CancellationToken ct) { Calls++; return _inner.GetEndpointConfigAsync(name, ct); }
+        /// <summary>Variants added to every config read (as if set up by other tools).</summary>
+        public List<EndpointVariantInfo> ExtraVariants { get; } = new();
+        public async Task<EndpointConfigInfo?> GetEndpointConfigAsync(string name, CancellationToken ct)
+        {
+            Calls++;
+            var config = await _inner.GetEndpointConfigAsync(name, ct);
+            if (config != null && ExtraVariants.Count > 0) config.Variants = config.Variants.Concat(ExtraVariants).ToList();
+            return config;
+        }
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) { Calls++; return _inner.DeleteEndpointConfigAsync(name, ct); }
         public RegistryException? FailListings { get; set; }
         public Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)

@@ -70,8 +70,11 @@ public sealed class FaultInjectionTests
         Assert.True(proxy.Count(Fault.ResetAfter) > 0 && proxy.Count(Fault.Throttle) > 0, proxy.Summary);
         var creates = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackageGroup" && f.Applied)
             .Select(f => Field(f.Body, "ModelPackageGroupName")).ToList();
-        Assert.Equal(1000, creates.Count);
-        Assert.Equal(1000, creates.Distinct().Count());
+        Assert.Equal(creates.Count, creates.Distinct().Count());
+        // Every group was created by a create moto answered, or by one whose answer the proxy itself lost (rare).
+        var unknown = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackageGroup" && f.Status is null)
+            .Select(f => Field(f.Body, "ModelPackageGroupName")).ToHashSet();
+        Assert.Equal(1000, creates.Count + desired.Count(d => !creates.Contains(d.Name) && unknown.Contains(d.Name)));
 
         var inMoto = MotoState.Groups(_moto.Url, prefix);
         Assert.Equal(1000, inMoto.Count);
@@ -151,7 +154,7 @@ public sealed class FaultInjectionTests
         // re-sending. (A create moto itself failed with a 500 did not take effect, and is rightly sent again.)
         var sent = proxy.Forwarded.Where(f => f.Operation == "CreateModelPackage" && f.Applied)
             .Select(f => JsonDocument.Parse(f.Body).RootElement.GetProperty("ClientToken").GetString()).ToList();
-        Assert.Equal(500, sent.Count);
+        Assert.Equal(sent.Count, sent.Distinct().Count());
 
         var inMoto = MotoState.Versions(_moto.Url, describe: true, groups).Values.SelectMany(v => v).ToList();
         Assert.Equal(500, inMoto.Count);

@@ -99,14 +99,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var body = await CallOrNullAsync("DescribeEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct).ConfigureAwait(false);
             if (body is null) return null;
             var e = body.Value;
-            var variants = Items(e, "ProductionVariants").Select(v => new EndpointVariantInfo
-            {
-                Name = Str(v, "VariantName") ?? "",
-                ModelName = Str(v, "ModelName"),
-                InstanceType = Str(v, "InstanceType"),
-                InstanceCount = Int(v, "InitialInstanceCount"),
-                Weight = v.TryGetProperty("InitialVariantWeight", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetSingle() : (float?)null,
-            }).ToList();
+            // Shadow variants get a copy of the traffic: the versions behind them are deployed too.
+            var variants = Items(e, "ProductionVariants").Select(v => ToVariant(v, shadow: false))
+                .Concat(Items(e, "ShadowProductionVariants").Select(v => ToVariant(v, shadow: true))).ToList();
             var first = variants.FirstOrDefault();
             return new EndpointConfigInfo
             {
@@ -120,6 +115,16 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Variants = variants,
             };
         }
+
+        private static EndpointVariantInfo ToVariant(JsonElement v, bool shadow) => new EndpointVariantInfo
+        {
+            Name = Str(v, "VariantName") ?? "",
+            ModelName = Str(v, "ModelName"),
+            InstanceType = Str(v, "InstanceType"),
+            InstanceCount = Int(v, "InitialInstanceCount"),
+            Weight = v.TryGetProperty("InitialVariantWeight", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetSingle() : (float?)null,
+            IsShadow = shadow,
+        };
 
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) =>
             CallAsync("DeleteEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct, Idempotency.Delete);

@@ -161,12 +161,12 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
     {
         const string Other = "arn:aws:sagemaker:us-east-1:123456789012:model-package/other-group/7";
         _endpoint.Responder = r => new(200, r.Operation == "DescribeEndpointConfig"
-            ? $$"""{"EndpointConfigName":"ab","EndpointConfigArn":"{{Prefix}}endpoint-config/ab","ProductionVariants":[{"VariantName":"champion","ModelName":"m-a","InitialInstanceCount":2,"InstanceType":"ml.m5.large","InitialVariantWeight":0.9},{"VariantName":"challenger","ModelName":"m-b","InstanceType":"ml.c5.xlarge"}]}"""
+            ? $$"""{"EndpointConfigName":"ab","EndpointConfigArn":"{{Prefix}}endpoint-config/ab","ProductionVariants":[{"VariantName":"champion","ModelName":"m-a","InitialInstanceCount":2,"InstanceType":"ml.m5.large","InitialVariantWeight":0.9},{"VariantName":"challenger","ModelName":"m-b","InstanceType":"ml.c5.xlarge"}],"ShadowProductionVariants":[{"VariantName":"shadow","ModelName":"m-s","InstanceType":"ml.m5.large","InitialInstanceCount":1}]}"""
             : $$"""{"ModelName":"p","ModelArn":"{{Prefix}}model/p","Containers":[{"ModelPackageName":"{{VersionArn}}"},{"Image":"img"},{"ModelPackageName":"{{Other}}"}]}""");
 
         var config = (await Target.GetEndpointConfigAsync("ab", None))!;
-        Assert.Equal(new (string, string?, int?, float?)[] { ("champion", "m-a", 2, 0.9f), ("challenger", "m-b", null, null) },
-            config.Variants.Select(v => (v.Name, v.ModelName, v.InstanceCount, v.Weight)));
+        Assert.Equal(new (string, string?, int?, float?, bool)[] { ("champion", "m-a", 2, 0.9f, false), ("challenger", "m-b", null, null, false), ("shadow", "m-s", 1, null, true) },
+            config.Variants.Select(v => (v.Name, v.ModelName, v.InstanceCount, v.Weight, v.IsShadow)));
         Assert.Equal(("m-a", "champion"), (config.ModelName, config.VariantName));
         var model = (await Target.GetModelAsync("p", None))!;
         Assert.Equal(new[] { VersionArn, Other }, model.ModelVersionArns);
