@@ -151,6 +151,9 @@ Import-Module '$(Get-PesterModulePath)'
     }
     else { $p.Failed = 1; Write-Warning "Pester did not report results (exit code $pesterExit)." }
     Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+    # A full run that ran nothing is broken (a discovery error, a wrong path), not green.
+    if (-not $TestFilter -and $x.Passed + $x.Failed -eq 0) { $x.Failed = 1; Write-Warning 'xunit ran no tests.' }
+    if (-not $PesterPath -and $p.Passed + $p.Failed -eq 0) { $p.Failed = 1; Write-Warning 'Pester ran no tests.' }
 
     $passed = $x.Passed + $p.Passed
     $failed = $x.Failed + $p.Failed
