@@ -68,6 +68,14 @@ print(json.dumps({'Count': len(sm.list_model_package_groups(MaxResults=100)['Mod
             Should -Not -Contain 'zz-guarded'
     }
 
+    It 'registers in the region of a piped project, as the group cmdlets create there' {
+        Get-MRProject $example | New-MRModelGroup -EndpointUrl $moto.Url | Out-Null
+        $v = Get-MRProject $example -Project fraud-detection |
+            Register-MRModelVersion -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0 -EndpointUrl $moto.Url
+        $v.GroupName | Should -Be 'rc-fraud-detection'
+        $v.Arn | Should -BeLike 'arn:aws:sagemaker:ap-northeast-1:123456789012:model-package/rc-fraud-detection/*'
+    }
+
     It 'refuses to register or deploy in another account than AWS_ACCOUNT_ID too' {
         Get-MRProject $example | New-MRModelGroup -EndpointUrl $moto.Url -Region ap-northeast-1 | Out-Null
         $image = '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0'

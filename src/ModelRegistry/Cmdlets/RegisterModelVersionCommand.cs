@@ -30,8 +30,7 @@ namespace ModelRegistry.Cmdlets
     [OutputType(typeof(ModelVersion))]
     public sealed class RegisterModelVersionCommand : RegistryCmdlet
     {
-        private readonly List<VersionSpec> _specs = new List<VersionSpec>();
-        private readonly List<string?> _accounts = new List<string?>();
+        private readonly List<(VersionSpec Spec, string? Account, string? Region)> _items = new List<(VersionSpec, string?, string?)>();
 
         /// <summary>The model group to register in.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -95,6 +94,10 @@ namespace ModelRegistry.Cmdlets
         [Alias("AccountId")]
         public string? ExpectedAccountId { get; set; }
 
+        /// <summary>A project piped from Get-MRProject: its AWS_REGION is used when neither -Region nor the session names one, as the group cmdlets do (its GroupName and AccountId bind to -GroupName and -ExpectedAccountId).</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public TeamProject? Project { get; set; }
+
         /// <summary>How many registrations may run at once.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -127,25 +130,28 @@ namespace ModelRegistry.Cmdlets
                 WriteError(ErrorRecords.Invalid($"Cannot register a version in '{GroupName}': {string.Join("; ", problems)}. Nothing was registered.", GroupName));
                 return;
             }
+            // A project piped for another group than the one named would be a mistake: only its own group takes its region.
+            var project = Project != null && string.Equals(Project.GroupName, GroupName, StringComparison.Ordinal) ? Project : null;
             if (ShouldProcess(GroupName, $"Register model version ({ImageUri})"))
-            {
-                _specs.Add(spec);
-                _accounts.Add(ExpectedAccountId);
-            }
+                _items.Add((spec, ExpectedAccountId, project?.Region));
         }
 
         protected override void EndProcessing()
         {
-            if (_specs.Count == 0) return;
-            var connection = ResolveConnection();
-            var registry = OpenRegistry(connection);
-            if (!PassesAccountGuard(connection, _accounts.Zip(_specs, (account, spec) => (account, (object)spec.GroupName)))) return;
-            var operations = new ModelVersionOperations(registry);
-            Drain(operations.RegisterMany(_specs, ThrottleLimit, Cancellation), _specs.Count, "Registering model versions", outcome =>
+            if (_items.Count == 0) return;
+            foreach (var batch in _items.GroupBy(i => ResolveConnection(i.Region), ConnectionComparer.Instance))
             {
-                if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.GroupName);
-                else WriteObject(outcome.Result);
-            });
+                var connection = batch.Key;
+                var registry = OpenRegistry(connection);
+                if (!PassesAccountGuard(connection, batch.Select(i => (i.Account, (object)i.Spec.GroupName)))) continue;
+                var specs = batch.Select(i => i.Spec).ToList();
+                var operations = new ModelVersionOperations(registry);
+                Drain(operations.RegisterMany(specs, ThrottleLimit, Cancellation), specs.Count, "Registering model versions", outcome =>
+                {
+                    if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.GroupName);
+                    else WriteObject(outcome.Result);
+                });
+            }
         }
 
         private static IReadOnlyDictionary<string, string> ToDictionary(Hashtable? table) =>
