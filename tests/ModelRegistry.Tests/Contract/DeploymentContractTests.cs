@@ -226,24 +226,11 @@ public abstract class DeploymentContractTests : IDisposable
         var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
         var endpoint = Unique("ep");
         var deployed = await Operations.DeployAsync(Request(v2, endpoint), null, Ct);
-        // What a switch from v1 leaves behind (made here directly: moto has no UpdateEndpoint), and look-alikes that
-        // are not this endpoint's: another endpoint's, and one without the module's tag.
-        var role = Target.RequiresExecutionRole ? ExecutionRole : null;
-        async Task<string> Make(string hashSeed, Dictionary<string, string> tags)
-        {
-            var name = DeploymentNaming.ResourceName(group, v1.Version, DeploymentNaming.Hash(v1.Arn, hashSeed, "ml.m5.large", 1, role));
-            await Target.CreateModelAsync(new HostedModelSpec { Name = name, ModelVersionArn = v1.Arn, ExecutionRoleArn = role, Tags = tags }, Ct);
-            await Target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = name, ModelName = name, InstanceType = "ml.m5.large", InstanceCount = 1, Tags = tags }, Ct);
-            return name;
-        }
-        Dictionary<string, string> Tags(string forEndpoint) => new()
-        {
-            [DeploymentOperations.ManagedByKey] = DeploymentOperations.ManagedByValue, [DeploymentOperations.EndpointTagKey] = forEndpoint,
-            [DeploymentOperations.GroupTagKey] = group,
-        };
-        var earlier = await Make(endpoint, Tags(endpoint));
-        var othersEndpoint = await Make("another-endpoint", Tags("another-endpoint"));
-        var untagged = await Make("by-hand", new Dictionary<string, string> { [DeploymentOperations.EndpointTagKey] = endpoint });
+        // What a switch from v1 leaves behind, and look-alikes that are not this endpoint's: another endpoint's, and
+        // one without the module's tag.
+        var earlier = await LeftOver(group, v1, endpoint);
+        var othersEndpoint = await LeftOver(group, v1, "another-endpoint");
+        var untagged = await LeftOver(group, v1, endpoint, managed: false);
 
         var plan = await Operations.RemoveAsync(endpoint, planOnly: true, Ct);
         Assert.Equal(5, plan.Deleted.Count);
@@ -269,15 +256,12 @@ public abstract class DeploymentContractTests : IDisposable
 
     /// <summary>An earlier config and model made for <paramref name="endpoint"/> as a switch would have left them
     /// (made directly: moto has no UpdateEndpoint).</summary>
-    private async Task<string> LeftOver(string group, ModelVersion v, string endpoint)
+    private async Task<string> LeftOver(string group, ModelVersion v, string endpoint, bool managed = true)
     {
         var role = Target.RequiresExecutionRole ? ExecutionRole : null;
-        var name = DeploymentNaming.ResourceName(group, v.Version, DeploymentNaming.Hash(v.Arn, endpoint + "-old", "ml.m5.large", 1, role));
-        var tags = new Dictionary<string, string>
-        {
-            [DeploymentOperations.ManagedByKey] = DeploymentOperations.ManagedByValue, [DeploymentOperations.EndpointTagKey] = endpoint,
-            [DeploymentOperations.GroupTagKey] = group,
-        };
+        var name = DeploymentNaming.ResourceName(group, v.Version, DeploymentNaming.Hash(v.Arn, endpoint + (managed ? "-old" : "-hand"), "ml.m5.large", 1, role));
+        var tags = new Dictionary<string, string> { [DeploymentOperations.EndpointTagKey] = endpoint, [DeploymentOperations.GroupTagKey] = group };
+        if (managed) tags[DeploymentOperations.ManagedByKey] = DeploymentOperations.ManagedByValue;
         await Target.CreateModelAsync(new HostedModelSpec { Name = name, ModelVersionArn = v.Arn, ExecutionRoleArn = role, Tags = tags }, Ct);
         await Target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = name, ModelName = name, InstanceType = "ml.m5.large", InstanceCount = 1, Tags = tags }, Ct);
         return name;

@@ -59,17 +59,21 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public Task DeleteModelAsync(string name, CancellationToken ct) =>
             CallAsync("DeleteModel", w => w.WriteString("ModelName", name), name, ct, Idempotency.Delete);
 
-        public async Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
-        {
-            RequestChecks.PageSize(pageSize);
-            var body = await CallAsync("ListModels", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
-                .ConfigureAwait(false);
-            return new Page<HostedModel>(Items(body, "Models").Select(e => new HostedModel
+        public Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) =>
+            ListByNameAsync("ListModels", "Models", nameContains, nextToken, pageSize, e => new HostedModel
             {
                 Name = Str(e, "ModelName") ?? "",
                 Arn = Str(e, "ModelArn") ?? "",
                 Created = Time(e, "CreationTime"),
-            }).ToList(), NextToken(body));
+            }, ct);
+
+        /// <summary>One page of a listing by name (ListModels, ListEndpointConfigs, ListEndpoints): the items of <paramref name="member"/>.</summary>
+        private async Task<Page<T>> ListByNameAsync<T>(string operation, string member, string? nameContains, string? nextToken, int pageSize,
+            Func<JsonElement, T> item, CancellationToken ct)
+        {
+            RequestChecks.PageSize(pageSize);
+            var body = await CallAsync(operation, w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct).ConfigureAwait(false);
+            return new Page<T>(Items(body, member).Select(item).ToList(), NextToken(body));
         }
 
         public async Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct)
@@ -129,18 +133,13 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) =>
             CallAsync("DeleteEndpointConfig", w => w.WriteString("EndpointConfigName", name), name, ct, Idempotency.Delete);
 
-        public async Task<Page<EndpointConfigInfo>> ListEndpointConfigsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
-        {
-            RequestChecks.PageSize(pageSize);
-            var body = await CallAsync("ListEndpointConfigs", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
-                .ConfigureAwait(false);
-            return new Page<EndpointConfigInfo>(Items(body, "EndpointConfigs").Select(e => new EndpointConfigInfo
+        public Task<Page<EndpointConfigInfo>> ListEndpointConfigsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) =>
+            ListByNameAsync("ListEndpointConfigs", "EndpointConfigs", nameContains, nextToken, pageSize, e => new EndpointConfigInfo
             {
                 Name = Str(e, "EndpointConfigName") ?? "",
                 Arn = Str(e, "EndpointConfigArn") ?? "",
                 Created = Time(e, "CreationTime"),
-            }).ToList(), NextToken(body));
-        }
+            }, ct);
 
         public async Task<string> CreateEndpointAsync(string name, string endpointConfigName, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
         {
@@ -175,13 +174,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             return body is null ? null : ToEndpoint(body.Value, name);
         }
 
-        public async Task<Page<EndpointInfo>> ListEndpointsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
-        {
-            RequestChecks.PageSize(pageSize);
-            var body = await CallAsync("ListEndpoints", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
-                .ConfigureAwait(false);
-            return new Page<EndpointInfo>(Items(body, "Endpoints").Select(e => ToEndpoint(e, "")).ToList(), NextToken(body));
-        }
+        public Task<Page<EndpointInfo>> ListEndpointsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) =>
+            ListByNameAsync("ListEndpoints", "Endpoints", nameContains, nextToken, pageSize, e => ToEndpoint(e, ""), ct);
 
         public Task DeleteEndpointAsync(string name, CancellationToken ct) =>
             CallAsync("DeleteEndpoint", w => w.WriteString("EndpointName", name), name, ct, Idempotency.Delete);
