@@ -56,6 +56,8 @@ namespace ModelRegistry.Engine.Deployment
                     {
                         // An endpoint that could not be read might serve any version: the check cannot vouch for anything.
                         if (outcome.Error is RegistryException failed) throw failed;
+                        if (outcome.Error != null || outcome.Skipped)
+                            throw new RegistryException(RegistryErrorKind.Failed, $"endpoint '{outcome.Input}' could not be read ({outcome.Error?.Message ?? "stopped"})", outcome.Input);
                         // Every version the endpoint serves: any variant, any container.
                         foreach (var arn in outcome.Result?.ModelVersionArns ?? Array.Empty<string>())
                         {

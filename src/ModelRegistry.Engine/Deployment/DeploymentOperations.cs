@@ -119,14 +119,16 @@ namespace ModelRegistry.Engine.Deployment
             var name = DeploymentNaming.ResourceName(version.GroupName, version.Version, hash);
 
             var endpoint = await _target.GetEndpointAsync(request.EndpointName, ct).ConfigureAwait(false);
-            if (endpoint?.EndpointConfigName != null && !string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase)
-                && await _target.GetEndpointConfigAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false) is { } running)
+            if (endpoint?.EndpointConfigName != null && !string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase))
             {
-                // A switch from another group's version: remember that group where removal will look for it.
-                var runningTags = await TagsOrNoteAsync(running.Arn, "", new List<string>(), ct).ConfigureAwait(false);
-                if (runningTags != null && runningTags.TryGetValue(GroupTagKey, out var previousGroup)
-                    && !string.Equals(previousGroup, version.GroupName, StringComparison.OrdinalIgnoreCase))
-                    tags[PreviousGroupTagKey] = previousGroup;
+                // Advisory: remember where removal must look for the config this switch leaves behind — its group when
+                // that differs, else the group it remembered. A config this role may not read just leaves no trail.
+                var runningTags = await RunningConfigTagsAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false);
+                if (runningTags != null && runningTags.TryGetValue(GroupTagKey, out var runningGroup))
+                {
+                    if (!string.Equals(runningGroup, version.GroupName, StringComparison.OrdinalIgnoreCase)) tags[PreviousGroupTagKey] = runningGroup;
+                    else if (runningTags.TryGetValue(PreviousGroupTagKey, out var remembered)) tags[PreviousGroupTagKey] = remembered;
+                }
             }
             var model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
             var config = await _target.GetEndpointConfigAsync(name, ct).ConfigureAwait(false);
@@ -236,9 +238,16 @@ namespace ModelRegistry.Engine.Deployment
             if (plan.UpdatesExistingEndpoint && !(request.Wait && request.RemovePrevious))
             {
                 result.PreviousEndpointConfigName = current?.EndpointConfigName;
-                var previous = current?.EndpointConfigName is null ? null
-                    : await _target.GetEndpointConfigAsync(current.EndpointConfigName, ct).ConfigureAwait(false);
-                result.PreviousModelName = previous?.ModelName;
+                try
+                {
+                    var previous = current?.EndpointConfigName is null ? null
+                        : await _target.GetEndpointConfigAsync(current.EndpointConfigName, ct).ConfigureAwait(false);
+                    result.PreviousModelName = previous?.ModelName;
+                }
+                catch (RegistryException e) when (e.Kind != RegistryErrorKind.Invalid)
+                {
+                    // The deploy is done; not knowing the previous model's name must not turn it into a failure.
+                }
             }
             return result;
         }
@@ -461,23 +470,33 @@ namespace ModelRegistry.Engine.Deployment
             if (config != null)
             {
                 var tags = await TagsOrNoteAsync(config.Arn, $"endpoint config '{config.Name}'", plan.Kept, ct).ConfigureAwait(false);
-                if (tags != null && tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue)
+                if (tags != null && MadeFor(tags, endpoint.Name))
                 {
                     configs.Add((config.Name, $"endpoint config '{config.Name}'"));
                     if (tags.TryGetValue(PreviousGroupTagKey, out var previous)) servedGroups.Add(previous);
                 }
-                else if (tags != null) plan.Kept.Add($"endpoint config '{config.Name}' (not created by ModelRegistry)");
+                else if (tags != null) plan.Kept.Add($"endpoint config '{config.Name}' ({NotOurs(tags)})");
             }
             var currentModels = (config?.Variants ?? (IReadOnlyList<EndpointVariantInfo>)Array.Empty<EndpointVariantInfo>())
                 .Select(v => v.ModelName).Where(n => n != null).Select(n => n!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             foreach (var name in currentModels)
             {
-                var model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
+                HostedModel? model;
+                try
+                {
+                    model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
+                }
+                catch (RegistryException e) when (e.Kind != RegistryErrorKind.Invalid)
+                {
+                    plan.Kept.Add($"model '{name}': it could not be read ({e.Message})");
+                    continue;
+                }
                 if (model is null) continue;
                 foreach (var arn in model.ModelVersionArns)
                     if (VersionArnPattern.Match(arn) is { Success: true } m) servedGroups.Add(m.Groups["group"].Value);
-                if (await IsManagedAsync(model.Arn, ct).ConfigureAwait(false)) models.Add((model.Name, $"model '{model.Name}'"));
-                else plan.Kept.Add($"model '{model.Name}' (not created by ModelRegistry)");
+                var tags = await TagsOrNoteAsync(model.Arn, $"model '{model.Name}'", plan.Kept, ct).ConfigureAwait(false);
+                if (tags != null && MadeFor(tags, endpoint.Name)) models.Add((model.Name, $"model '{model.Name}'"));
+                else if (tags != null) plan.Kept.Add($"model '{model.Name}' ({NotOurs(tags)})");
             }
 
             var earlier = await FindEarlierAsync(endpoint, servedGroups, config?.Name, currentModels, ct).ConfigureAwait(false);
@@ -611,6 +630,25 @@ namespace ModelRegistry.Engine.Deployment
             && Regex.IsMatch(name.Substring(prefix.Length), @"\A[0-9]{1,9}-[0-9a-f]{" + DeploymentNaming.HashLength + @"}\z", RegexOptions.CultureInvariant)
             && !current.Contains(name, StringComparer.OrdinalIgnoreCase);
 
+        private async Task<IReadOnlyDictionary<string, string>?> RunningConfigTagsAsync(string configName, CancellationToken ct)
+        {
+            try
+            {
+                var running = await _target.GetEndpointConfigAsync(configName, ct).ConfigureAwait(false);
+                return running is null ? null : await _target.GetResourceTagsAsync(running.Arn, ct).ConfigureAwait(false);
+            }
+            catch (RegistryException e) when (e.Kind != RegistryErrorKind.Invalid)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Why a resource is not this endpoint's to delete.</summary>
+        private static string NotOurs(IReadOnlyDictionary<string, string> tags) =>
+            !(tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue) ? "not created by ModelRegistry"
+            : tags.TryGetValue(EndpointTagKey, out var ep) ? $"made by ModelRegistry for endpoint '{ep}'"
+            : "made by ModelRegistry for no named endpoint";
+
         /// <summary>Tagged as made by this module for this endpoint.</summary>
         private static bool MadeFor(IReadOnlyDictionary<string, string> tags, string endpointName) =>
             tags.TryGetValue(ManagedByKey, out var by) && by == ManagedByValue
@@ -636,31 +674,38 @@ namespace ModelRegistry.Engine.Deployment
         }
 
         /// <summary>The configs and models the other endpoints run on (current config and every variant's model),
-        /// each with one endpoint that uses it; Unknown when the endpoints could not all be read.</summary>
+        /// each with one endpoint that uses it — two reads per endpoint (DescribeEndpoint, DescribeEndpointConfig).
+        /// Unknown when any endpoint could not be read: then nothing can be vouched for.</summary>
         private async Task<(Dictionary<string, string> Configs, Dictionary<string, string> Models, string? Unknown)> InUseByOtherEndpointsAsync(
             string endpointName, CancellationToken ct)
         {
             var configs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             var models = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            List<string> others;
             try
             {
-                var others = await Task.Run(() => EnumerateEndpoints(ct).Select(e => e.Name)
+                others = await Task.Run(() => EnumerateEndpoints(ct).Select(e => e.Name)
                     .Where(n => !string.Equals(n, endpointName, StringComparison.OrdinalIgnoreCase)).ToList(), ct).ConfigureAwait(false);
-                foreach (var outcome in DescribeMany(others, Bulk.BulkRunner.DefaultThrottleLimit, ct))
-                {
-                    if (outcome.Error is RegistryException failed) throw failed;
-                    var d = outcome.Result;
-                    if (d is null) continue; // deleted since listed
-                    if (d.EndpointConfigName != null) configs[d.EndpointConfigName] = d.EndpointName;
-                    foreach (var v in d.Variants)
-                        if (v.ModelName != null) models[v.ModelName] = d.EndpointName;
-                }
-                return (configs, models, null);
             }
             catch (RegistryException e)
             {
                 return (configs, models, e.Message);
             }
+            foreach (var outcome in BulkRunner.Run(others, async (name, token) =>
+                     {
+                         var e = await _target.GetEndpointAsync(name, token).ConfigureAwait(false);
+                         var c = e?.EndpointConfigName is null ? null : await _target.GetEndpointConfigAsync(e.EndpointConfigName, token).ConfigureAwait(false);
+                         return (Config: e?.EndpointConfigName, Models: c?.Variants.Select(v => v.ModelName).ToList());
+                     }, Bulk.BulkRunner.DefaultThrottleLimit, ct))
+            {
+                // Any failure (or a skip) leaves that endpoint unknown, and an unknown endpoint might use anything.
+                if (outcome.Error != null || outcome.Skipped)
+                    return (configs, models, $"endpoint '{outcome.Input}' could not be read ({outcome.Error?.Message ?? "stopped"})");
+                if (outcome.Result.Config != null) configs[outcome.Result.Config] = outcome.Input;
+                foreach (var m in outcome.Result.Models ?? new List<string?>())
+                    if (m != null) models[m] = outcome.Input;
+            }
+            return (configs, models, null);
         }
 
         private static async Task<List<(string Name, string Arn)>> ListAllAsync<T>(

@@ -185,7 +185,9 @@ namespace ModelRegistry.Cmdlets
             {
                 var catalog = ProjectCatalog.Load(path);
                 var settings = catalog.Settings;
-                var refusal = catalog.Problems.FirstOrDefault(p => p.Key == "AWS_ACCOUNT_ID" || (ConfigPath != null && p.Key is null));
+                // A malformed AWS_ACCOUNT_ID would switch the guard off silently; a -ConfigPath named here that cannot be
+                // read (line 0) would too. Other problems of the file are not this command's business.
+                var refusal = catalog.Problems.FirstOrDefault(p => p.Key == "AWS_ACCOUNT_ID" || (ConfigPath != null && p.Line == 0));
                 _configured = (settings.ExecutionRoleArn, settings.AccountId, refusal);
                 if (settings.ExecutionRoleArn != null) WriteVerbose($"Execution role from {path}: {settings.ExecutionRoleArn}");
                 if (settings.AccountId != null) WriteVerbose($"Expected account from {path}: {settings.AccountId}");

@@ -303,12 +303,12 @@ public abstract class DeploymentContractTests : IDisposable
     }
 
     [Fact]
-    public async Task After_switches_across_three_groups_Remove_follows_them_all_back()
+    public async Task After_switches_across_four_groups_Remove_follows_them_all_back()
     {
         if (!SupportsEndpointUpdate) return;
         var endpoint = Unique("ep");
         var names = new List<string>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
             var (_, v) = await GroupWithVersion(ApprovalStatus.Approved);
             names.Add((await Operations.DeployAsync(Request(v, endpoint), null, Ct)).ModelName!);
@@ -317,12 +317,52 @@ public abstract class DeploymentContractTests : IDisposable
         var removed = await Operations.RemoveAsync(endpoint, planOnly: false, Ct);
 
         Assert.Empty(removed.Kept);
-        Assert.Equal(7, removed.Deleted.Count);
+        Assert.Equal(9, removed.Deleted.Count);
         foreach (var name in names)
         {
             Assert.Null(await Target.GetModelAsync(name, Ct));
             Assert.Null(await Target.GetEndpointConfigAsync(name, Ct));
         }
+    }
+
+    [Fact]
+    public async Task A_group_left_behind_is_still_found_after_RemovePrevious_drops_the_config_that_named_it()
+    {
+        if (!SupportsEndpointUpdate) return;
+        var endpoint = Unique("ep");
+        var (_, x) = await GroupWithVersion(ApprovalStatus.Approved);
+        var (_, a) = await GroupWithVersion(ApprovalStatus.Approved);
+        var (groupB, b1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var b2 = await RegisterVersion(groupB, ApprovalStatus.Approved);
+        await Operations.DeployAsync(Request(x, endpoint), null, Ct);
+        var leftInA = (await Operations.DeployAsync(Request(a, endpoint), null, Ct)).ModelName!;
+        await Operations.DeployAsync(Request(b1, endpoint), null, Ct);
+        var last = Request(b2, endpoint);
+        last.RemovePrevious = true; // deletes b1's config, the one that remembered group A
+        await Operations.DeployAsync(last, null, Ct);
+
+        await Operations.RemoveAsync(endpoint, planOnly: false, Ct);
+
+        Assert.Null(await Target.GetEndpointConfigAsync(leftInA, Ct));
+        Assert.Null(await Target.GetModelAsync(leftInA, Ct));
+    }
+
+    [Fact]
+    public async Task A_current_config_made_for_another_endpoint_is_kept_and_named()
+    {
+        var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
+        var original = Unique("ep");
+        var deployed = await Operations.DeployAsync(Request(v1, original), null, Ct);
+        await Target.DeleteEndpointAsync(original, Ct); // its config and model stay
+        var borrower = Unique("hand");
+        await Target.CreateEndpointAsync(borrower, deployed.EndpointConfigName!, new Dictionary<string, string>(), Ct);
+
+        var removed = await Operations.RemoveAsync(borrower, planOnly: false, Ct);
+
+        Assert.Equal(new[] { $"endpoint '{borrower}'" }, removed.Deleted);
+        Assert.Contains(removed.Kept, k => k.Contains(deployed.EndpointConfigName!) && k.Contains($"for endpoint '{original}'"));
+        Assert.NotNull(await Target.GetEndpointConfigAsync(deployed.EndpointConfigName!, Ct));
+        Assert.NotNull(await Target.GetModelAsync(deployed.ModelName!, Ct));
     }
 
     [Fact]
