@@ -3,8 +3,8 @@ using ModelRegistry.Engine.Registry;
 using ModelRegistry.Engine.Registry.Local;
 
 // Usage:
-//   register <folder> <group> <count> <go-file>   wait for <go-file> to exist, register <count> versions,
-//                                                 print each version number on its own line
+//   register <folder> <group> <count> <go-file>   warm up, write <go-file>.<pid>.ready, wait for <go-file> to exist,
+//                                                 register <count> versions, print each version number on its own line
 //   hold-lock <folder> <group>                    take the group's exclusive lock, print "held", sleep until killed
 if (args.Length < 3)
 {
@@ -19,6 +19,12 @@ switch (args[0])
     {
         var count = int.Parse(args[3]);
         var goFile = args[4];
+        // Warm up (JIT, first file writes) on a group of its own, then say so with <go-file>.<pid>.ready: the test
+        // starts all writers at once only when each is ready, so they really overlap.
+        var warmup = $"warmup-{Environment.ProcessId}";
+        await registry.CreateGroupAsync(warmup, "warm-up", new Dictionary<string, string>(), CancellationToken.None);
+        await registry.RegisterVersionAsync(new VersionSpec { GroupName = warmup, ImageUri = "stress.example/model:1" }, CancellationToken.None);
+        File.WriteAllText($"{goFile}.{Environment.ProcessId}.ready", "");
         // A start line, so two processes really overlap instead of one finishing during the other's startup.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!File.Exists(goFile))

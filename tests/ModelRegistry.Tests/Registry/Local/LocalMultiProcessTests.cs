@@ -40,7 +40,13 @@ public sealed class LocalMultiProcessTests : LocalRegistryTestBase
         {
             var outA = a.StandardOutput.ReadToEndAsync();
             var outB = b.StandardOutput.ReadToEndAsync();
-            await Task.Delay(300); // both runtimes up and polling before the start line
+            // Both warmed up and polling before the start line (each writes go.<pid>.ready).
+            var ready = Stopwatch.StartNew();
+            while (Directory.GetFiles(Root, "go.*.ready").Length < 2)
+            {
+                Assert.True(ready.Elapsed < TimeSpan.FromSeconds(60) && !a.HasExited && !b.HasExited, "helpers did not get ready");
+                await Task.Delay(10);
+            }
             File.WriteAllText(go, "");
             Assert.True(a.WaitForExit(120_000) && b.WaitForExit(120_000), "helpers did not finish in 2 minutes");
             Assert.True(a.ExitCode == 0, await a.StandardError.ReadToEndAsync());
