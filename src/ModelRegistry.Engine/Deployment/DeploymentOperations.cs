@@ -453,7 +453,7 @@ namespace ModelRegistry.Engine.Deployment
 
         /// <summary>
         /// What removing an endpoint deletes, in order: the endpoint; its current config and the models of its variants
-        /// when they carry this module's ManagedBy tag; then the earlier configs and models this module made for the
+        /// when this module made them for this endpoint (tags ManagedBy and Endpoint); then the earlier configs and models this module made for the
         /// endpoint that switches kept (see <see cref="FindEarlierAsync"/>). Anything another endpoint still uses, or
         /// that was not created by this module, is kept and named. Deletes nothing; <see cref="RemoveAsync(RemovalPlan,
         /// CancellationToken)"/> carries out exactly this plan, so what was confirmed is what goes.
@@ -464,15 +464,15 @@ namespace ModelRegistry.Engine.Deployment
                 ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Endpoint '{endpointName}' does not exist in {_registry.Location}; nothing to remove.", endpointName);
             var plan = new RemovalPlan(endpoint.Name);
             var config = endpoint.EndpointConfigName is null ? null : await _target.GetEndpointConfigAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false);
-            var configs = new List<(string Name, string Label)>();
-            var models = new List<(string Name, string Label)>();
+            var configs = new List<(string Name, string Label, bool Earlier)>();
+            var models = new List<(string Name, string Label, bool Earlier)>();
             var servedGroups = new List<string>();
             if (config != null)
             {
                 var tags = await TagsOrNoteAsync(config.Arn, $"endpoint config '{config.Name}'", plan.Kept, ct).ConfigureAwait(false);
                 if (tags != null && MadeFor(tags, endpoint.Name))
                 {
-                    configs.Add((config.Name, $"endpoint config '{config.Name}'"));
+                    configs.Add((config.Name, $"endpoint config '{config.Name}'", false));
                     if (tags.TryGetValue(PreviousGroupTagKey, out var previous)) servedGroups.Add(previous);
                 }
                 else if (tags != null) plan.Kept.Add($"endpoint config '{config.Name}' ({NotOurs(tags)})");
@@ -495,13 +495,13 @@ namespace ModelRegistry.Engine.Deployment
                 foreach (var arn in model.ModelVersionArns)
                     if (VersionArnPattern.Match(arn) is { Success: true } m) servedGroups.Add(m.Groups["group"].Value);
                 var tags = await TagsOrNoteAsync(model.Arn, $"model '{model.Name}'", plan.Kept, ct).ConfigureAwait(false);
-                if (tags != null && MadeFor(tags, endpoint.Name)) models.Add((model.Name, $"model '{model.Name}'"));
+                if (tags != null && MadeFor(tags, endpoint.Name)) models.Add((model.Name, $"model '{model.Name}'", false));
                 else if (tags != null) plan.Kept.Add($"model '{model.Name}' ({NotOurs(tags)})");
             }
 
             var earlier = await FindEarlierAsync(endpoint, servedGroups, config?.Name, currentModels, ct).ConfigureAwait(false);
-            configs.AddRange(earlier.Configs.Select(c => (c, $"earlier endpoint config '{c}'")));
-            models.AddRange(earlier.Models.Select(m => (m, $"earlier model '{m}'")));
+            configs.AddRange(earlier.Configs.Select(c => (c, $"earlier endpoint config '{c}'", true)));
+            models.AddRange(earlier.Models.Select(m => (m, $"earlier model '{m}'", true)));
             plan.Kept.AddRange(earlier.Unknown);
 
             // Never delete what another endpoint runs on (a config or model can be shared by hand).
@@ -511,8 +511,8 @@ namespace ModelRegistry.Engine.Deployment
                 if (inUse.Unknown != null)
                 {
                     // Only this endpoint's own current resources go unchecked, as they always did; earlier ones wait.
-                    foreach (var c in configs.Where(c => c.Label.StartsWith("earlier", StringComparison.Ordinal)).ToList()) configs.Remove(c);
-                    foreach (var m in models.Where(m => m.Label.StartsWith("earlier", StringComparison.Ordinal)).ToList()) models.Remove(m);
+                    configs.RemoveAll(c => c.Earlier);
+                    models.RemoveAll(m => m.Earlier);
                     if (earlier.Configs.Count + earlier.Models.Count > 0)
                         plan.Kept.Add($"{earlier.Configs.Count + earlier.Models.Count} earlier endpoint config(s) and model(s) of '{endpoint.Name}', because whether other endpoints use them could not be checked: {inUse.Unknown}");
                 }

@@ -111,15 +111,16 @@ namespace ModelRegistry.Cmdlets
                 RemovePrevious = RemovePrevious,
             };
             var operations = new DeploymentOperations(registry);
+            var configured = Configured();
             if (request.ExecutionRoleArn is null && registry.Deployments.RequiresExecutionRole)
-                request.ExecutionRoleArn = Configured().ExecutionRoleArn;
+                request.ExecutionRoleArn = configured.ExecutionRoleArn;
             // The wrong-account guard, when the configuration names the account (AWS_ACCOUNT_ID).
-            if (connection.Backend == RegistryBackend.SageMaker && Configured().Refusal is { } refusal)
+            if (connection.Backend == RegistryBackend.SageMaker && configured.Refusal != null)
             {
-                WriteFailure(refusal, arn);
+                WriteFailure(configured.Refusal, arn);
                 return;
             }
-            if (!PassesAccountGuard(connection, new[] { (Configured().AccountId, (object)arn!) })) return;
+            if (!PassesAccountGuard(connection, new[] { (configured.AccountId, (object)arn!) })) return;
 
             DeploymentPlan plan;
             try
