@@ -28,6 +28,11 @@ namespace ModelRegistry.Engine.Config
         private static readonly Regex EntityName =
             new Regex(@"\A[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\z", RegexOptions.CultureInvariant);
 
+        /// <summary>An AWS account id: exactly 12 digits (AWS_ACCOUNT_ID, -ExpectedAccountId).</summary>
+        public static bool IsAccountId(string? value) => value != null && AccountIdPattern.IsMatch(value);
+
+        private static readonly Regex AccountIdPattern = new Regex(@"\A[0-9]{12}\z", RegexOptions.CultureInvariant);
+
         public static bool IsValidEntityName(string? name) =>
             name != null && name.Length <= EntityNameMaxLength && EntityName.IsMatch(name);
 

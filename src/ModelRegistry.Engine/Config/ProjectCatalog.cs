@@ -108,7 +108,6 @@ namespace ModelRegistry.Engine.Config
 
         private sealed class Builder
         {
-            private static readonly Regex AccountId = new Regex(@"\A[0-9]{12}\z", RegexOptions.CultureInvariant);
             private static readonly char[] Whitespace = { ' ', '\t', '\n', '\r', '\v', '\f' };
 
             private readonly EnvFile _file;
@@ -136,7 +135,7 @@ namespace ModelRegistry.Engine.Config
                 var company = Value("COMPANY");
                 var outputDir = Value("OUTPUT_DIR") ?? DefaultOutputDir;
                 var accountId = Value("AWS_ACCOUNT_ID");
-                if (accountId != null && !AccountId.IsMatch(accountId))
+                if (accountId != null && !Naming.IsAccountId(accountId))
                 {
                     Problem("AWS_ACCOUNT_ID", $"'{accountId}' is not an AWS account id (12 digits)");
                     accountId = null;

@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
+using ModelRegistry.Engine.Config;
 using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Hosting;
@@ -123,7 +123,7 @@ namespace ModelRegistry.Cmdlets
             };
             // Bad input is reported per pipeline object, before anything is sent.
             var problems = VersionSpecValidator.Problems(spec).ToList();
-            if (!string.IsNullOrEmpty(ExpectedAccountId) && !Regex.IsMatch(ExpectedAccountId, @"\A[0-9]{12}\z"))
+            if (!string.IsNullOrEmpty(ExpectedAccountId) && !Naming.IsAccountId(ExpectedAccountId))
                 problems.Add($"-ExpectedAccountId '{ExpectedAccountId}' is not a 12-digit AWS account id");
             if (problems.Count > 0)
             {
