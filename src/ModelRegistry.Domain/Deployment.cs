@@ -41,8 +41,11 @@ namespace ModelRegistry
         public string? PreviousModelName { get; set; }
         /// <summary>Every production variant of the endpoint's config, then its shadow variants (one variant for deployments made by this module).</summary>
         public IReadOnlyList<DeploymentVariant> Variants { get; set; } = Array.Empty<DeploymentVariant>();
-        /// <summary>Every model version the endpoint serves, over all variants and containers.</summary>
+        /// <summary>Every model version the endpoint serves, over all variants and containers — and those of the config
+        /// an update in progress is switching to, which are about to serve.</summary>
         public IReadOnlyList<string> ModelVersionArns { get; set; } = Array.Empty<string>();
+        /// <summary>The config an update in progress is switching to; null when none is (AWS: PendingDeploymentSummary).</summary>
+        public string? PendingEndpointConfigName { get; set; }
 
         public override string ToString() => EndpointName;
     }

@@ -418,6 +418,20 @@ namespace ModelRegistry.Engine.Deployment
                 foreach (var arn in model?.ModelVersionArns ?? Array.Empty<string>())
                     if (!served.Contains(arn, StringComparer.OrdinalIgnoreCase)) served.Add(arn);
             }
+            // An update in progress: the versions of the config it switches to are about to serve.
+            if (endpoint.PendingEndpointConfigName != null
+                && !string.Equals(endpoint.PendingEndpointConfigName, endpoint.EndpointConfigName, StringComparison.OrdinalIgnoreCase))
+            {
+                d.PendingEndpointConfigName = endpoint.PendingEndpointConfigName;
+                var pending = await _target.GetEndpointConfigAsync(endpoint.PendingEndpointConfigName, ct).ConfigureAwait(false);
+                foreach (var name in (pending?.Variants ?? (IReadOnlyList<EndpointVariantInfo>)Array.Empty<EndpointVariantInfo>()).Select(v => v.ModelName))
+                {
+                    if (name is null) continue;
+                    if (!models.TryGetValue(name, out var model)) models[name] = model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
+                    foreach (var arn in model?.ModelVersionArns ?? Array.Empty<string>())
+                        if (!served.Contains(arn, StringComparer.OrdinalIgnoreCase)) served.Add(arn);
+                }
+            }
             d.Variants = variants;
             d.ModelVersionArns = served;
             // The primary variant: the largest weight (SageMaker's default weight is 1), the first among equals.
@@ -693,17 +707,26 @@ namespace ModelRegistry.Engine.Deployment
             }
             foreach (var outcome in BulkRunner.Run(others, async (name, token) =>
                      {
+                         // Its config and, mid-update, the one it is switching to.
                          var e = await _target.GetEndpointAsync(name, token).ConfigureAwait(false);
-                         var c = e?.EndpointConfigName is null ? null : await _target.GetEndpointConfigAsync(e.EndpointConfigName, token).ConfigureAwait(false);
-                         return (Config: e?.EndpointConfigName, Models: c?.Variants.Select(v => v.ModelName).ToList());
+                         var used = new List<(string Config, IReadOnlyList<string?> Models)>();
+                         foreach (var configName in new[] { e?.EndpointConfigName, e?.PendingEndpointConfigName }.Where(n => n != null))
+                         {
+                             var c = await _target.GetEndpointConfigAsync(configName!, token).ConfigureAwait(false);
+                             used.Add((configName!, c?.Variants.Select(v => v.ModelName).ToList() ?? new List<string?>()));
+                         }
+                         return used;
                      }, Bulk.BulkRunner.DefaultThrottleLimit, ct))
             {
                 // Any failure (or a skip) leaves that endpoint unknown, and an unknown endpoint might use anything.
                 if (outcome.Error != null || outcome.Skipped)
                     return (configs, models, $"endpoint '{outcome.Input}' could not be read ({outcome.Error?.Message ?? "stopped"})");
-                if (outcome.Result.Config != null) configs[outcome.Result.Config] = outcome.Input;
-                foreach (var m in outcome.Result.Models ?? new List<string?>())
-                    if (m != null) models[m] = outcome.Input;
+                foreach (var (config, variantModels) in outcome.Result!)
+                {
+                    configs[config] = outcome.Input;
+                    foreach (var m in variantModels)
+                        if (m != null) models[m] = outcome.Input;
+                }
             }
             return (configs, models, null);
         }

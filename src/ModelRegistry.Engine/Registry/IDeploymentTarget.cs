@@ -70,6 +70,8 @@ namespace ModelRegistry.Engine.Registry
         public string Arn { get; set; } = "";
         /// <summary>Null in listings (AWS: EndpointSummary has no config); set by <see cref="IDeploymentTarget.GetEndpointAsync"/>.</summary>
         public string? EndpointConfigName { get; set; }
+        /// <summary>The config an update in progress is switching to (AWS: PendingDeploymentSummary.EndpointConfigName).</summary>
+        public string? PendingEndpointConfigName { get; set; }
         public string Status { get; set; } = "";
         public string? FailureReason { get; set; }
         public DateTime? Created { get; set; }

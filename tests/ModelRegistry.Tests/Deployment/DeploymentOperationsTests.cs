@@ -109,6 +109,24 @@ public sealed class DeploymentOperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_versions_of_a_config_an_update_is_switching_to_count_as_deployed()
+    {
+        var v1 = await ApprovedVersion();
+        var v2 = await _local.RegisterVersionAsync(new VersionSpec { GroupName = v1.GroupName, ImageUri = "img:2", ApprovalStatus = ApprovalStatus.Approved }, Ct);
+        await Operations.DeployAsync(Request(v1, "ep-u"), null, Ct);
+        await _target.CreateModelAsync(new HostedModelSpec { Name = "next-model", ModelVersionArn = v2.Arn }, Ct);
+        await _target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = "next-config", ModelName = "next-model", InstanceType = "ml.m5.large", InstanceCount = 1 }, Ct);
+        _target.PendingConfig = "next-config";
+
+        var d = await Operations.DescribeAsync("ep-u", Ct);
+
+        Assert.Equal(v1.Arn, d.ModelVersionArn);
+        Assert.Equal("next-config", d.PendingEndpointConfigName);
+        Assert.Equal(new[] { v1.Arn, v2.Arn }, d.ModelVersionArns);
+        Assert.Equal(new[] { "ep-u" }, await new DeployedVersions(_registry).EndpointsServingAsync(v2.Arn, Ct));
+    }
+
+    [Fact]
     public async Task An_ambiguous_failure_after_the_endpoint_landed_counts_as_success()
     {
         var v = await ApprovedVersion();
@@ -220,6 +238,8 @@ public sealed class DeploymentOperationsTests : IDisposable
         public Task<HostedModel?> GetModelAsync(string name, CancellationToken ct) { Calls++; return _inner.GetModelAsync(name, ct); }
         public Task DeleteModelAsync(string name, CancellationToken ct) { Calls++; return FailDeleteModel != null ? Task.FromException(FailDeleteModel) : _inner.DeleteModelAsync(name, ct); }
         public Task<string> CreateEndpointConfigAsync(EndpointConfigSpec spec, CancellationToken ct) { Calls++; return _inner.CreateEndpointConfigAsync(spec, ct); }
+        /// <summary>Reported as the config an update in progress switches every endpoint to.</summary>
+        public string? PendingConfig { get; set; }
         /// <summary>Variants added to every config read (as if set up by other tools).</summary>
         public List<EndpointVariantInfo> ExtraVariants { get; } = new();
         public async Task<EndpointConfigInfo?> GetEndpointConfigAsync(string name, CancellationToken ct)
@@ -251,6 +271,7 @@ public sealed class DeploymentOperationsTests : IDisposable
         {
             Calls++;
             var e = await _inner.GetEndpointAsync(name, ct);
+            if (e != null && PendingConfig != null) e.PendingEndpointConfigName = PendingConfig;
             if (e != null && Statuses.Count > 0)
             {
                 e.Status = Statuses.Dequeue();

@@ -201,6 +201,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             Name = Str(e, "EndpointName") ?? name,
             Arn = Str(e, "EndpointArn") ?? "",
             EndpointConfigName = Str(e, "EndpointConfigName"),
+            PendingEndpointConfigName = e.TryGetProperty("PendingDeploymentSummary", out var pending) && pending.ValueKind == JsonValueKind.Object
+                ? Str(pending, "EndpointConfigName") : null,
             Status = Str(e, "EndpointStatus") ?? "",
             FailureReason = Str(e, "FailureReason"),
             Created = Time(e, "CreationTime"),

@@ -36,7 +36,7 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
         "DescribeEndpointConfig" => $$"""{"EndpointConfigName":"c-1","EndpointConfigArn":"{{Prefix}}endpoint-config/c-1","ProductionVariants":[{"VariantName":"AllTraffic","ModelName":"m-1","InitialInstanceCount":2,"InstanceType":"ml.c5.xlarge"}],"CreationTime":1700000000}""",
         "CreateEndpoint" => $$"""{"EndpointArn":"{{Prefix}}endpoint/ep-1"}""",
         "UpdateEndpoint" => $$"""{"EndpointArn":"{{Prefix}}endpoint/ep-1"}""",
-        "DescribeEndpoint" => $$"""{"EndpointName":"ep-1","EndpointArn":"{{Prefix}}endpoint/ep-1","EndpointConfigName":"c-1","EndpointStatus":"Failed","FailureReason":"no capacity","CreationTime":1700000000,"LastModifiedTime":1700000100.5}""",
+        "DescribeEndpoint" => $$"""{"EndpointName":"ep-1","EndpointArn":"{{Prefix}}endpoint/ep-1","EndpointConfigName":"c-1","EndpointStatus":"Failed","FailureReason":"no capacity","CreationTime":1700000000,"LastModifiedTime":1700000100.5,"PendingDeploymentSummary":{"EndpointConfigName":"c-2","StartTime":1700000050} }""",
         "ListEndpoints" => $$"""{"Endpoints":[{"EndpointName":"ep-1","EndpointArn":"{{Prefix}}endpoint/ep-1","CreationTime":1700000000,"LastModifiedTime":1700000000,"EndpointStatus":"InService"}],"NextToken":"n-2"}""",
         "ListEndpointConfigs" => $$"""{"EndpointConfigs":[{"EndpointConfigName":"c-1","EndpointConfigArn":"{{Prefix}}endpoint-config/c-1","CreationTime":1700000000}],"NextToken":"n-3"}""",
         "ListModels" => $$"""{"Models":[{"ModelName":"m-1","ModelArn":"{{Prefix}}model/m-1","CreationTime":1700000000}]}""",
@@ -131,6 +131,7 @@ public sealed class SageMakerDeploymentRequestShapeTests : IDisposable
         Assert.Equal(("m-1", "ml.c5.xlarge", 2, "AllTraffic"), (config!.ModelName, config.InstanceType, config.InstanceCount, config.VariantName));
         var endpoint = await Target.GetEndpointAsync("ep-1", None);
         Assert.Equal(("c-1", "Failed", "no capacity"), (endpoint!.EndpointConfigName, endpoint.Status, endpoint.FailureReason));
+        Assert.Equal("c-2", endpoint.PendingEndpointConfigName);
         Assert.Equal(new DateTime(2023, 11, 14, 22, 15, 0, 500, DateTimeKind.Utc), endpoint.LastModified);
         var page = await Target.ListEndpointsAsync(null, null, 10, None);
         Assert.Equal("ep-1", Assert.Single(page.Items).Name);
