@@ -135,9 +135,10 @@ namespace ModelRegistry.Engine.Config
                 var company = Value("COMPANY");
                 var outputDir = Value("OUTPUT_DIR") ?? DefaultOutputDir;
                 var accountId = Value("AWS_ACCOUNT_ID");
-                if (accountId != null && !Naming.IsAccountId(accountId))
+                var accountBroken = accountId != null && !Naming.IsAccountId(accountId);
+                if (accountBroken)
                 {
-                    Problem("AWS_ACCOUNT_ID", $"'{accountId}' is not an AWS account id (12 digits)");
+                    Problem("AWS_ACCOUNT_ID", $"'{accountId}' is not an AWS account id (12 digits); no project is given until it is fixed, so nothing acts unguarded");
                     accountId = null;
                 }
 
@@ -148,7 +149,9 @@ namespace ModelRegistry.Engine.Config
                     ExecutionRoleArn = Value("SAGEMAKER_EXECUTION_ROLE_ARN"),
                 };
                 if (enabled)
-                    ExpandTeams(settings, all);
+                    ExpandTeams(settings, all); // also when the account is broken: every problem is reported at once
+                // A mistyped AWS_ACCOUNT_ID must not switch the wrong-account guard off for what the projects feed.
+                if (accountBroken) all.Clear();
                 return Result(enabled, settings, all, teamPatterns, projectPatterns);
             }
 

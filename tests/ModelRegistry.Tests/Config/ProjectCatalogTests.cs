@@ -93,6 +93,9 @@ public class ProjectCatalogTests
         var c = Catalog(Seed + $"AWS_ACCOUNT_ID='{id}'\n");
         AssertProblem(c.Problems, 7, "AWS_ACCOUNT_ID", "12 digits");
         Assert.Null(c.Settings.AccountId);
+        // Fail closed: projects without the account would act unguarded.
+        Assert.Empty(c.Projects);
+        Assert.Empty(c.AllProjects);
     }
 
     [Theory]
