@@ -353,16 +353,8 @@ namespace ModelRegistry.Engine.Deployment
         // ---- which version serves which endpoint ---------------------------------------------------------------
 
         /// <summary>Every endpoint, page by page (names and status only).</summary>
-        public IEnumerable<EndpointInfo> EnumerateEndpoints(CancellationToken ct)
-        {
-            string? token = null;
-            do
-            {
-                var page = _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct).GetAwaiter().GetResult();
-                foreach (var e in page.Items) yield return e;
-                token = page.NextToken;
-            } while (!string.IsNullOrEmpty(token));
-        }
+        public IEnumerable<EndpointInfo> EnumerateEndpoints(CancellationToken ct) =>
+            RegistryExtensions.EnumeratePages(token => _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct));
 
         /// <summary>Endpoint → config → model → model version, for many endpoints at once.</summary>
         public IEnumerable<BulkOutcome<string, ModelRegistry.Deployment?>> DescribeMany(IReadOnlyList<string> endpointNames, int throttleLimit, CancellationToken ct) =>
@@ -613,8 +605,8 @@ namespace ModelRegistry.Engine.Deployment
                 List<(string Name, string Arn)> candidates;
                 try
                 {
-                    candidates = await ListAllAsync((token, c) => _target.ListEndpointConfigsAsync(prefix, token, RegistryExtensions.MaxPageSize, c),
-                        c => (c.Name, c.Arn), ct).ConfigureAwait(false);
+                    candidates = (await RegistryExtensions.AllPagesAsync(token => _target.ListEndpointConfigsAsync(prefix, token, RegistryExtensions.MaxPageSize, ct))
+                        .ConfigureAwait(false)).Select(c => (c.Name, c.Arn)).ToList();
                     foreach (var c in candidates.Where(c => IsEarlier(c.Name, prefix, currentConfig == null ? Array.Empty<string>() : new[] { currentConfig })))
                     {
                         var tags = await TagsOrNoteAsync(c.Arn, $"endpoint config '{c.Name}'", unknown, ct).ConfigureAwait(false);
@@ -622,8 +614,8 @@ namespace ModelRegistry.Engine.Deployment
                         configs.Add(c.Name);
                         if (tags.TryGetValue(PreviousGroupTagKey, out var previous)) groups.Enqueue(previous);
                     }
-                    candidates = await ListAllAsync((token, c) => _target.ListModelsAsync(prefix, token, RegistryExtensions.MaxPageSize, c),
-                        m => (m.Name, m.Arn), ct).ConfigureAwait(false);
+                    candidates = (await RegistryExtensions.AllPagesAsync(token => _target.ListModelsAsync(prefix, token, RegistryExtensions.MaxPageSize, ct))
+                        .ConfigureAwait(false)).Select(m => (m.Name, m.Arn)).ToList();
                     foreach (var m in candidates.Where(m => IsEarlier(m.Name, prefix, currentModels)))
                     {
                         var tags = await TagsOrNoteAsync(m.Arn, $"model '{m.Name}'", unknown, ct).ConfigureAwait(false);
@@ -729,20 +721,6 @@ namespace ModelRegistry.Engine.Deployment
                 }
             }
             return (configs, models, null);
-        }
-
-        private static async Task<List<(string Name, string Arn)>> ListAllAsync<T>(
-            Func<string?, CancellationToken, Task<Page<T>>> page, Func<T, (string Name, string Arn)> select, CancellationToken ct)
-        {
-            var all = new List<(string Name, string Arn)>();
-            string? next = null;
-            do
-            {
-                var p = await page(next, ct).ConfigureAwait(false);
-                all.AddRange(p.Items.Select(select));
-                next = p.NextToken;
-            } while (!string.IsNullOrEmpty(next));
-            return all;
         }
 
         // ---- checks --------------------------------------------------------------------------------------------

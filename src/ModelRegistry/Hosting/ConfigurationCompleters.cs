@@ -102,15 +102,8 @@ namespace ModelRegistry.Hosting
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 var target = RegistryFactory.Get(connection).Deployments;
-                var names = new List<string>();
-                string? token = null;
-                do
-                {
-                    var page = target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, timeout.Token).GetAwaiter().GetResult();
-                    names.AddRange(page.Items.Select(e => e.Name));
-                    token = page.NextToken;
-                } while (!string.IsNullOrEmpty(token));
-                return names;
+                return RegistryExtensions.EnumeratePages(token => target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, timeout.Token))
+                    .Select(e => e.Name).ToList();
             }), wordToComplete);
     }
 
