@@ -43,7 +43,8 @@ namespace ModelRegistry.Engine.Config
     /// <c>; &amp; | &lt; &gt; ( )</c> in a value, spaces around <c>=</c>, invalid key names, arrays, and any
     /// line that is not an assignment (<c>source x</c>, <c>if …</c>).</para>
     /// <para>Encoding: UTF-8 with or without BOM; a UTF-16 file with a BOM (what Windows PowerShell's
-    /// <c>Out-File</c> writes) is decoded too. LF and CRLF line ends.</para>
+    /// <c>Out-File</c> writes) is decoded too. LF, CRLF and CR-only (classic Mac OS) line ends: each of them ends
+    /// a line, so a CR-only file is never read as one long line.</para>
     /// </remarks>
     public sealed class EnvFile
     {
@@ -105,8 +106,7 @@ namespace ModelRegistry.Engine.Config
         {
             if (text == null) throw new ArgumentNullException(nameof(text));
             if (text.Length > 0 && text[0] == '\uFEFF') text = text.Substring(1);
-            var lines = new List<string?>(text.Split('\n'));
-            return new Parser(pathForMessages ?? string.Empty).Run(lines);
+            return new Parser(pathForMessages ?? string.Empty).Run(SplitLines(text));
         }
 
         private static EnvFile Unreadable(string path, string reason)
@@ -122,21 +122,39 @@ namespace ModelRegistry.Engine.Config
         private static List<string?> Decode(byte[] bytes)
         {
             if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)
-                return new List<string?>(Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2).Split('\n'));
+                return SplitLines(Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2));
             if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF)
-                return new List<string?>(Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2).Split('\n'));
+                return SplitLines(Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2));
 
             var start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
             var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
             var lines = new List<string?>();
+            // CR and LF are single bytes in UTF-8 and never part of a multi-byte sequence, so lines split safely as bytes.
             for (var i = start; i <= bytes.Length;)
             {
-                var end = Array.IndexOf(bytes, (byte)'\n', i);
-                if (end < 0) end = bytes.Length;
+                var end = i;
+                while (end < bytes.Length && bytes[end] != (byte)'\n' && bytes[end] != (byte)'\r') end++;
                 try { lines.Add(strict.GetString(bytes, i, end - i)); }
                 catch (DecoderFallbackException) { lines.Add(null); }
-                i = end + 1;
+                i = end < bytes.Length && bytes[end] == (byte)'\r' && end + 1 < bytes.Length && bytes[end + 1] == (byte)'\n' ? end + 2 : end + 1;
             }
+            return lines;
+        }
+
+        // LF, CRLF and a lone CR each end a line (as Python's universal newlines): a file saved with CR-only line
+        // ends (classic Mac OS, some editors' "Mac" setting) reads line by line, not as one line.
+        private static List<string?> SplitLines(string text)
+        {
+            var lines = new List<string?>();
+            var start = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] != '\n' && text[i] != '\r') continue;
+                lines.Add(text.Substring(start, i - start));
+                if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                start = i + 1;
+            }
+            lines.Add(text.Substring(start));
             return lines;
         }
 
@@ -170,7 +188,6 @@ namespace ModelRegistry.Engine.Config
                             "line is not valid UTF-8; save the file as UTF-8"));
                         continue;
                     }
-                    if (line.EndsWith("\r", StringComparison.Ordinal)) line = line.Substring(0, line.Length - 1);
                     _line = line;
                     _pos = 0;
                     _key = null;

@@ -33,6 +33,15 @@ namespace ModelRegistry.Engine.Config
 
         private static readonly Regex AccountIdPattern = new Regex(@"\A[0-9]{12}\z", RegexOptions.CultureInvariant);
 
+        /// <summary>The shape of an AWS region name (<c>ap-northeast-1</c>, <c>us-gov-west-1</c>): it becomes part of
+        /// the SageMaker host name, so anything else (<c>ap-northeast-1.attacker.invalid</c>) is refused.</summary>
+        public const string RegionPattern = @"\A[a-z]{2}(-[a-z]+)+-[0-9]+\z";
+
+        /// <summary>An AWS region name (AWS_REGION in .env.shared).</summary>
+        public static bool IsRegion(string? value) => value != null && RegionRegex.IsMatch(value);
+
+        private static readonly Regex RegionRegex = new Regex(RegionPattern, RegexOptions.CultureInvariant);
+
         public static bool IsValidEntityName(string? name) =>
             name != null && name.Length <= EntityNameMaxLength && EntityName.IsMatch(name);
 

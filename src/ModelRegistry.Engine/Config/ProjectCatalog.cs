@@ -20,7 +20,8 @@ namespace ModelRegistry.Engine.Config
             TagPrefix = tagPrefix;
         }
 
-        /// <summary>AWS_REGION; null leaves the choice to the AWS SDK's usual resolution.</summary>
+        /// <summary>AWS_REGION (a region name's shape when set; otherwise a problem and null here); null leaves the
+        /// choice to the AWS SDK's usual resolution.</summary>
         public string? Region { get; }
         /// <summary>AWS_ACCOUNT_ID (12 digits when set; otherwise a problem and null here).</summary>
         public string? AccountId { get; }
@@ -131,6 +132,13 @@ namespace ModelRegistry.Engine.Config
                         teamPatterns, projectPatterns);
 
                 var region = Value("AWS_REGION");
+                var regionBroken = region != null && !Naming.IsRegion(region);
+                if (regionBroken)
+                {
+                    // The region becomes part of the SageMaker host name: a malformed one could send calls elsewhere.
+                    Problem("AWS_REGION", $"'{region}' is not an AWS region name (e.g. ap-northeast-1); no project is given until it is fixed");
+                    region = null;
+                }
                 var profile = Value("AWS_PROFILE");
                 var company = Value("COMPANY");
                 var outputDir = Value("OUTPUT_DIR") ?? DefaultOutputDir;
@@ -150,8 +158,9 @@ namespace ModelRegistry.Engine.Config
                 };
                 if (enabled)
                     ExpandTeams(settings, all); // also when the account is broken: every problem is reported at once
-                // A mistyped AWS_ACCOUNT_ID must not switch the wrong-account guard off for what the projects feed.
-                if (accountBroken) all.Clear();
+                // A mistyped AWS_ACCOUNT_ID must not switch the wrong-account guard off for what the projects feed,
+                // nor a malformed AWS_REGION send them to another region (or host).
+                if (accountBroken || regionBroken) all.Clear();
                 return Result(enabled, settings, all, teamPatterns, projectPatterns);
             }
 

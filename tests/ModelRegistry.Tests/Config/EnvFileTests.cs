@@ -87,6 +87,37 @@ public class EnvFileTests
     }
 
     [Fact]
+    public void Cr_only_line_ends_end_lines_in_text_and_in_files()
+    {
+        const string text = "A=1\rB=\"two words\"\r# c\rC='x' # c\r\rD=${A}\r";
+        var f = Parse(text);
+        Assert.Empty(f.Problems);
+        Assert.Equal(new[] { "A", "B", "C", "D" }, f.Keys);
+        Assert.Equal("two words", Value(f, "B"));
+        Assert.Equal("1", Value(f, "D"));
+        Assert.Equal(6, f.TryGet("D", out var d) ? d.Line : -1);
+
+        var dir = TempDir();
+        foreach (var encoding in new Encoding[] { new UTF8Encoding(false), new UTF8Encoding(true), Encoding.Unicode })
+        {
+            var path = System.IO.Path.Combine(dir, "cr.env");
+            File.WriteAllText(path, text, encoding);
+            var loaded = EnvFile.Load(path);
+            Assert.Empty(loaded.Problems);
+            Assert.Equal(new[] { "A", "B", "C", "D" }, loaded.Keys);
+            Assert.Equal(6, loaded.TryGet("D", out var ld) ? ld.Line : -1);
+        }
+    }
+
+    [Fact]
+    public void Mixed_line_ends_count_one_line_each()
+    {
+        var f = Parse("A=1\r\nB=2\rC=3\nD=4\r\n\r\nE=5");
+        Assert.Empty(f.Problems);
+        Assert.Equal(new[] { 1, 2, 3, 4, 6 }, f.Keys.Select(k => f.TryGet(k, out var e) ? e.Line : -1));
+    }
+
+    [Fact]
     public void Bom_is_skipped_in_text_and_in_files()
     {
         var f = Parse("\uFEFFTEAMS=rc\n");

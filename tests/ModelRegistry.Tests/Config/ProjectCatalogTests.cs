@@ -99,6 +99,35 @@ public class ProjectCatalogTests
     }
 
     [Theory]
+    [InlineData("ap-northeast-1.attacker.invalid")]
+    [InlineData("ap-northeast-1\\n")]
+    [InlineData("AP-NORTHEAST-1")]
+    [InlineData("ap-northeast")]
+    [InlineData("ap-northeast-1/x")]
+    public void A_region_that_is_not_a_region_name_is_a_problem_and_gives_no_projects(string region)
+    {
+        var c = Catalog(Seed + $"AWS_REGION=\"{region}\"\n");
+        AssertProblem(c.Problems, 7, "AWS_REGION", "not an AWS region");
+        Assert.Null(c.Settings.Region);
+        // Fail closed: the projects would carry the region to every cmdlet they feed.
+        Assert.Empty(c.Projects);
+        Assert.Empty(c.AllProjects);
+    }
+
+    [Theory]
+    [InlineData("ap-northeast-1")]
+    [InlineData("us-gov-west-1")]
+    [InlineData("cn-north-1")]
+    [InlineData("eu-central-2")]
+    public void Real_region_names_are_accepted(string region)
+    {
+        var c = Catalog(Seed + $"AWS_REGION={region}\n");
+        Assert.Empty(c.Problems);
+        Assert.Equal(region, c.Settings.Region);
+        Assert.All(c.Projects, p => Assert.Equal(region, p.Region));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("ENABLE_MODEL_REGISTRY=true\n")]
     [InlineData("ENABLE_MODEL_REGISTRY=TRUE\n")]
@@ -275,7 +304,7 @@ public class ProjectCatalogTests
     [Fact]
     public void Without_tag_prefix_or_company_there_is_a_problem_and_no_projects()
     {
-        var c = Catalog(Seed.Replace("COMPANY=acme\n", "") + "AWS_REGION=x\n");
+        var c = Catalog(Seed.Replace("COMPANY=acme\n", "") + "AWS_REGION=eu-west-1\n");
         AssertProblem(c.Problems, 0, "TAG_PREFIX", "COMPANY");
         Assert.Single(c.Problems);
         Assert.Empty(c.Projects);
