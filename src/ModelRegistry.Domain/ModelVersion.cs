@@ -34,6 +34,12 @@ namespace ModelRegistry
         public string? ModelStatisticsContentType { get; set; }
         /// <summary>AWS: CustomerMetadataProperties.</summary>
         public IReadOnlyDictionary<string, string>? CustomerMetadata { get; set; }
+        /// <summary>AWS: ModelLifeCycle.Stage — the lifecycle stage (e.g. Staging, Production); null when none was set.</summary>
+        public string? Stage { get; set; }
+        /// <summary>AWS: ModelLifeCycle.StageStatus, e.g. Approved, InProgress.</summary>
+        public string? StageStatus { get; set; }
+        /// <summary>AWS: ModelLifeCycle.StageDescription.</summary>
+        public string? StageDescription { get; set; }
         public DateTime? LastModified { get; set; }
         /// <summary>AWS: LastModifiedBy / CreatedBy user profile or ARN, when the service reports it.</summary>
         public string? LastModifiedBy { get; set; }

@@ -133,13 +133,10 @@ namespace ModelRegistry.Engine.Operations
                         $"Version {current.Version} of '{current.GroupName}' serves endpoint(s) {string.Join(", ", endpoints)}; changing the approval of a deployed version needs -Force. Nothing was changed.",
                         target.Arn);
             }
-            var changed = await _registry.SetApprovalAsync(target.Arn, status, reason, ct).ConfigureAwait(false);
+            var update = VersionUpdate.Approval(status, reason);
+            var changed = await _registry.UpdateVersionAsync(target.Arn, update, ct).ConfigureAwait(false);
             // The version as it now is: what we read, with what we changed.
-            var now = current.Clone();
-            now.Status = changed.Status;
-            now.ApprovalDescription = reason ?? current.ApprovalDescription;
-            now.LastModified = changed.LastModified ?? now.LastModified;
-            return now;
+            return update.ApplyTo(current, changed.LastModified);
         }
 
         public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> SetApprovalMany(IReadOnlyList<VersionTarget> targets, ApprovalStatus status,

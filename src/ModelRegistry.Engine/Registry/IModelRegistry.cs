@@ -76,9 +76,11 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>Registers a new version (AWS: CreateModelPackage with ModelPackageGroupName).</summary>
         Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct);
 
-        /// <summary>Sets the approval status and reason (AWS: UpdateModelPackage). Returns the version with its new
-        /// status and reason; other fields only as far as the backend knows them without another call.</summary>
-        Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct);
+        /// <summary>Changes a version: approval, reason, customer metadata, lifecycle — exactly the members set in
+        /// <paramref name="update"/>, in one call (AWS: UpdateModelPackage). Invalid before any call when the update
+        /// breaks SageMaker's limits; NotFound when the version does not exist. Returns the version with the change
+        /// applied; other fields only as far as the backend knows them without another call.</summary>
+        Task<ModelVersion> UpdateVersionAsync(string arn, VersionUpdate update, CancellationToken ct);
 
         /// <summary>Deletes a version; NotFound when missing (AWS: DeleteModelPackage).</summary>
         Task DeleteVersionAsync(string arn, CancellationToken ct);

@@ -24,6 +24,11 @@ public abstract class RegistryContractTests : IDisposable
     protected virtual bool KeepsApprovalDescriptionWhenOmitted => true;
     /// <summary>CreateModelPackage honours ClientToken (moto registers again).</summary>
     protected virtual bool HonoursClientToken => true;
+    /// <summary>UpdateModelPackage leaves omitted members alone and merges CustomerMetadataProperties (moto replaces
+    /// the metadata and clears the status and reason of an update that omits them).</summary>
+    protected virtual bool KeepsOmittedMembersOnUpdate => true;
+    /// <summary>ModelLifeCycle is stored and read back (moto 5.2.1 ignores it).</summary>
+    protected virtual bool SupportsLifecycle => true;
     /// <summary>Group names and NameContains are case-insensitive, as in SageMaker.</summary>
     protected virtual bool GroupNamesCaseInsensitive => true;
 
@@ -442,7 +447,7 @@ public abstract class RegistryContractTests : IDisposable
         await CreateGroup(name);
         var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
 
-        var returned = await Registry.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, "passed offline evaluation", Ct);
+        var returned = await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed offline evaluation"), Ct);
         var got = await Registry.GetVersionAsync(v.Arn, Ct);
 
         Assert.Equal(ApprovalStatus.Approved, returned.Status);
@@ -460,9 +465,9 @@ public abstract class RegistryContractTests : IDisposable
         var name = UniqueName("ct-keepreason");
         await CreateGroup(name);
         var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
-        await Registry.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, "first reason", Ct);
+        await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "first reason"), Ct);
 
-        await Registry.SetApprovalAsync(v.Arn, ApprovalStatus.Rejected, null, Ct);
+        await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Rejected, null), Ct);
 
         var got = await Registry.GetVersionAsync(v.Arn, Ct);
         Assert.Equal(ApprovalStatus.Rejected, got!.Status);
@@ -495,5 +500,66 @@ public abstract class RegistryContractTests : IDisposable
         var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
 
         await ThrowsRegistry(RegistryErrorKind.NotFound, () => Registry.DeleteVersionAsync(v.Arn[..^1] + "7", Ct));
+    }
+
+    [SkippableFact]
+    public async Task UpdateVersion_Metadata_MergesAndRemovesKeys_AndLeavesTheRest()
+    {
+        Skip.IfNot(KeepsOmittedMembersOnUpdate, "this backend's UpdateModelPackage replaces metadata and clears omitted members (moto 5.2.1)");
+        var name = UniqueName("ct-meta");
+        await CreateGroup(name);
+        var spec = Spec(name);
+        spec.CustomerMetadata = new Dictionary<string, string> { ["git"] = "abc", ["draft"] = "yes" };
+        var v = await Registry.RegisterVersionAsync(spec, Ct);
+        await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed review"), Ct);
+
+        var returned = await Registry.UpdateVersionAsync(v.Arn, new VersionUpdate
+        {
+            CustomerMetadata = new Dictionary<string, string> { ["ticket"] = "ML-42", ["git"] = "def" },
+            RemoveCustomerMetadata = new[] { "draft" },
+        }, Ct);
+        var got = await Registry.GetVersionAsync(v.Arn, Ct);
+
+        var expected = new Dictionary<string, string> { ["git"] = "def", ["ticket"] = "ML-42" };
+        Assert.Equal(expected, got!.CustomerMetadata!.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key, kv => kv.Value));
+        Assert.Equal("ML-42", returned.CustomerMetadata!["ticket"]);
+        Assert.Equal(ApprovalStatus.Approved, got.Status);
+        Assert.Equal("passed review", got.ApprovalDescription);
+    }
+
+    [SkippableFact]
+    public async Task UpdateVersion_Lifecycle_IsReadBackFromDescribeAndList()
+    {
+        Skip.IfNot(SupportsLifecycle, "this backend ignores ModelLifeCycle (moto 5.2.1); the request is checked against botocore in SageMakerRequestShapeTests");
+        var name = UniqueName("ct-stage");
+        await CreateGroup(name);
+        var v = await Registry.RegisterVersionAsync(Spec(name, ApprovalStatus.Approved), Ct);
+        Assert.Null(v.Stage);
+
+        var returned = await Registry.UpdateVersionAsync(v.Arn, new VersionUpdate { Lifecycle = new VersionLifecycle("Staging", "InProgress", "soak test") }, Ct);
+        var got = await Registry.GetVersionAsync(v.Arn, Ct);
+        var listed = (await ListAllVersions(new VersionQuery(name))).Single();
+
+        Assert.Equal(("Staging", "InProgress", "soak test"), (returned.Stage, returned.StageStatus, returned.StageDescription));
+        Assert.Equal(("Staging", "InProgress", "soak test"), (got!.Stage, got.StageStatus, got.StageDescription));
+        Assert.Equal(("Staging", "InProgress"), (listed.Stage, listed.StageStatus));
+        Assert.Equal(ApprovalStatus.Approved, got.Status); // a stage change leaves the approval alone
+    }
+
+    [Fact]
+    public async Task UpdateVersion_Missing_ThrowsNotFound_AndInvalid_BeforeAnyChange()
+    {
+        var name = UniqueName("ct-updmissing");
+        await CreateGroup(name);
+        var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
+
+        await ThrowsRegistry(RegistryErrorKind.Invalid, () => Registry.UpdateVersionAsync(v.Arn, new VersionUpdate
+        {
+            Status = ApprovalStatus.Approved,
+            Lifecycle = new VersionLifecycle("not a stage", "x"),
+        }, Ct));
+        Assert.Equal(ApprovalStatus.PendingManualApproval, (await Registry.GetVersionAsync(v.Arn, Ct))!.Status);
+        await ThrowsRegistry(RegistryErrorKind.NotFound,
+            () => Registry.UpdateVersionAsync(v.Arn[..^1] + "7", VersionUpdate.Approval(ApprovalStatus.Approved, "x"), Ct));
     }
 }

@@ -21,5 +21,7 @@ public sealed class SageMakerRegistryContractTests : RegistryContractTests
     protected override bool SupportsVersionTags => false;          // ListTags/AddTags on version ARNs: 500
     protected override bool KeepsApprovalDescriptionWhenOmitted => false; // UpdateModelPackage clears it
     protected override bool HonoursClientToken => false;           // registers again
+    protected override bool KeepsOmittedMembersOnUpdate => false;  // UpdateModelPackage replaces metadata, clears status
+    protected override bool SupportsLifecycle => false;            // ModelLifeCycle ignored
     protected override bool GroupNamesCaseInsensitive => false;    // moto compares names exactly
 }

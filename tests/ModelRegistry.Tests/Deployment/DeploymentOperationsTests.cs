@@ -303,7 +303,7 @@ public sealed class DeploymentOperationsTests : IDisposable
         public Task<Page<ModelVersion>> ListVersionsAsync(VersionQuery query, string? nextToken, CancellationToken ct) => _inner.ListVersionsAsync(query, nextToken, ct);
         public Task<ModelVersion?> GetVersionAsync(string arn, CancellationToken ct) => _inner.GetVersionAsync(arn, ct);
         public Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct) => _inner.RegisterVersionAsync(spec, ct);
-        public Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct) => _inner.SetApprovalAsync(arn, status, reason, ct);
+        public Task<ModelVersion> UpdateVersionAsync(string arn, VersionUpdate update, CancellationToken ct) => _inner.UpdateVersionAsync(arn, update, ct);
         public Task DeleteVersionAsync(string arn, CancellationToken ct) => _inner.DeleteVersionAsync(arn, ct);
         public Task<string?> GetCallerAccountAsync(CancellationToken ct) => _inner.GetCallerAccountAsync(ct);
         public void Dispose() { }

@@ -20,7 +20,7 @@ public abstract class RegistryDecorator : IModelRegistry
     public virtual Task<Page<ModelVersion>> ListVersionsAsync(VersionQuery query, string? nextToken, CancellationToken ct) => Inner.ListVersionsAsync(query, nextToken, ct);
     public virtual Task<ModelVersion?> GetVersionAsync(string arn, CancellationToken ct) => Inner.GetVersionAsync(arn, ct);
     public virtual Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct) => Inner.RegisterVersionAsync(spec, ct);
-    public virtual Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct) => Inner.SetApprovalAsync(arn, status, reason, ct);
+    public virtual Task<ModelVersion> UpdateVersionAsync(string arn, VersionUpdate update, CancellationToken ct) => Inner.UpdateVersionAsync(arn, update, ct);
     public virtual Task DeleteVersionAsync(string arn, CancellationToken ct) => Inner.DeleteVersionAsync(arn, ct);
     public virtual Task<string?> GetCallerAccountAsync(CancellationToken ct) => Inner.GetCallerAccountAsync(ct);
     public virtual IDeploymentTarget Deployments => Inner.Deployments;

@@ -40,6 +40,10 @@ namespace ModelRegistry.Engine.Registry.Local
         public Dictionary<string, string> CustomerMetadata { get; set; } = new Dictionary<string, string>();
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
         public string? ClientToken { get; set; }
+        /// <summary>ModelLifeCycle; absent (null) in records written before lifecycle existed, or never staged.</summary>
+        public string? Stage { get; set; }
+        public string? StageStatus { get; set; }
+        public string? StageDescription { get; set; }
     }
 
     /// <summary>groups/&lt;key&gt;/tokens/&lt;hex of token&gt;.json: which version a ClientToken registered.</summary>

@@ -360,15 +360,29 @@ namespace ModelRegistry.Engine.Registry.Local
             return numbers.Count == 0 ? 1 : numbers.Max() + 1;
         }
 
-        public Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct) => Run(() =>
+        /// <summary>Applies exactly what the update sets, under the group's exclusive lock, as SageMaker does:
+        /// an omitted reason keeps the previous one, metadata keys are merged, removed keys go.</summary>
+        public Task<ModelVersion> UpdateVersionAsync(string arn, VersionUpdate update, CancellationToken ct) => Run(() =>
         {
+            if (update is null) throw new ArgumentNullException(nameof(update));
+            update.Validate(arn);
             var (key, version) = ResolveArn(arn, requireVersion: true);
             using (Lock(key, arn, exclusive: true, ct))
             {
                 var record = ReadVersion(key, version!.Value) ?? throw VersionNotFound(arn);
-                record.Status = status;
-                // SageMaker keeps the previous ApprovalDescription when the update omits it.
-                if (reason != null) record.ApprovalDescription = reason;
+                if (update.Status.HasValue) record.Status = update.Status.Value;
+                if (update.ApprovalDescription != null) record.ApprovalDescription = update.ApprovalDescription;
+                foreach (var k in update.RemoveCustomerMetadata ?? Array.Empty<string>()) record.CustomerMetadata.Remove(k);
+                foreach (var kv in update.CustomerMetadata ?? new Dictionary<string, string>()) record.CustomerMetadata[kv.Key] = kv.Value;
+                if (record.CustomerMetadata.Count > VersionUpdate.MaxMetadataEntries)
+                    throw new RegistryException(RegistryErrorKind.Invalid,
+                        $"Cannot update '{arn}': it would have {record.CustomerMetadata.Count} customer metadata entries; SageMaker allows at most {VersionUpdate.MaxMetadataEntries}. Nothing was changed.", arn);
+                if (update.Lifecycle != null)
+                {
+                    record.Stage = update.Lifecycle.Stage;
+                    record.StageStatus = update.Lifecycle.StageStatus;
+                    record.StageDescription = update.Lifecycle.StageDescription;
+                }
                 record.LastModified = DateTime.UtcNow;
                 AtomicFile.Replace(VersionPath(key, version.Value), LocalJson.Serialize(record));
                 return ToVersion(record, version.Value, detailed: true);
@@ -480,6 +494,9 @@ namespace ModelRegistry.Engine.Registry.Local
                 Created = r.Created,
                 Description = r.Description,
                 PackageStatus = "Completed",
+                Stage = r.Stage,
+                StageStatus = r.StageStatus,
+                StageDescription = r.StageDescription,
                 IsDetailed = detailed,
             };
             if (!detailed) return v; // what ListModelPackages' summaries carry

@@ -251,25 +251,50 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             }, ct);
         }
 
-        public async Task<ModelVersion> SetApprovalAsync(string arn, ApprovalStatus status, string? reason, CancellationToken ct)
+        /// <summary>One UpdateModelPackage carrying exactly the members the update sets: SageMaker leaves the
+        /// others as they are (moto does not: it clears ApprovalDescription, CustomerMetadataProperties and the
+        /// status when they are omitted, and ignores ModelLifeCycle).</summary>
+        public async Task<ModelVersion> UpdateVersionAsync(string arn, VersionUpdate update, CancellationToken ct)
         {
-            await CallAsync("UpdateModelPackage", w =>
-            {
-                w.WriteString("ModelPackageArn", arn);
-                w.WriteString("ModelApprovalStatus", WireStatus(status));
-                if (reason != null) w.WriteString("ApprovalDescription", reason);
-            }, arn, ct).ConfigureAwait(false);
+            if (update is null) throw new ArgumentNullException(nameof(update));
+            update.Validate(arn);
+            await CallAsync("UpdateModelPackage", w => WriteUpdateModelPackage(w, arn, update), arn, ct).ConfigureAwait(false);
             // One call, not update + describe: bulk approvals would pay double. Callers that hold the version
-            // merge this into it (ModelVersionOperations).
-            return new ModelVersion
+            // merge the update into it (ModelVersionOperations).
+            var known = new ModelVersion
             {
                 Arn = arn,
                 GroupName = GroupFromArn(arn),
                 Version = VersionFromArn(arn),
-                Status = status,
-                ApprovalDescription = reason,
-                LastModified = DateTime.UtcNow,
             };
+            return update.ApplyTo(known, DateTime.UtcNow);
+        }
+
+        private static void WriteUpdateModelPackage(Utf8JsonWriter w, string arn, VersionUpdate update)
+        {
+            w.WriteString("ModelPackageArn", arn);
+            if (update.Status.HasValue) w.WriteString("ModelApprovalStatus", WireStatus(update.Status.Value));
+            if (update.ApprovalDescription != null) w.WriteString("ApprovalDescription", update.ApprovalDescription);
+            if (update.CustomerMetadata?.Count > 0)
+            {
+                w.WriteStartObject("CustomerMetadataProperties");
+                foreach (var p in update.CustomerMetadata) w.WriteString(p.Key, p.Value);
+                w.WriteEndObject();
+            }
+            if (update.RemoveCustomerMetadata?.Count > 0)
+            {
+                w.WriteStartArray("CustomerMetadataPropertiesToRemove");
+                foreach (var key in update.RemoveCustomerMetadata) w.WriteStringValue(key);
+                w.WriteEndArray();
+            }
+            if (update.Lifecycle != null)
+            {
+                w.WriteStartObject("ModelLifeCycle");
+                w.WriteString("Stage", update.Lifecycle.Stage);
+                w.WriteString("StageStatus", update.Lifecycle.StageStatus);
+                if (update.Lifecycle.StageDescription != null) w.WriteString("StageDescription", update.Lifecycle.StageDescription);
+                w.WriteEndObject();
+            }
         }
 
         /// <summary>The request of a listing by name (ListModelPackageGroups, ListEndpoints): one page, name ascending.</summary>
@@ -380,7 +405,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private static ModelVersion ToVersion(JsonElement e, string groupName)
         {
             var arn = Str(e, "ModelPackageArn") ?? "";
-            return new ModelVersion
+            var v = new ModelVersion
             {
                 GroupName = Str(e, "ModelPackageGroupName") ?? groupName,
                 Arn = arn,
@@ -390,6 +415,14 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Description = Str(e, "ModelPackageDescription"),
                 PackageStatus = Str(e, "ModelPackageStatus"),
             };
+            // ModelLifeCycle comes with both the summary (ListModelPackages) and the description.
+            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("ModelLifeCycle", out var life) && life.ValueKind == JsonValueKind.Object)
+            {
+                v.Stage = Str(life, "Stage");
+                v.StageStatus = Str(life, "StageStatus");
+                v.StageDescription = Str(life, "StageDescription");
+            }
+            return v;
         }
 
         private static ModelVersion ToDetailedVersion(JsonElement e)

@@ -116,7 +116,7 @@ public sealed class LocalMultiProcessTests : LocalRegistryTestBase
         try
         {
             Assert.Equal("held", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-            var blocked = await Assert.ThrowsAsync<RegistryException>(() => registry.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, "x", Ct));
+            var blocked = await Assert.ThrowsAsync<RegistryException>(() => registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "x"), Ct));
             Assert.Equal(RegistryErrorKind.Unavailable, blocked.Kind);
 
             holder.Kill();
@@ -129,6 +129,6 @@ public sealed class LocalMultiProcessTests : LocalRegistryTestBase
 
         Assert.True(File.Exists(Path.Combine(Root, "locks", "g.lock")));
         registry.LockTimeout = TimeSpan.FromSeconds(5);
-        Assert.Equal(ApprovalStatus.Approved, (await registry.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, "x", Ct)).Status);
+        Assert.Equal(ApprovalStatus.Approved, (await registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "x"), Ct)).Status);
     }
 }

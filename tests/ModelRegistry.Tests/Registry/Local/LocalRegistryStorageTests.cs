@@ -45,7 +45,7 @@ public sealed class LocalRegistryStorageTests : LocalRegistryTestBase
         var foreign = v.Arn.Replace("000000000000", "999999999999");
 
         Assert.Null(await registry.GetVersionAsync(foreign, Ct));
-        var notFound = await Assert.ThrowsAsync<RegistryException>(() => registry.SetApprovalAsync(foreign, ApprovalStatus.Approved, null, Ct));
+        var notFound = await Assert.ThrowsAsync<RegistryException>(() => registry.UpdateVersionAsync(foreign, VersionUpdate.Approval(ApprovalStatus.Approved, null), Ct));
         Assert.Equal(RegistryErrorKind.NotFound, notFound.Kind);
         foreach (var bad in new[] { "g/1", "arn:aws:s3:::bucket", "arn:aws:sagemaker:us-east-1:000000000000:model-package/g/0", v.Arn + "/x" })
         {
@@ -144,7 +144,7 @@ public sealed class LocalRegistryStorageTests : LocalRegistryTestBase
         Assert.Equal(new[] { 1, 2 }, (await ListAll(after, "g")).Select(v => v.Version));
         var v3 = await after.RegisterVersionAsync(Spec("g"), Ct);
         Assert.Equal(3, v3.Version);
-        var approved = await after.SetApprovalAsync(v3.Arn, ApprovalStatus.Approved, "ok", Ct);
+        var approved = await after.UpdateVersionAsync(v3.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "ok"), Ct);
         Assert.Equal(ApprovalStatus.Approved, approved.Status);
         await after.AddTagsAsync(after.GroupArn("g"), new Dictionary<string, string> { ["Phase"] = "prod" }, Ct);
         Assert.Equal("risk", (await after.GetGroupAsync("g", Ct))!.Tags!["Team"]);
@@ -181,7 +181,7 @@ public sealed class LocalRegistryStorageTests : LocalRegistryTestBase
         var clock = Stopwatch.StartNew();
         using (registry.HoldGroupLock("g", exclusive: true))
         {
-            var e = await Assert.ThrowsAsync<RegistryException>(() => other.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, null, Ct));
+            var e = await Assert.ThrowsAsync<RegistryException>(() => other.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, null), Ct));
             Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
             Assert.Contains("g.lock", e.Message);
             Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
@@ -190,7 +190,7 @@ public sealed class LocalRegistryStorageTests : LocalRegistryTestBase
             Assert.NotNull(await other.GetVersionAsync(v.Arn, Ct));
         }
 
-        Assert.Equal(ApprovalStatus.Approved, (await other.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, null, Ct)).Status);
+        Assert.Equal(ApprovalStatus.Approved, (await other.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, null), Ct)).Status);
     }
 
     [Fact]
@@ -284,7 +284,7 @@ public sealed class LocalRegistryStorageTests : LocalRegistryTestBase
         for (var i = 0; i < 1000; i++) arns.Add((await registry.RegisterVersionAsync(Spec("g"), Ct)).Arn);
 
         // Speed is measured by build.ps1 Bench, not asserted here.
-        foreach (var arn in arns) await registry.SetApprovalAsync(arn, ApprovalStatus.Approved, "bulk", Ct);
+        foreach (var arn in arns) await registry.UpdateVersionAsync(arn, VersionUpdate.Approval(ApprovalStatus.Approved, "bulk"), Ct);
 
         var approved = await registry.ListVersionsAsync(new VersionQuery("g") { Status = ApprovalStatus.Approved, Descending = true }, null, Ct);
         Assert.Equal(1000, approved.Items[0].Version);

@@ -160,14 +160,14 @@ public sealed class SageMakerMotoTests : IDisposable
         await _registry.CreateGroupAsync(name, "d", new Dictionary<string, string>(), None);
         var v = await _registry.RegisterVersionAsync(Spec(name), None);
 
-        var approved = await _registry.SetApprovalAsync(v.Arn, ApprovalStatus.Approved, "passed review", None);
+        var approved = await _registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed review"), None);
         Assert.Equal(ApprovalStatus.Approved, approved.Status);
         Assert.Equal("passed review", approved.ApprovalDescription);
         var read = await _registry.GetVersionAsync(v.Arn, None);
         Assert.Equal(ApprovalStatus.Approved, read!.Status);
         Assert.Equal("passed review", read.ApprovalDescription);
 
-        var rejected = await _registry.SetApprovalAsync(v.Arn, ApprovalStatus.Rejected, "drift", None);
+        var rejected = await _registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Rejected, "drift"), None);
         Assert.Equal(ApprovalStatus.Rejected, rejected.Status);
         Assert.Equal("drift", rejected.ApprovalDescription);
     }

@@ -38,7 +38,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         "ListModelPackageGroups" => $$"""{"ModelPackageGroupSummaryList":[{"ModelPackageGroupName":"team-proj","ModelPackageGroupArn":"{{GroupArn}}","CreationTime":1700000000,"ModelPackageGroupStatus":"Completed"}],"NextToken":"next-1"}""",
         "ListTags" => """{"Tags":[{"Key":"Team","Value":"ml"}]}""",
         "AddTags" => """{"Tags":[]}""",
-        "ListModelPackages" => $$"""{"ModelPackageSummaryList":[{"ModelPackageGroupName":"team-proj","ModelPackageVersion":3,"ModelPackageArn":"{{VersionArn}}","CreationTime":1700000001.5,"ModelPackageStatus":"Completed","ModelApprovalStatus":"Approved"}]}""",
+        "ListModelPackages" => $$$"""{"ModelPackageSummaryList":[{"ModelPackageGroupName":"team-proj","ModelPackageVersion":3,"ModelPackageArn":"{{{VersionArn}}}","CreationTime":1700000001.5,"ModelPackageStatus":"Completed","ModelApprovalStatus":"Approved","ModelLifeCycle":{"Stage":"Staging","StageStatus":"Approved","StageDescription":"soak test"}}]}""",
         "DescribeModelPackage" => """
             {"ModelPackageGroupName":"team-proj","ModelPackageVersion":3,"ModelPackageArn":"VERSION_ARN",
              "ModelPackageDescription":"v3","CreationTime":1700000001.5,"ModelPackageStatus":"Completed",
@@ -48,7 +48,8 @@ public sealed class SageMakerRequestShapeTests : IDisposable
                "SupportedContentTypes":["text/csv"],"SupportedResponseMIMETypes":["application/json"],
                "SupportedRealtimeInferenceInstanceTypes":["ml.m5.large"],"SupportedTransformInstanceTypes":["ml.m5.xlarge"]},
              "ModelMetrics":{"ModelQuality":{"Statistics":{"ContentType":"application/json","S3Uri":"s3://b/stats.json"}}},
-             "CustomerMetadataProperties":{"git":"abc"}}
+             "CustomerMetadataProperties":{"git":"abc"},
+             "ModelLifeCycle":{"Stage":"Production","StageStatus":"InProgress"}}
             """.Replace("VERSION_ARN", VersionArn),
         "CreateModelPackage" => $$"""{"ModelPackageArn":"{{VersionArn}}"}""",
         "UpdateModelPackage" => $$"""{"ModelPackageArn":"{{VersionArn}}"}""",
@@ -103,7 +104,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         }, "token-1", None),
         "DescribeModelPackage" => _registry.GetVersionAsync(VersionArn, None),
         "CreateModelPackage" => _registry.RegisterVersionAsync(FullSpec(), None),
-        "UpdateModelPackage" => _registry.SetApprovalAsync(VersionArn, ApprovalStatus.Approved, "passed review", None),
+        "UpdateModelPackage" => _registry.UpdateVersionAsync(VersionArn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed review"), None),
         "DeleteModelPackage" => _registry.DeleteVersionAsync(VersionArn, None),
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
@@ -137,7 +138,9 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         await _registry.CreateGroupAsync("g2", "", new Dictionary<string, string>(), None);
         await _registry.RegisterVersionAsync(new VersionSpec { GroupName = "g2", ImageUri = "img:1" }, None);
         await _registry.AddTagsAsync(GroupArn, Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", i => "v"), None);
-        await _registry.SetApprovalAsync(VersionArn, ApprovalStatus.Rejected, null, None);
+        await _registry.UpdateVersionAsync(VersionArn, VersionUpdate.Approval(ApprovalStatus.Rejected, null), None);
+        await _registry.UpdateVersionAsync(VersionArn, FullUpdate(), None);
+        await _registry.UpdateVersionAsync(VersionArn, new VersionUpdate { Lifecycle = new VersionLifecycle("Staging", "InProgress") }, None);
 
         var sent = _endpoint.Requests.Select(r => (r.Operation, r.Body)).ToList();
         Assert.Equal(AllOperations.ToHashSet(), sent.Select(s => s.Operation).ToHashSet());
@@ -226,10 +229,82 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         Assert.Single(_endpoint.Requests);
     }
 
+    private static VersionUpdate FullUpdate() => new()
+    {
+        Status = ApprovalStatus.Approved,
+        ApprovalDescription = "AUC 0.93",
+        CustomerMetadata = new Dictionary<string, string> { ["ticket"] = "ML-42", ["auc"] = "0.93" },
+        RemoveCustomerMetadata = new[] { "draft" },
+        Lifecycle = new VersionLifecycle("Production", "Approved", "promoted after soak"),
+    };
+
+    private async Task<HashSet<string>> MembersSent(VersionUpdate update)
+    {
+        var before = _endpoint.Requests.Count;
+        await _registry.UpdateVersionAsync(VersionArn, update, None);
+        Assert.Equal(before + 1, _endpoint.Requests.Count);
+        using var body = JsonDocument.Parse(_endpoint.Requests.Last().Body);
+        return body.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet();
+    }
+
+    [Fact]
+    public async Task An_update_sends_exactly_the_members_it_sets_in_one_call()
+    {
+        // SageMaker leaves omitted members as they are, so anything not asked for must not be on the wire.
+        Assert.Equal(new HashSet<string> { "ModelPackageArn", "ModelLifeCycle" },
+            await MembersSent(new VersionUpdate { Lifecycle = new VersionLifecycle("Staging", "InProgress") }));
+        Assert.Equal(new HashSet<string> { "ModelPackageArn", "CustomerMetadataProperties", "CustomerMetadataPropertiesToRemove" },
+            await MembersSent(new VersionUpdate { CustomerMetadata = new Dictionary<string, string> { ["k"] = "v" }, RemoveCustomerMetadata = new[] { "old" } }));
+        Assert.Equal(new HashSet<string> { "ModelPackageArn", "ModelApprovalStatus" },
+            await MembersSent(VersionUpdate.Approval(ApprovalStatus.Rejected, null)));
+
+        var v = await _registry.UpdateVersionAsync(VersionArn, FullUpdate(), None);
+        using var body = JsonDocument.Parse(_endpoint.Requests.Last().Body);
+        var root = body.RootElement;
+        Assert.Equal("Approved", root.GetProperty("ModelApprovalStatus").GetString());
+        Assert.Equal("AUC 0.93", root.GetProperty("ApprovalDescription").GetString());
+        Assert.Equal("ML-42", root.GetProperty("CustomerMetadataProperties").GetProperty("ticket").GetString());
+        Assert.Equal("draft", root.GetProperty("CustomerMetadataPropertiesToRemove")[0].GetString());
+        var life = root.GetProperty("ModelLifeCycle");
+        Assert.Equal("Production", life.GetProperty("Stage").GetString());
+        Assert.Equal("Approved", life.GetProperty("StageStatus").GetString());
+        Assert.Equal("promoted after soak", life.GetProperty("StageDescription").GetString());
+        Assert.Equal(("Production", "Approved", ApprovalStatus.Approved), (v.Stage, v.StageStatus, v.Status));
+        Assert.Equal("ML-42", v.CustomerMetadata!["ticket"]);
+        BotocoreValidator.AssertValid(_endpoint.Requests.Select(r => (r.Operation, r.Body)).ToList());
+    }
+
+    [Fact]
+    public async Task An_update_that_breaks_SageMakers_limits_is_refused_before_any_call()
+    {
+        var bad = new[]
+        {
+            new VersionUpdate(),
+            new VersionUpdate { Lifecycle = new VersionLifecycle("Pre Prod", "Approved") },
+            new VersionUpdate { Lifecycle = new VersionLifecycle("Staging", "") },
+            new VersionUpdate { CustomerMetadata = new Dictionary<string, string> { ["k"] = "v" }, RemoveCustomerMetadata = new[] { "k" } },
+            new VersionUpdate { CustomerMetadata = Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", i => "v") },
+            new VersionUpdate { ApprovalDescription = new string('x', 1025) },
+        };
+        foreach (var update in bad)
+            Assert.Equal(RegistryErrorKind.Invalid,
+                (await Assert.ThrowsAsync<RegistryException>(() => _registry.UpdateVersionAsync(VersionArn, update, None))).Kind);
+        Assert.Empty(_endpoint.Requests);
+    }
+
+    [Fact]
+    public async Task The_lifecycle_stage_is_read_from_listings_and_descriptions()
+    {
+        var listed = Assert.Single((await _registry.ListVersionsAsync(new VersionQuery("team-proj"), null, None)).Items);
+        Assert.Equal(("Staging", "Approved", "soak test"), (listed.Stage, listed.StageStatus, listed.StageDescription));
+        var described = await _registry.GetVersionAsync(VersionArn, None);
+        Assert.Equal(("Production", "InProgress", (string?)null), (described!.Stage, described.StageStatus, described.StageDescription));
+    }
+
     [Fact]
     public async Task Approval_sends_status_and_reason_in_one_call()
     {
-        var v = await _registry.SetApprovalAsync(VersionArn, ApprovalStatus.Approved, "passed review", None);
+        var v = await _registry.UpdateVersionAsync(VersionArn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed review"), None);
         using var body = JsonDocument.Parse(Sent("UpdateModelPackage").Body);
         Assert.Equal(VersionArn, body.RootElement.GetProperty("ModelPackageArn").GetString());
         Assert.Equal("Approved", body.RootElement.GetProperty("ModelApprovalStatus").GetString());
