@@ -118,10 +118,13 @@ function Invoke-Tests {
     $xunitExit = $LASTEXITCODE
     $x = @{ Passed = 0; Failed = 0; Skipped = 0 }
     if (Test-Path $trx) {
-        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+        $run = ([xml](Get-Content -Raw $trx)).TestRun
+        $counters = $run.ResultSummary.Counters
         $x.Passed = [int]$counters.passed
         $x.Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $x.Skipped = [int]$counters.notExecuted
+        # A skipped test (Skip.If with a reason) is a result with outcome NotExecuted; the trx counters leave
+        # notExecuted at 0 for them, so count the results themselves.
+        $x.Skipped = @($run.GetElementsByTagName('UnitTestResult') | Where-Object { $_.GetAttribute('outcome') -eq 'NotExecuted' }).Count
     }
     elseif ($xunitExit -ne 0) { $x.Failed = 1; Write-Warning 'dotnet test failed before producing results.' }
     if ($xunitExit -ne 0 -and $x.Failed -eq 0) { $x.Failed = 1; Write-Warning "dotnet test exited with $xunitExit." }

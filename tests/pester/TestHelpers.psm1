@@ -7,42 +7,28 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 function Get-TestModulePath { $script:Module }
 function Get-RepoRoot { $script:RepoRoot }
 
-function Get-FreeTcpPort {
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-}
-
 function Start-MotoServer {
-    <# Starts moto_server on 127.0.0.1 and a free port; returns @{ Url; Process }. Only loopback is ever used. #>
-    $port = Get-FreeTcpPort
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('moto_server', "-H 127.0.0.1 -p $port")
+    <# Starts moto on 127.0.0.1 and a free port with tests/tools/start_moto.py (the starter the xunit tests use
+       too); returns @{ Url; Process }. Only loopback is ever used. #>
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('python3')
+    $psi.ArgumentList.Add((Join-Path $script:RepoRoot 'tests/tools/start_moto.py'))
+    # The server ends when this session closes its standard input, even if the session dies.
+    $psi.ArgumentList.Add('--stop-on-eof')
+    $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($psi)
-    # Drain its output so a chatty server never blocks on a full pipe.
-    $null = $process.StandardOutput.ReadToEndAsync()
+    # Drain stderr so a chatty server never blocks on a full pipe; the first stdout line is the URL, once ready.
     $stderr = $process.StandardError.ReadToEndAsync()
-    $url = "http://127.0.0.1:$port"
-    $client = [System.Net.Http.HttpClient]::new()
-    $client.Timeout = [TimeSpan]::FromSeconds(2)
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    try {
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if ($process.HasExited) { throw "moto_server exited: $($stderr.Result)" }
-            try {
-                if (($client.GetAsync("$url/moto-api/").GetAwaiter().GetResult()).IsSuccessStatusCode) {
-                    return [pscustomobject]@{ Url = $url; Process = $process }
-                }
-            }
-            catch { }
-            Start-Sleep -Milliseconds 100
-        }
+    $line = $process.StandardOutput.ReadLineAsync()
+    if ($line.Wait([TimeSpan]::FromSeconds(90)) -and "$($line.Result)" -like 'http://127.0.0.1:*') {
+        $null = $process.StandardOutput.ReadToEndAsync()
+        return [pscustomobject]@{ Url = $line.Result; Process = $process }
     }
-    finally { $client.Dispose() }
-    $process.Kill($true)
-    throw "moto_server did not answer on $url within 60 s."
+    if (-not $process.HasExited) { $process.Kill($true) }
+    $null = $process.WaitForExit(10000)
+    throw "start_moto.py gave no loopback URL within 90 s: $(if ($stderr.IsCompleted) { $stderr.Result })"
 }
 
 function Stop-MotoServer($Server) {

@@ -7,8 +7,8 @@ namespace ModelRegistry.Tests.Contract;
 
 /// <summary>
 /// Deploying on every backend: refuse unapproved versions, deploy, switch an existing endpoint, answer which
-/// version serves which endpoint, remove. Where an emulator lacks an operation the capability is off and the
-/// test returns early; its quirk is never asserted as SageMaker's behaviour.
+/// version serves which endpoint, remove. Where an emulator lacks an operation the test is skipped with the
+/// reason; its quirk is never asserted as SageMaker's behaviour.
 /// </summary>
 public abstract class DeploymentContractTests : IDisposable
 {
@@ -17,8 +17,8 @@ public abstract class DeploymentContractTests : IDisposable
 
     protected abstract IModelRegistry CreateRegistry();
 
-    /// <summary>UpdateEndpoint exists (moto 5.2.1: "update_endpoint has not been implemented", HTML 500).</summary>
-    protected virtual bool SupportsEndpointUpdate => true;
+    /// <summary>Why UpdateEndpoint cannot be used (moto: "update_endpoint has not been implemented", HTML 500); null: it can.</summary>
+    protected virtual string? NoEndpointUpdate => null;
 
     protected IModelRegistry Registry => _registry ??= CreateRegistry();
     protected IDeploymentTarget Target => Registry.Deployments;
@@ -129,10 +129,10 @@ public abstract class DeploymentContractTests : IDisposable
         Assert.Equal(first.EndpointConfigName, second.EndpointConfigName);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Deploying_a_new_version_switches_the_existing_endpoint_and_keeps_the_old_config_and_model()
     {
-        if (!SupportsEndpointUpdate) return;
+        Capabilities.Require(NoEndpointUpdate);
         var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
         var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
         var endpoint = Unique("ep");
@@ -151,10 +151,10 @@ public abstract class DeploymentContractTests : IDisposable
         Assert.Equal(v2.Arn, (await Operations.DescribeAsync(endpoint, Ct)).ModelVersionArn);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RemovePrevious_deletes_the_old_config_and_model_after_the_switch()
     {
-        if (!SupportsEndpointUpdate) return;
+        Capabilities.Require(NoEndpointUpdate);
         var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
         var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
         var endpoint = Unique("ep");
@@ -302,10 +302,10 @@ public abstract class DeploymentContractTests : IDisposable
         Assert.Null(await Target.GetEndpointAsync(endpoint, Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task After_switches_across_four_groups_Remove_follows_them_all_back()
     {
-        if (!SupportsEndpointUpdate) return;
+        Capabilities.Require(NoEndpointUpdate);
         var endpoint = Unique("ep");
         var names = new List<string>();
         for (var i = 0; i < 4; i++)
@@ -325,10 +325,10 @@ public abstract class DeploymentContractTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_group_left_behind_is_still_found_after_RemovePrevious_drops_the_config_that_named_it()
     {
-        if (!SupportsEndpointUpdate) return;
+        Capabilities.Require(NoEndpointUpdate);
         var endpoint = Unique("ep");
         var (_, x) = await GroupWithVersion(ApprovalStatus.Approved);
         var (_, a) = await GroupWithVersion(ApprovalStatus.Approved);
@@ -365,10 +365,10 @@ public abstract class DeploymentContractTests : IDisposable
         Assert.NotNull(await Target.GetModelAsync(deployed.ModelName!, Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task After_switches_that_kept_the_previous_config_Remove_leaves_nothing_behind()
     {
-        if (!SupportsEndpointUpdate) return;
+        Capabilities.Require(NoEndpointUpdate);
         var (group, v1) = await GroupWithVersion(ApprovalStatus.Approved);
         var v2 = await RegisterVersion(group, ApprovalStatus.Approved);
         var v3 = await RegisterVersion(group, ApprovalStatus.Approved);
@@ -436,5 +436,5 @@ public sealed class SageMakerDeploymentContractTests : DeploymentContractTests
 
     protected override IModelRegistry CreateRegistry() => SageMakerTesting.Registry(_moto.Url);
 
-    protected override bool SupportsEndpointUpdate => false; // moto 5.2.1: UpdateEndpoint not implemented
+    protected override string? NoEndpointUpdate => MotoLacks.EndpointUpdate(_moto);
 }

@@ -1,4 +1,5 @@
 using ModelRegistry.Engine.Registry;
+using ModelRegistry.Tests.Support;
 
 namespace ModelRegistry.Tests.Contract;
 
@@ -6,7 +7,7 @@ namespace ModelRegistry.Tests.Contract;
 /// What every <see cref="IModelRegistry"/> backend must do: SageMaker Model Registry's behaviour, in domain words.
 /// Subclasses supply a registry; tests use unique names because a server-backed subclass shares one server.
 /// Where an emulator lacks a behaviour, the subclass switches the matching capability off, and the test returns
-/// early: the emulator's quirk is never asserted as the truth.
+/// is skipped with the reason: the emulator's quirk is never asserted as the truth, and the summary counts the skip.
 /// </summary>
 public abstract class RegistryContractTests : IDisposable
 {
@@ -14,23 +15,24 @@ public abstract class RegistryContractTests : IDisposable
 
     protected abstract IModelRegistry CreateRegistry();
 
-    /// <summary>DeleteModelPackageGroup / DeleteModelPackage exist (moto lacks both).</summary>
-    protected virtual bool SupportsDelete => true;
-    /// <summary>A second CreateModelPackageGroup of a name fails (moto silently replaces the group).</summary>
-    protected virtual bool RejectsDuplicateCreate => true;
-    /// <summary>AddTags/ListTags/DeleteTags work on version ARNs (moto answers 500).</summary>
-    protected virtual bool SupportsVersionTags => true;
-    /// <summary>UpdateModelPackage without ApprovalDescription keeps the previous one (moto clears it).</summary>
-    protected virtual bool KeepsApprovalDescriptionWhenOmitted => true;
-    /// <summary>CreateModelPackage honours ClientToken (moto registers again).</summary>
-    protected virtual bool HonoursClientToken => true;
-    /// <summary>UpdateModelPackage leaves omitted members alone and merges CustomerMetadataProperties (moto replaces
-    /// the metadata and clears the status and reason of an update that omits them).</summary>
-    protected virtual bool KeepsOmittedMembersOnUpdate => true;
-    /// <summary>ModelLifeCycle is stored and read back (moto 5.2.1 ignores it).</summary>
-    protected virtual bool SupportsLifecycle => true;
-    /// <summary>Group names and NameContains are case-insensitive, as in SageMaker.</summary>
-    protected virtual bool GroupNamesCaseInsensitive => true;
+    // What a backend cannot do, as the reason its tests are skipped; null when it can (SageMaker does all).
+    /// <summary>DeleteModelPackageGroup / DeleteModelPackage are missing (moto lacks both).</summary>
+    protected virtual string? NoDelete => null;
+    /// <summary>A second CreateModelPackageGroup of a name does not fail (moto silently replaces the group).</summary>
+    protected virtual string? NoDuplicateCreateRefusal => null;
+    /// <summary>AddTags/ListTags/DeleteTags fail on version ARNs (moto answers 500).</summary>
+    protected virtual string? NoVersionTags => null;
+    /// <summary>UpdateModelPackage without ApprovalDescription clears the previous one (moto does).</summary>
+    protected virtual string? NoKeptApprovalDescription => null;
+    /// <summary>CreateModelPackage ignores ClientToken (moto registers again).</summary>
+    protected virtual string? NoClientToken => null;
+    /// <summary>UpdateModelPackage replaces CustomerMetadataProperties and clears the status and reason of an update
+    /// that omits them (moto), instead of leaving omitted members alone and merging the metadata.</summary>
+    protected virtual string? NoKeptMembersOnUpdate => null;
+    /// <summary>ModelLifeCycle is not stored and read back (moto ignores it).</summary>
+    protected virtual string? NoLifecycle => null;
+    /// <summary>Group names and NameContains compare exactly, not case-insensitively as in SageMaker.</summary>
+    protected virtual string? NoCaseInsensitiveNames => null;
 
     protected IModelRegistry Registry => _registry ??= CreateRegistry();
     protected static CancellationToken Ct => CancellationToken.None;
@@ -110,10 +112,10 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Null(await Registry.GetGroupAsync(UniqueName("ct-missing"), Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetGroup_OtherCase_FindsTheGroup()
     {
-        if (!GroupNamesCaseInsensitive) return;
+        Capabilities.Require(NoCaseInsensitiveNames);
         var name = UniqueName("ct-Case");
         await CreateGroup(name);
 
@@ -123,10 +125,10 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Equal(name, got!.Name, ignoreCase: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateGroup_ExistingName_ThrowsAlreadyExists_AndKeepsTheGroup()
     {
-        if (!RejectsDuplicateCreate) return;
+        Capabilities.Require(NoDuplicateCreateRefusal);
         var name = UniqueName("ct-dup");
         await CreateGroup(name, new Dictionary<string, string> { ["Keep"] = "me" });
 
@@ -136,10 +138,10 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Equal("me", got!.Tags!["Keep"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task CreateGroup_ExistingNameInOtherCase_ThrowsAlreadyExists()
     {
-        if (!RejectsDuplicateCreate || !GroupNamesCaseInsensitive) return;
+        Capabilities.Require(NoDuplicateCreateRefusal, NoCaseInsensitiveNames);
         var name = UniqueName("ct-dupcase");
         await CreateGroup(name);
 
@@ -187,10 +189,10 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Equal(names.OrderBy(n => n, StringComparer.Ordinal), seen);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListGroups_NameContains_IgnoresCase()
     {
-        if (!GroupNamesCaseInsensitive) return;
+        Capabilities.Require(NoCaseInsensitiveNames);
         var stem = UniqueName("ct-listcase");
         await CreateGroup(stem);
 
@@ -207,10 +209,10 @@ public abstract class RegistryContractTests : IDisposable
         await ThrowsRegistry(RegistryErrorKind.Invalid, () => Registry.ListGroupsAsync(null, null, pageSize, Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteGroup_Empty_RemovesIt_AndTheNameCanBeCreatedAgain()
     {
-        if (!SupportsDelete) return;
+        Capabilities.Require(NoDelete);
         var name = UniqueName("ct-del");
         await CreateGroup(name);
 
@@ -222,17 +224,17 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Equal(name, again.Name);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteGroup_Missing_ThrowsNotFound()
     {
-        if (!SupportsDelete) return;
+        Capabilities.Require(NoDelete);
         await ThrowsRegistry(RegistryErrorKind.NotFound, () => Registry.DeleteGroupAsync(UniqueName("ct-delmissing"), Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteGroup_WithVersions_ThrowsConflict_AndKeepsEverything()
     {
-        if (!SupportsDelete) return;
+        Capabilities.Require(NoDelete);
         var name = UniqueName("ct-delfull");
         await CreateGroup(name);
         var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
@@ -262,10 +264,10 @@ public abstract class RegistryContractTests : IDisposable
             (await Registry.GetGroupAsync(name, Ct))!.Tags);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task VersionTags_RoundTripFromRegistration_AddAndRemove()
     {
-        if (!SupportsVersionTags) return;
+        Capabilities.Require(NoVersionTags);
         var name = UniqueName("ct-vtags");
         await CreateGroup(name);
         var spec = Spec(name);
@@ -335,10 +337,10 @@ public abstract class RegistryContractTests : IDisposable
         await ThrowsRegistry(RegistryErrorKind.NotFound, () => Registry.RegisterVersionAsync(Spec(UniqueName("ct-nogroup")), Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RegisterVersion_SameClientToken_ReturnsTheEarlierVersion()
     {
-        if (!HonoursClientToken) return;
+        Capabilities.Require(NoClientToken);
         var name = UniqueName("ct-token");
         await CreateGroup(name);
         var spec = Spec(name);
@@ -458,10 +460,10 @@ public abstract class RegistryContractTests : IDisposable
             (await ListAllVersions(new VersionQuery(name))).Single().Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SetApproval_WithoutReason_KeepsThePreviousReason()
     {
-        if (!KeepsApprovalDescriptionWhenOmitted) return;
+        Capabilities.Require(NoKeptApprovalDescription);
         var name = UniqueName("ct-keepreason");
         await CreateGroup(name);
         var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
@@ -474,10 +476,10 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Equal("first reason", got.ApprovalDescription);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteVersion_RemovesIt_AndItsNumberIsNotReused()
     {
-        if (!SupportsDelete) return;
+        Capabilities.Require(NoDelete);
         var name = UniqueName("ct-delv");
         await CreateGroup(name);
         await Registry.RegisterVersionAsync(Spec(name), Ct);
@@ -491,10 +493,10 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Equal(new[] { 1, 3 }, (await ListAllVersions(new VersionQuery(name))).Select(v => v.Version));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteVersion_Missing_ThrowsNotFound()
     {
-        if (!SupportsDelete) return;
+        Capabilities.Require(NoDelete);
         var name = UniqueName("ct-delvmissing");
         await CreateGroup(name);
         var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
@@ -505,7 +507,7 @@ public abstract class RegistryContractTests : IDisposable
     [SkippableFact]
     public async Task UpdateVersion_Metadata_MergesAndRemovesKeys_AndLeavesTheRest()
     {
-        Skip.IfNot(KeepsOmittedMembersOnUpdate, "this backend's UpdateModelPackage replaces metadata and clears omitted members (moto 5.2.1)");
+        Capabilities.Require(NoKeptMembersOnUpdate);
         var name = UniqueName("ct-meta");
         await CreateGroup(name);
         var spec = Spec(name);
@@ -530,7 +532,7 @@ public abstract class RegistryContractTests : IDisposable
     [SkippableFact]
     public async Task UpdateVersion_Lifecycle_IsReadBackFromDescribeAndList()
     {
-        Skip.IfNot(SupportsLifecycle, "this backend ignores ModelLifeCycle (moto 5.2.1); the request is checked against botocore in SageMakerRequestShapeTests");
+        Capabilities.Require(NoLifecycle);
         var name = UniqueName("ct-stage");
         await CreateGroup(name);
         var v = await Registry.RegisterVersionAsync(Spec(name, ApprovalStatus.Approved), Ct);

@@ -4,8 +4,8 @@ using ModelRegistry.Tests.Support;
 namespace ModelRegistry.Tests.Contract;
 
 /// <summary>
-/// The contract suite on the SageMaker backend, against moto_server on loopback. Where moto lacks a SageMaker
-/// behaviour the capability is switched off (the test returns early) rather than asserting moto's quirk.
+/// The contract suite on the SageMaker backend, against moto on loopback. Where moto lacks a SageMaker
+/// behaviour the test is skipped with the reason rather than asserting moto's quirk.
 /// </summary>
 [Collection("moto")]
 public sealed class SageMakerRegistryContractTests : RegistryContractTests
@@ -16,12 +16,14 @@ public sealed class SageMakerRegistryContractTests : RegistryContractTests
 
     protected override IModelRegistry CreateRegistry() => SageMakerTesting.Registry(_moto.Url);
 
-    protected override bool SupportsDelete => false;               // DeleteModelPackage(Group): HTML 500
-    protected override bool RejectsDuplicateCreate => false;       // a second create replaces the group
-    protected override bool SupportsVersionTags => false;          // ListTags/AddTags on version ARNs: 500
-    protected override bool KeepsApprovalDescriptionWhenOmitted => false; // UpdateModelPackage clears it
-    protected override bool HonoursClientToken => false;           // registers again
-    protected override bool KeepsOmittedMembersOnUpdate => false;  // UpdateModelPackage replaces metadata, clears status
-    protected override bool SupportsLifecycle => false;            // ModelLifeCycle ignored
-    protected override bool GroupNamesCaseInsensitive => false;    // moto compares names exactly
+    protected override string? NoDelete => MotoLacks.Delete(_moto);
+    protected override string? NoDuplicateCreateRefusal => $"{_moto.Version} replaces the group on a second CreateModelPackageGroup";
+    protected override string? NoVersionTags => $"{_moto.Version} answers 500 to AddTags/ListTags on a version ARN";
+    protected override string? NoKeptApprovalDescription => $"{_moto.Version} clears ApprovalDescription when UpdateModelPackage omits it";
+    protected override string? NoClientToken => $"{_moto.Version} ignores ClientToken on CreateModelPackage";
+    protected override string? NoKeptMembersOnUpdate =>
+        $"{_moto.Version} replaces CustomerMetadataProperties and clears omitted members on UpdateModelPackage";
+    protected override string? NoLifecycle =>
+        $"{_moto.Version} ignores ModelLifeCycle (the request is checked against botocore in SageMakerRequestShapeTests)";
+    protected override string? NoCaseInsensitiveNames => $"{_moto.Version} compares group names case-sensitively";
 }

@@ -7,18 +7,7 @@ namespace ModelRegistry.Tests.Support;
 /// <summary>Checks request bodies against botocore's SageMaker model via tests/tools/validate_sagemaker_request.py.</summary>
 internal static class BotocoreValidator
 {
-    public static string ScriptPath
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "tools", "validate_sagemaker_request.py");
-                if (File.Exists(candidate)) return candidate;
-            }
-            throw new FileNotFoundException("tests/tools/validate_sagemaker_request.py not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string ScriptPath => TestTools.Path("validate_sagemaker_request.py");
 
     /// <summary>Validates every (operation, body) pair in one python run; fails the test with the report.</summary>
     public static void AssertValid(IEnumerable<(string Operation, string Body)> requests)

@@ -1,73 +1,54 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace ModelRegistry.Tests.Support;
 
 /// <summary>
-/// One moto_server on a free loopback port for the whole test run (xunit collection "moto").
-/// moto's state is shared: tests use unique names.
+/// One moto server on a free loopback port for the whole test run (xunit collection "moto"), started by
+/// tests/tools/start_moto.py, the starter the Pester tests use too. moto's state is shared: tests use unique names.
 /// </summary>
 public sealed class MotoServer : IDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
 
     public MotoServer()
     {
-        var port = FreePort();
-        Url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("moto_server")
+        var start = new ProcessStartInfo("python3")
         {
+            RedirectStandardInput = true,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-H", "127.0.0.1", "-p", port.ToString() })
-            start.ArgumentList.Add(arg);
-        _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
+        start.ArgumentList.Add(TestTools.Path("start_moto.py"));
+        // The server ends when this process closes its standard input, even if the test host dies.
+        start.ArgumentList.Add("--stop-on-eof");
+        _process = Process.Start(start) ?? throw new InvalidOperationException("start_moto.py did not start");
         _process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_stderr) _stderr.AppendLine(e.Data); };
-        _process.OutputDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-        WaitUntilReady(TimeSpan.FromSeconds(30));
+
+        // The starter prints its URL once GET /moto-api/ answers 200 (or exits with the reason).
+        var line = _process.StandardOutput.ReadLineAsync();
+        if (!line.Wait(StartTimeout) || line.Result is not { } url || !url.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))
+        {
+            Dispose();
+            throw new InvalidOperationException($"start_moto.py gave no loopback URL within {StartTimeout.TotalSeconds:0} s:\n{StandardError}");
+        }
+        Url = url;
+        var version = _process.StandardOutput.ReadLineAsync();
+        Version = version.Wait(StartTimeout) && version.Result is { } v ? v : "moto";
+        _ = _process.StandardOutput.ReadToEndAsync();
     }
 
-    /// <summary>http://127.0.0.1:port — SageMaker and STS are both served here.</summary>
-    public string Url { get; }
+    /// <summary>http://127.0.0.1:port — SageMaker, STS and S3 are all served here.</summary>
+    public string Url { get; } = "";
+
+    /// <summary>"moto 5.2.1": what skip reasons name, so a report says which emulator lacked an operation.</summary>
+    public string Version { get; } = "moto";
 
     public string StandardError { get { lock (_stderr) return _stderr.ToString(); } }
-
-    private void WaitUntilReady(TimeSpan timeout)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"moto_server exited with {_process.ExitCode}:\n{StandardError}");
-            try
-            {
-                using var response = http.GetAsync(Url + "/moto-api/").GetAwaiter().GetResult();
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            Thread.Sleep(100);
-        }
-        Dispose();
-        throw new TimeoutException($"moto_server at {Url} did not answer GET /moto-api/ within {timeout.TotalSeconds:0} s:\n{StandardError}");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
-        finally { listener.Stop(); }
-    }
 
     public void Dispose()
     {
@@ -87,4 +68,13 @@ public sealed class MotoServer : IDisposable
 [CollectionDefinition("moto")]
 public sealed class MotoCollection : ICollectionFixture<MotoServer>
 {
+}
+
+/// <summary>Skip reasons shared by the suites that run on moto.</summary>
+public static class MotoLacks
+{
+    public static string Delete(MotoServer moto) =>
+        $"{moto.Version} does not implement DeleteModelPackage / DeleteModelPackageGroup";
+
+    public static string EndpointUpdate(MotoServer moto) => $"{moto.Version} does not implement UpdateEndpoint";
 }

@@ -34,7 +34,7 @@ internal static class MotoState
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(Path.GetDirectoryName(BotocoreValidator.ScriptPath)!, "moto_state.py"));
+        start.ArgumentList.Add(TestTools.Path("moto_state.py"));
         start.ArgumentList.Add(motoUrl);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
