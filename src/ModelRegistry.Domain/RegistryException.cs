@@ -23,10 +23,11 @@ namespace ModelRegistry
     public class RegistryException : Exception
     {
         public RegistryException(RegistryErrorKind kind, string message, string? target = null,
-            string? serviceCode = null, string? requestId = null, Exception? inner = null)
+            string? serviceCode = null, string? requestId = null, Exception? inner = null, string? reason = null)
             : base(message, inner)
         {
             Kind = kind;
+            Reason = reason;
             Target = target;
             ServiceCode = serviceCode;
             RequestId = requestId;
@@ -38,6 +39,9 @@ namespace ModelRegistry
         /// <summary>The AWS error code (e.g. ValidationException, ThrottlingException), when from a service.</summary>
         public string? ServiceCode { get; }
         public string? RequestId { get; }
+        /// <summary>The safety rule that refused the change (e.g. RejectedVersion), null for other failures. Stable:
+        /// it is the ErrorId's last part, ModelRegistry.&lt;Kind&gt;.&lt;Reason&gt;.</summary>
+        public string? Reason { get; }
     }
 
     /// <summary>A problem in a configuration file, naming the file, line and key.</summary>

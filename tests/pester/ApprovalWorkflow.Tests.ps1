@@ -87,6 +87,44 @@ Describe 'Approval workflow on <_>' -ForEach 'Local', 'SageMaker' {
         $t.PendingManualApproval | Should -Be 1
         $t.VersionCount | Should -Be 3
     }
+
+    It 'judges the registry''s current state, not a stale piped copy (listed Pending, rejected since)' {
+        New-MRModelGroup -Name algo-stale -Description 'stale objects' | Out-Null
+        1..3 | ForEach-Object { Register-MRModelVersion algo-stale -ImageUri $image } | Out-Null
+        $pending = Get-MRModelVersion algo-stale -Status PendingManualApproval
+        Get-MRModelVersion algo-stale -Version 1 | Deny-MRModelVersion -Reason 'bias found'
+        $pending | Approve-MRModelVersion -Reason 'AUC 0.93' -ErrorVariable e -ErrorAction SilentlyContinue
+        @($e).Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.Conflict.RejectedVersion,*'
+        $e[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $e[0].Exception.Message | Should -Match 'bias found|Rejected'
+        (Get-MRModelVersion algo-stale).Status | Should -Be @('Rejected', 'Approved', 'Approved')
+    }
+
+    It '-WhatIf meets the refusals the real run meets, with the same ErrorIds, and changes nothing' {
+        # Now: version 1 Rejected, 2 and 3 Approved.
+        function Refusals($errors) { @($errors | ForEach-Object { "$($_.FullyQualifiedErrorId.Split(',')[0]) $($_.TargetObject)" } | Sort-Object) }
+        Get-MRModelVersion algo-stale | Approve-MRModelVersion -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue
+        Get-MRModelVersion algo-stale | Approve-MRModelVersion -ErrorVariable real -ErrorAction SilentlyContinue
+        (Refusals $planned) | Should -Be (Refusals $real)
+        (Refusals $planned) | Should -Be @("ModelRegistry.Conflict.RejectedVersion $((Get-MRModelVersion algo-stale -Version 1).Arn)")
+
+        $approved = Get-MRModelVersion algo-stale -Status Approved
+        $approved | Remove-MRModelVersion -WhatIf -ErrorVariable planned -ErrorAction SilentlyContinue
+        $approved | Remove-MRModelVersion -Confirm:$false -ErrorVariable real -ErrorAction SilentlyContinue
+        @($planned).Count | Should -Be 2
+        (Refusals $planned) | Should -Be (Refusals $real)
+        foreach ($p in $planned) { $p.FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.Conflict.ApprovedVersion,*' }
+        (Get-MRModelVersion algo-stale).Status | Should -Be @('Rejected', 'Approved', 'Approved')
+
+        # What a user sees: a refusal for the Approved versions, "What if" only for the Rejected one.
+        $connect = if ($_ -eq 'Local') { "Connect-MRRegistry -Local -Path '$(Join-Path $TestDrive 'registry')' -Region ap-northeast-1" }
+                   else { "Connect-MRRegistry -Region ap-northeast-1 -EndpointUrl '$($moto.Url)'" }
+        $shown = Invoke-ModulePwsh "$connect; Get-MRModelVersion algo-stale | Remove-MRModelVersion -WhatIf"
+        $shown | Should -Match 'What if: .*algo-stale version 1 \(Rejected\)'
+        $shown | Should -Not -Match 'What if: .*algo-stale version [23]'
+        ([regex]::Matches($shown, 'removing an approved version needs -Force')).Count | Should -Be 2
+    }
 }
 
 Describe 'Read back with an independent client (boto3 against moto)' {

@@ -113,57 +113,86 @@ namespace ModelRegistry.Engine.Operations
         public IEnumerable<BulkOutcome<ModelVersion, ModelVersion?>> Describe(IReadOnlyList<ModelVersion> versions, int throttleLimit, CancellationToken ct) =>
             BulkRunner.Run(versions, (v, token) => _registry.GetVersionAsync(v.Arn, token), throttleLimit, ct);
 
+        /// <summary>The safety rules every change, removal and deploy of this command is judged by; add rules here.</summary>
+        public VersionGuards Guards { get; } = new VersionGuards();
+
+        /// <summary>Sets a version's approval status and reason, judged by <see cref="Guards"/> on the registry's
+        /// current state. Returns the version as it now is.</summary>
+        public Task<ModelVersion> SetApprovalAsync(VersionTarget target, ApprovalStatus status, string? reason, bool force, CancellationToken ct) =>
+            UpdateAsync(target, VersionUpdate.Approval(status, reason), force, ct);
+
+        /// <summary>Changes a version (one UpdateModelPackage), judged by <see cref="Guards"/> on its current state.</summary>
+        public Task<ModelVersion> UpdateAsync(VersionTarget target, VersionUpdate update, bool force, CancellationToken ct) =>
+            UpdateOneAsync(new CurrentVersions(_registry, new[] { target.Arn }, ct), target, update, force, planOnly: false, ct);
+
         /// <summary>
-        /// Sets a version's approval status with the module's safety rules: approving a Rejected version needs
-        /// <paramref name="force"/>. Returns the version as it now is.
+        /// Changes many versions with bounded concurrency: their current state is read in batches (one listing per
+        /// group), each is judged by <see cref="Guards"/>, then updated. With <paramref name="planOnly"/> nothing is
+        /// written: each outcome is the refusal the real run would meet, or the version as it is now (-WhatIf).
         /// </summary>
-        public async Task<ModelVersion> SetApprovalAsync(VersionTarget target, ApprovalStatus status, string? reason, bool force, CancellationToken ct)
+        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> UpdateMany(IReadOnlyList<VersionTarget> targets, VersionUpdate update,
+            bool force, int throttleLimit, CancellationToken ct, bool planOnly = false)
         {
-            var current = target.Known ?? await _registry.GetVersionAsync(target.Arn, ct).ConfigureAwait(false)
-                ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Model version '{target.Arn}' does not exist in {_registry.Location}.", target.Arn);
-            if (current.Status == ApprovalStatus.Rejected && status == ApprovalStatus.Approved && !force)
-                throw new RegistryException(RegistryErrorKind.Conflict,
-                    $"Version {current.Version} of '{current.GroupName}' was Rejected{(string.IsNullOrEmpty(current.ApprovalDescription) ? "" : $" (\"{current.ApprovalDescription}\")")}; approving a rejected version needs -Force. Nothing was changed.",
-                    target.Arn);
-            if (current.Status != status && !force)
-            {
-                var endpoints = await Deployed.EndpointsServingAsync(target.Arn, ct).ConfigureAwait(false);
-                if (endpoints.Count > 0)
-                    throw new RegistryException(RegistryErrorKind.Conflict,
-                        $"Version {current.Version} of '{current.GroupName}' serves endpoint(s) {string.Join(", ", endpoints)}; changing the approval of a deployed version needs -Force. Nothing was changed.",
-                        target.Arn);
-            }
-            var update = VersionUpdate.Approval(status, reason);
+            var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
+            return BulkRunner.Run(targets, (t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), throttleLimit, ct);
+        }
+
+        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> SetApprovalMany(IReadOnlyList<VersionTarget> targets, ApprovalStatus status,
+            string? reason, bool force, int throttleLimit, CancellationToken ct, bool planOnly = false) =>
+            UpdateMany(targets, VersionUpdate.Approval(status, reason), force, throttleLimit, ct, planOnly);
+
+        private async Task<ModelVersion> UpdateOneAsync(CurrentVersions versions, VersionTarget target, VersionUpdate update, bool force,
+            bool planOnly, CancellationToken ct)
+        {
+            update.Validate(target.Arn);
+            var current = await CurrentAsync(versions, target, ct).ConfigureAwait(false);
+            await Guards.CheckAsync(new VersionGuardContext(VersionChange.Update, current, update, Deployed), force, ct).ConfigureAwait(false);
+            if (planOnly) return current;
             var changed = await _registry.UpdateVersionAsync(target.Arn, update, ct).ConfigureAwait(false);
             // The version as it now is: what we read, with what we changed.
             return update.ApplyTo(current, changed.LastModified);
         }
 
-        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> SetApprovalMany(IReadOnlyList<VersionTarget> targets, ApprovalStatus status,
-            string? reason, bool force, int throttleLimit, CancellationToken ct) =>
-            BulkRunner.Run(targets, (t, token) => SetApprovalAsync(t, status, reason, force, token), throttleLimit, ct);
+        /// <summary>Deletes a version, judged by <see cref="Guards"/> on its current state (an Approved or deployed
+        /// one only with <paramref name="force"/>). Returns the version as it was.</summary>
+        public Task<ModelVersion> RemoveAsync(VersionTarget target, bool force, CancellationToken ct) =>
+            RemoveOneAsync(new CurrentVersions(_registry, new[] { target.Arn }, ct), target, force, planOnly: false, ct);
 
-        /// <summary>Deletes a version; an Approved one only with <paramref name="force"/>.</summary>
-        public async Task<ModelVersion> RemoveAsync(VersionTarget target, bool force, CancellationToken ct)
+        /// <summary>Deletes many versions: current state read in batches, each judged, then deleted. With
+        /// <paramref name="planOnly"/> nothing is deleted: each outcome is the refusal or the version that would go.</summary>
+        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> RemoveMany(IReadOnlyList<VersionTarget> targets, bool force, int throttleLimit,
+            CancellationToken ct, bool planOnly = false)
         {
-            // Always read it now: a piped object's status may be stale, and a deletion cannot be undone.
-            var current = await _registry.GetVersionAsync(target.Arn, ct).ConfigureAwait(false)
-                ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Model version '{target.Arn}' does not exist in {_registry.Location}.", target.Arn);
-            if (current.Status == ApprovalStatus.Approved && !force)
-                throw new RegistryException(RegistryErrorKind.Conflict,
-                    $"Version {current.Version} of '{current.GroupName}' is Approved; removing an approved version needs -Force. Nothing was deleted.", target.Arn);
-            if (!force)
-            {
-                var endpoints = await Deployed.EndpointsServingAsync(target.Arn, ct).ConfigureAwait(false);
-                if (endpoints.Count > 0)
-                    throw new RegistryException(RegistryErrorKind.Conflict,
-                        $"Version {current.Version} of '{current.GroupName}' serves endpoint(s) {string.Join(", ", endpoints)}; removing a deployed version needs -Force. Nothing was deleted.", target.Arn);
-            }
-            await _registry.DeleteVersionAsync(target.Arn, ct).ConfigureAwait(false);
+            var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
+            return BulkRunner.Run(targets, (t, token) => RemoveOneAsync(current, t, force, planOnly, token), throttleLimit, ct);
+        }
+
+        private async Task<ModelVersion> RemoveOneAsync(CurrentVersions versions, VersionTarget target, bool force, bool planOnly, CancellationToken ct)
+        {
+            var current = await CurrentAsync(versions, target, ct).ConfigureAwait(false);
+            await Guards.CheckAsync(new VersionGuardContext(VersionChange.Remove, current, null, Deployed), force, ct).ConfigureAwait(false);
+            if (!planOnly) await _registry.DeleteVersionAsync(target.Arn, ct).ConfigureAwait(false);
             return current;
         }
 
-        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> RemoveMany(IReadOnlyList<VersionTarget> targets, bool force, int throttleLimit, CancellationToken ct) =>
-            BulkRunner.Run(targets, (t, token) => RemoveAsync(t, force, token), throttleLimit, ct);
+        /// <summary>
+        /// The registry's state of the target now — never the piped copy's, which may be stale. What the listing
+        /// does not carry (a detailed piped copy's image, metadata) is kept from the copy for the result.
+        /// </summary>
+        private async Task<ModelVersion> CurrentAsync(CurrentVersions versions, VersionTarget target, CancellationToken ct)
+        {
+            var now = await versions.GetAsync(target.Arn, ct).ConfigureAwait(false)
+                ?? throw new RegistryException(RegistryErrorKind.NotFound, $"Model version '{target.Arn}' does not exist in {_registry.Location}.", target.Arn);
+            if (now.IsDetailed || target.Known is null || !target.Known.IsDetailed) return now;
+            var merged = target.Known.Clone();
+            merged.Status = now.Status;
+            merged.PackageStatus = now.PackageStatus;
+            merged.Stage = now.Stage;
+            merged.StageStatus = now.StageStatus;
+            merged.StageDescription = now.StageDescription;
+            // The reason read with the copy belongs to the status it had then.
+            if (target.Known.Status != now.Status) merged.ApprovalDescription = null;
+            return merged;
+        }
     }
 }

@@ -53,24 +53,33 @@ namespace ModelRegistry.Cmdlets
 
         protected override void EndProcessing()
         {
-            var confirmed = new List<VersionTarget>();
-            foreach (var t in _targets)
-                if (ShouldProcess(Describe(t), Action)) confirmed.Add(t);
-            if (confirmed.Count == 0) return;
+            if (_targets.Count == 0) return;
+            var whatIf = IsWhatIf();
+            List<VersionTarget> confirmed;
+            if (whatIf) confirmed = _targets;
+            else
+            {
+                confirmed = new List<VersionTarget>();
+                foreach (var t in _targets)
+                    if (ShouldProcess(Describe(t.Known, t.Arn), Action)) confirmed.Add(t);
+                if (confirmed.Count == 0) return;
+            }
             var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(ResolveConnection()));
+            // -WhatIf runs the same reads and guards without the change: the same refusals, and a "What if" for the rest.
             var outcomes = TargetStatus is ApprovalStatus status
-                ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, ThrottleLimit, Cancellation)
-                : operations.RemoveMany(confirmed, ForceChange, ThrottleLimit, Cancellation);
+                ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, ThrottleLimit, Cancellation, planOnly: whatIf)
+                : operations.RemoveMany(confirmed, ForceChange, ThrottleLimit, Cancellation, planOnly: whatIf);
             Drain(outcomes, confirmed.Count, Activity, outcome =>
             {
                 if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Known ?? (object)outcome.Input.Arn);
+                else if (whatIf) ShouldProcess(Describe(outcome.Result, outcome.Input.Arn), Action);
                 else OnDone(outcome.Result!);
             });
             if (operations.Deployed.Unavailable != null) WriteWarning($"{Activity}: {operations.Deployed.Unavailable}; no version was refused for serving an endpoint.");
         }
 
-        private static string Describe(VersionTarget t) =>
-            t.Known is null ? t.Arn : $"{t.Known.GroupName} version {t.Known.Version} ({t.Known.Status})";
+        private static string Describe(ModelVersion? v, string arn) =>
+            v is null ? arn : $"{v.GroupName} version {v.Version} ({v.Status})";
 
         /// <summary>What ShouldProcess says is about to happen.</summary>
         protected abstract string Action { get; }

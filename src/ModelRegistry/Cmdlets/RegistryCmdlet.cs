@@ -85,6 +85,18 @@ namespace ModelRegistry.Cmdlets
             }
         }
 
+        /// <summary>
+        /// True under -WhatIf (or $WhatIfPreference): the one test every cmdlet uses to run its reads and guards
+        /// without changing anything, so -WhatIf reports the real run's refusals and actions.
+        /// </summary>
+        protected bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
+                return bound is SwitchParameter s ? s.IsPresent : bound is true;
+            var preference = SessionState.PSVariable.GetValue("WhatIfPreference");
+            return preference is bool b ? b : preference is SwitchParameter sp && sp.IsPresent;
+        }
+
         /// <summary>The one error path for non-terminating, per-item failures.</summary>
         protected void WriteFailure(Exception exception, object? target)
         {

@@ -109,10 +109,5 @@ namespace ModelRegistry.Cmdlets
             WriteVerbose($"Removed model group {plan.Group.Arn}");
             WriteObject(new ModelGroupChangeResult(plan.Group, GroupChange.Removed, $"{removed} version(s) removed"));
         }
-
-        private bool IsWhatIf() =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-                ? value is SwitchParameter s && s.IsPresent
-                : SessionState.PSVariable.GetValue("WhatIfPreference") is bool b ? b : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter sp && sp.IsPresent;
     }
 }

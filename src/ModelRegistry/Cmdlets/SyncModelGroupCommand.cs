@@ -173,10 +173,5 @@ namespace ModelRegistry.Cmdlets
         }
 
         private static GroupSyncResult Declined(GroupDrift d) => new GroupSyncResult(d, SyncAction.Skipped, d.Actual, "declined");
-
-        private bool IsWhatIf() =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-                ? value is SwitchParameter s && s.IsPresent
-                : SessionState.PSVariable.GetValue("WhatIfPreference") is bool b ? b : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter sp && sp.IsPresent;
     }
 }

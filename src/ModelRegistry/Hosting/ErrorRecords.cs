@@ -13,7 +13,11 @@ namespace ModelRegistry.Hosting
                 return new ErrorRecord(cex, "ModelRegistry.Configuration", ErrorCategory.InvalidData, target ?? cex.Path);
             if (exception is RegistryException rex)
             {
-                var record = new ErrorRecord(rex, "ModelRegistry." + rex.Kind, Category(rex.Kind), target ?? rex.Target);
+                // A refusal by a safety rule names the rule: ModelRegistry.Conflict.RejectedVersion. It is an operation
+                // this state does not allow (InvalidOperation), not a busy resource to retry.
+                var record = rex.Reason is null
+                    ? new ErrorRecord(rex, "ModelRegistry." + rex.Kind, Category(rex.Kind), target ?? rex.Target)
+                    : new ErrorRecord(rex, "ModelRegistry." + rex.Kind + "." + rex.Reason, ErrorCategory.InvalidOperation, target ?? rex.Target);
                 var detail = Detail(rex);
                 if (detail != null) record.ErrorDetails = new ErrorDetails(rex.Message + " " + detail);
                 if (rex.Kind == RegistryErrorKind.Throttled)
