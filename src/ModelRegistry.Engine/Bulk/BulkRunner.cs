@@ -31,7 +31,9 @@ namespace ModelRegistry.Engine.Bulk
     /// <summary>
     /// The one bulk path: runs work items with bounded concurrency and hands outcomes back, in completion order,
     /// to the caller's thread (a cmdlet writes them from the pipeline thread). Cancelling stops new work
-    /// from starting; every input still gets exactly one outcome, so a summary can say what was not done.
+    /// from starting (and interrupts work in flight); so does <see cref="BulkOptions.StopStarting"/> or, with
+    /// <see cref="BulkOptions.StopAtFirstFailure"/>, the first failure — without interrupting anything. Every
+    /// input still gets exactly one outcome, so a summary can say what was not done.
     /// </summary>
     public static class BulkRunner
     {
@@ -40,14 +42,13 @@ namespace ModelRegistry.Engine.Bulk
         public static IEnumerable<BulkOutcome<TIn, TOut>> Run<TIn, TOut>(
             IReadOnlyList<TIn> inputs,
             Func<TIn, CancellationToken, Task<TOut>> work,
-            int throttleLimit,
+            BulkOptions options,
             CancellationToken cancellation)
         {
             if (inputs.Count == 0) yield break;
-            if (throttleLimit < 1) throttleLimit = 1;
 
             using var done = new BlockingCollection<BulkOutcome<TIn, TOut>>();
-            var producer = Task.Run(() => Produce(inputs, work, throttleLimit, done, cancellation));
+            var producer = Task.Run(() => Produce(inputs, work, options, done, cancellation));
             try
             {
                 // The consumer is never cancelled: every input reports exactly once, skipped or not.
@@ -64,11 +65,13 @@ namespace ModelRegistry.Engine.Bulk
         private static async Task Produce<TIn, TOut>(
             IReadOnlyList<TIn> inputs,
             Func<TIn, CancellationToken, Task<TOut>> work,
-            int throttleLimit,
+            BulkOptions options,
             BlockingCollection<BulkOutcome<TIn, TOut>> done,
             CancellationToken cancellation)
         {
-            using var gate = new SemaphoreSlim(throttleLimit);
+            using var gate = new SemaphoreSlim(options.ThrottleLimit);
+            // Stops new items only; work in flight gets the run's own token, so only Ctrl+C interrupts it.
+            using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(cancellation, options.StopStarting);
             var running = new List<Task>(Math.Min(inputs.Count, 4096));
             try
             {
@@ -76,12 +79,17 @@ namespace ModelRegistry.Engine.Bulk
                 {
                     var input = inputs[i];
                     var index = i;
+                    var acquired = false;
                     try
                     {
-                        await gate.WaitAsync(cancellation).ConfigureAwait(false);
+                        await gate.WaitAsync(stopStarting.Token).ConfigureAwait(false);
+                        acquired = true;
                     }
-                    catch (OperationCanceledException)
+                    catch (OperationCanceledException) { }
+                    // Checked after the slot is won too: a failure stops the run before it frees its slot.
+                    if (!acquired || stopStarting.IsCancellationRequested)
                     {
+                        if (acquired) gate.Release();
                         for (var j = i; j < inputs.Count; j++)
                             done.Add(new BulkOutcome<TIn, TOut>(inputs[j], j, default, null, skipped: true));
                         break;
@@ -96,6 +104,7 @@ namespace ModelRegistry.Engine.Bulk
                         }
                         catch (Exception ex)
                         {
+                            if (options.StopAtFirstFailure) StopStarting(stopStarting);
                             done.Add(new BulkOutcome<TIn, TOut>(input, index, default, Unwrap(ex), false));
                         }
                         finally
@@ -118,6 +127,12 @@ namespace ModelRegistry.Engine.Bulk
         {
             for (var i = 0; i < inputs.Count; i++)
                 yield return new BulkOutcome<TIn, TOut>(inputs[i], i, default, error, false);
+        }
+
+        private static void StopStarting(CancellationTokenSource source)
+        {
+            try { source.Cancel(); }
+            catch (ObjectDisposedException) { } // the run is over: nothing left to start
         }
 
         private static Exception Unwrap(Exception ex) =>

@@ -357,8 +357,8 @@ namespace ModelRegistry.Engine.Deployment
             RegistryExtensions.EnumeratePages(token => _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct));
 
         /// <summary>Endpoint → config → model → model version, for many endpoints at once.</summary>
-        public IEnumerable<BulkOutcome<string, ModelRegistry.Deployment?>> DescribeMany(IReadOnlyList<string> endpointNames, int throttleLimit, CancellationToken ct) =>
-            BulkRunner.Run(endpointNames, DescribeOrNullAsync, throttleLimit, ct);
+        public IEnumerable<BulkOutcome<string, ModelRegistry.Deployment?>> DescribeMany(IReadOnlyList<string> endpointNames, BulkOptions bulk, CancellationToken ct) =>
+            BulkRunner.Run(endpointNames, DescribeOrNullAsync, bulk, ct);
 
         /// <summary>Which version an endpoint serves; NotFound when the endpoint does not exist.</summary>
         public async Task<ModelRegistry.Deployment> DescribeAsync(string endpointName, CancellationToken ct) =>

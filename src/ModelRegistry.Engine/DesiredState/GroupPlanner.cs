@@ -48,7 +48,7 @@ namespace ModelRegistry.Engine.DesiredState
 
         /// <summary>Each group with its tags, read with bounded concurrency. A null result: the group was deleted
         /// since it was listed.</summary>
-        public IEnumerable<BulkOutcome<ModelGroup, ModelGroup?>> ReadTags(IReadOnlyList<ModelGroup> groups, int throttleLimit, CancellationToken ct) =>
+        public IEnumerable<BulkOutcome<ModelGroup, ModelGroup?>> ReadTags(IReadOnlyList<ModelGroup> groups, BulkOptions bulk, CancellationToken ct) =>
             BulkRunner.Run<ModelGroup, ModelGroup?>(groups, async (g, token) =>
             {
                 if (g.Tags != null) return g;
@@ -60,11 +60,11 @@ namespace ModelRegistry.Engine.DesiredState
                 {
                     return null;
                 }
-            }, throttleLimit, ct);
+            }, bulk, ct);
 
         /// <summary>The whole plan without progress reporting (engine callers, tests).</summary>
-        public DriftPlan Plan(DesiredConfiguration config, int throttleLimit, CancellationToken ct) =>
-            Classify(config, ReadTags(ListGroups(ct), throttleLimit, ct).ToList());
+        public DriftPlan Plan(DesiredConfiguration config, BulkOptions bulk, CancellationToken ct) =>
+            Classify(config, ReadTags(ListGroups(ct), bulk, ct).ToList());
 
         /// <summary>Builds the plan from the tag reads. Pure: no calls.</summary>
         public static DriftPlan Classify(DesiredConfiguration config, IEnumerable<BulkOutcome<ModelGroup, ModelGroup?>> reads)

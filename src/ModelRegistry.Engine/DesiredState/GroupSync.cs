@@ -43,12 +43,12 @@ namespace ModelRegistry.Engine.DesiredState
         }
 
         /// <summary>Creates the Missing groups through the same idempotent path as New-MRModelGroup.</summary>
-        public IEnumerable<BulkOutcome<GroupDrift, GroupSyncResult>> CreateMissing(IReadOnlyList<GroupDrift> missing, int throttleLimit, CancellationToken ct)
+        public IEnumerable<BulkOutcome<GroupDrift, GroupSyncResult>> CreateMissing(IReadOnlyList<GroupDrift> missing, BulkOptions bulk, CancellationToken ct)
         {
             var desired = missing.Select(d => DesiredGroup.From(d.Desired ?? throw new ArgumentException($"'{d.Name}' has no configured project.", nameof(missing)))).ToList();
             // Ensure looks again before creating (a listing, or a describe for a few), so a group created since the
             // plan is found, not created twice — which moto would answer by replacing it.
-            return _groups.Ensure(desired, force: false, throttleLimit, ct).Select(o =>
+            return _groups.Ensure(desired, force: false, bulk, ct).Select(o =>
             {
                 var drift = missing[o.Index];
                 GroupSyncResult? result = null;
@@ -62,7 +62,7 @@ namespace ModelRegistry.Engine.DesiredState
 
         /// <summary>Sets the configured tags a Drifted group lacks or has wrong. A description cannot be repaired:
         /// SageMaker has no call that changes it, so it is reported, never pretended.</summary>
-        public IEnumerable<BulkOutcome<GroupDrift, GroupSyncResult>> RepairTags(IReadOnlyList<GroupDrift> drifted, int throttleLimit, CancellationToken ct) =>
+        public IEnumerable<BulkOutcome<GroupDrift, GroupSyncResult>> RepairTags(IReadOnlyList<GroupDrift> drifted, BulkOptions bulk, CancellationToken ct) =>
             BulkRunner.Run(drifted, async (d, token) =>
             {
                 var group = d.Actual ?? throw new ArgumentException($"'{d.Name}' does not exist.", nameof(drifted));
@@ -75,7 +75,7 @@ namespace ModelRegistry.Engine.DesiredState
                 foreach (var t in d.TagRepairs) merged[t.Key] = t.Value;
                 var detail = "tags set: " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'"));
                 return new GroupSyncResult(d, SyncAction.Repaired, group.WithTags(merged), left is null ? detail : detail + "; " + left);
-            }, throttleLimit, ct);
+            }, bulk, ct);
 
         public const string DescriptionNote =
             "description not changed: SageMaker cannot change a group's description; re-create the group (Remove-MRModelGroup, then sync) to change it";
@@ -107,8 +107,8 @@ namespace ModelRegistry.Engine.DesiredState
         }
 
         /// <summary>Deletes the versions of a group to prune (bounded concurrency); the group goes after, with <see cref="RemoveGroupAsync"/>.</summary>
-        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion>> RemoveVersions(GroupRemovalPlan removal, int throttleLimit, CancellationToken ct) =>
-            _groups.RemoveVersions(removal.Versions, throttleLimit, ct);
+        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion>> RemoveVersions(GroupRemovalPlan removal, BulkOptions bulk, CancellationToken ct) =>
+            _groups.RemoveVersions(removal.Versions, bulk, ct);
 
         public Task RemoveGroupAsync(string name, CancellationToken ct) => _groups.RemoveGroupAsync(name, ct);
 
@@ -127,7 +127,7 @@ namespace ModelRegistry.Engine.DesiredState
         /// <see cref="SyncAction.Failed"/> result carrying the error message, and is also handed to <paramref name="onError"/>.
         /// </summary>
         public IReadOnlyList<GroupSyncResult> Apply(DriftPlan plan, DesiredConfiguration config, bool prune, bool force,
-            int throttleLimit, CancellationToken ct, Action<GroupDrift, Exception>? onError = null)
+            BulkOptions bulk, CancellationToken ct, Action<GroupDrift, Exception>? onError = null)
         {
             var results = new Dictionary<GroupDrift, GroupSyncResult>();
             void Collect(BulkOutcome<GroupDrift, GroupSyncResult> o)
@@ -136,14 +136,14 @@ namespace ModelRegistry.Engine.DesiredState
                 else results[o.Input] = Failed(o.Input, o.Error ?? new OperationCanceledException("stopped before it started"), onError);
             }
 
-            foreach (var o in CreateMissing(plan.InState(GroupState.Missing).ToList(), throttleLimit, ct)) Collect(o);
-            foreach (var o in RepairTags(plan.InState(GroupState.Drifted).ToList(), throttleLimit, ct)) Collect(o);
+            foreach (var o in CreateMissing(plan.InState(GroupState.Missing).ToList(), bulk, ct)) Collect(o);
+            foreach (var o in RepairTags(plan.InState(GroupState.Drifted).ToList(), bulk, ct)) Collect(o);
             foreach (var extra in plan.InState(GroupState.Extra))
-                results[extra] = prune ? PruneOne(extra, config, force, throttleLimit, ct, onError) : Untouched(extra);
+                results[extra] = prune ? PruneOne(extra, config, force, bulk, ct, onError) : Untouched(extra);
             return plan.Entries.Select(e => results.TryGetValue(e, out var r) ? r : Untouched(e)).ToList();
         }
 
-        private GroupSyncResult PruneOne(GroupDrift extra, DesiredConfiguration config, bool force, int throttleLimit,
+        private GroupSyncResult PruneOne(GroupDrift extra, DesiredConfiguration config, bool force, BulkOptions bulk,
             CancellationToken ct, Action<GroupDrift, Exception>? onError)
         {
             try
@@ -156,7 +156,7 @@ namespace ModelRegistry.Engine.DesiredState
                     onError?.Invoke(extra, refusal);
                     return new GroupSyncResult(extra, SyncAction.Refused, plan.Removal.Group, refusal.Message);
                 }
-                var failed = RemoveVersions(plan.Removal, throttleLimit, ct).Count(o => !o.Succeeded);
+                var failed = RemoveVersions(plan.Removal, bulk, ct).Count(o => !o.Succeeded);
                 if (failed > 0) throw VersionsRemain(extra.Name, failed, plan.Removal.Versions.Count);
                 RemoveGroupAsync(extra.Name, ct).GetAwaiter().GetResult();
                 return new GroupSyncResult(extra, SyncAction.Removed, null, $"{plan.Removal.Versions.Count} version(s) removed");

@@ -32,7 +32,7 @@ namespace ModelRegistry.Engine.Operations
         /// (not a describe per group) when there are several groups.
         /// </summary>
         public IEnumerable<BulkOutcome<DesiredGroup, ModelGroupChangeResult>> Ensure(
-            IReadOnlyList<DesiredGroup> desired, bool force, int throttleLimit, CancellationToken ct)
+            IReadOnlyList<DesiredGroup> desired, bool force, BulkOptions bulk, CancellationToken ct)
         {
             Dictionary<string, ModelGroup>? existing = null;
             if (desired.Count >= ListInsteadOfDescribeThreshold)
@@ -51,7 +51,7 @@ namespace ModelRegistry.Engine.Operations
                 }
             }
 
-            return BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, existing, force, token), throttleLimit, ct);
+            return BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, existing, force, token), bulk, ct);
         }
 
         private async Task<ModelGroupChangeResult> EnsureOneAsync(
@@ -172,12 +172,12 @@ namespace ModelRegistry.Engine.Operations
 
         /// <summary>Deletes the plan's versions (bounded concurrency), reporting each; the caller deletes the group after.</summary>
         public IEnumerable<BulkOutcome<ModelVersion, ModelVersion>> RemoveVersions(
-            IReadOnlyList<ModelVersion> versions, int throttleLimit, CancellationToken ct) =>
+            IReadOnlyList<ModelVersion> versions, BulkOptions bulk, CancellationToken ct) =>
             BulkRunner.Run(versions, async (v, token) =>
             {
                 await _registry.DeleteVersionAsync(v.Arn, token).ConfigureAwait(false);
                 return v;
-            }, throttleLimit, ct);
+            }, bulk, ct);
 
         public Task RemoveGroupAsync(string name, CancellationToken ct) => _registry.DeleteGroupAsync(name, ct);
     }

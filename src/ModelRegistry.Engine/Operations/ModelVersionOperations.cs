@@ -76,8 +76,8 @@ namespace ModelRegistry.Engine.Operations
         };
 
         /// <summary>Registers many specs with bounded concurrency; outcomes in completion order.</summary>
-        public IEnumerable<BulkOutcome<VersionSpec, ModelVersion>> RegisterMany(IReadOnlyList<VersionSpec> specs, int throttleLimit, CancellationToken ct) =>
-            BulkRunner.Run(specs, RegisterAsync, throttleLimit, ct);
+        public IEnumerable<BulkOutcome<VersionSpec, ModelVersion>> RegisterMany(IReadOnlyList<VersionSpec> specs, BulkOptions bulk, CancellationToken ct) =>
+            BulkRunner.Run(specs, RegisterAsync, bulk, ct);
 
         /// <summary>The ARN of version <paramref name="version"/> of a group, in this registry's region and account.</summary>
         public string VersionArn(string group, int version)
@@ -110,8 +110,8 @@ namespace ModelRegistry.Engine.Operations
         }
 
         /// <summary>Reads versions in full (bounded concurrency), for -Detailed.</summary>
-        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion?>> Describe(IReadOnlyList<ModelVersion> versions, int throttleLimit, CancellationToken ct) =>
-            BulkRunner.Run(versions, (v, token) => _registry.GetVersionAsync(v.Arn, token), throttleLimit, ct);
+        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion?>> Describe(IReadOnlyList<ModelVersion> versions, BulkOptions bulk, CancellationToken ct) =>
+            BulkRunner.Run(versions, (v, token) => _registry.GetVersionAsync(v.Arn, token), bulk, ct);
 
         /// <summary>The safety rules every change, removal and deploy of this command is judged by; add rules here.</summary>
         public VersionGuards Guards { get; } = new VersionGuards();
@@ -131,15 +131,15 @@ namespace ModelRegistry.Engine.Operations
         /// written: each outcome is the refusal the real run would meet, or the version as it is now (-WhatIf).
         /// </summary>
         public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> UpdateMany(IReadOnlyList<VersionTarget> targets, VersionUpdate update,
-            bool force, int throttleLimit, CancellationToken ct, bool planOnly = false)
+            bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false)
         {
             var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
-            return BulkRunner.Run(targets, (t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), throttleLimit, ct);
+            return BulkRunner.Run(targets, (t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), bulk, ct);
         }
 
         public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> SetApprovalMany(IReadOnlyList<VersionTarget> targets, ApprovalStatus status,
-            string? reason, bool force, int throttleLimit, CancellationToken ct, bool planOnly = false) =>
-            UpdateMany(targets, VersionUpdate.Approval(status, reason), force, throttleLimit, ct, planOnly);
+            string? reason, bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false) =>
+            UpdateMany(targets, VersionUpdate.Approval(status, reason), force, bulk, ct, planOnly);
 
         private async Task<ModelVersion> UpdateOneAsync(CurrentVersions versions, VersionTarget target, VersionUpdate update, bool force,
             bool planOnly, CancellationToken ct)
@@ -160,11 +160,11 @@ namespace ModelRegistry.Engine.Operations
 
         /// <summary>Deletes many versions: current state read in batches, each judged, then deleted. With
         /// <paramref name="planOnly"/> nothing is deleted: each outcome is the refusal or the version that would go.</summary>
-        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> RemoveMany(IReadOnlyList<VersionTarget> targets, bool force, int throttleLimit,
+        public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> RemoveMany(IReadOnlyList<VersionTarget> targets, bool force, BulkOptions bulk,
             CancellationToken ct, bool planOnly = false)
         {
             var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
-            return BulkRunner.Run(targets, (t, token) => RemoveOneAsync(current, t, force, planOnly, token), throttleLimit, ct);
+            return BulkRunner.Run(targets, (t, token) => RemoveOneAsync(current, t, force, planOnly, token), bulk, ct);
         }
 
         private async Task<ModelVersion> RemoveOneAsync(CurrentVersions versions, VersionTarget target, bool force, bool planOnly, CancellationToken ct)

@@ -67,8 +67,8 @@ namespace ModelRegistry.Cmdlets
             var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(ResolveConnection()));
             // -WhatIf runs the same reads and guards without the change: the same refusals, and a "What if" for the rest.
             var outcomes = TargetStatus is ApprovalStatus status
-                ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, ThrottleLimit, Cancellation, planOnly: whatIf)
-                : operations.RemoveMany(confirmed, ForceChange, ThrottleLimit, Cancellation, planOnly: whatIf);
+                ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf)
+                : operations.RemoveMany(confirmed, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf);
             Drain(outcomes, confirmed.Count, Activity, outcome =>
             {
                 if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Known ?? (object)outcome.Input.Arn);

@@ -85,7 +85,7 @@ namespace ModelRegistry.Cmdlets
                     WriteFailure(new RegistryException(RegistryErrorKind.NotFound, $"Endpoint '{exact}' does not exist in {registry.Location}.", exact), exact);
 
             var found = new List<ModelRegistry.Deployment>();
-            Drain(operations.DescribeMany(names, ThrottleLimit, Cancellation), names.Count, "Reading deployments", outcome =>
+            Drain(operations.DescribeMany(names, Bulk(ThrottleLimit), Cancellation), names.Count, "Reading deployments", outcome =>
             {
                 if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input);
                 else if (outcome.Result != null) found.Add(outcome.Result); // null: deleted since listed

@@ -100,7 +100,7 @@ namespace ModelRegistry.Cmdlets
                     if (IncludeTags && g.Tags is null) g = g.WithTags(await registry.GetTagsAsync(g.Arn, ct).ConfigureAwait(false));
                     if (IncludeVersionCount) g = g.WithVersions(await operations.CountVersionsAsync(g.Name, ct).ConfigureAwait(false));
                     return g;
-                }, ThrottleLimit, Cancellation), groups.Count, "Reading model groups", outcome =>
+                }, Bulk(ThrottleLimit), Cancellation), groups.Count, "Reading model groups", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Name);
                     else WriteObject(outcome.Result);

@@ -125,7 +125,7 @@ namespace ModelRegistry.Cmdlets
                         }
                         // Detailed reads go a page at a time, so the stream keeps moving on a large group.
                         foreach (var page in Chunk(versions, RegistryExtensions.MaxPageSize))
-                            Drain(operations.Describe(page, Engine.Bulk.BulkRunner.DefaultThrottleLimit, Cancellation), page.Count, $"Reading versions of {group}", o =>
+                            Drain(operations.Describe(page, Bulk(Engine.Bulk.BulkRunner.DefaultThrottleLimit), Cancellation), page.Count, $"Reading versions of {group}", o =>
                             {
                                 if (o.Error != null) WriteFailure(o.Error, o.Input.Arn);
                                 else if (o.Result != null) WriteObject(o.Result);

@@ -71,7 +71,7 @@ namespace ModelRegistry.Cmdlets
             IEnumerable<Engine.Bulk.BulkOutcome<DesiredGroup, ModelGroupChangeResult>> outcomes;
             try
             {
-                outcomes = operations.Ensure(desired, Force, ThrottleLimit, Cancellation);
+                outcomes = operations.Ensure(desired, Force, Bulk(ThrottleLimit), Cancellation);
             }
             catch (Exception ex)
             {

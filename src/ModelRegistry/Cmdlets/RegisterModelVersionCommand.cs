@@ -146,7 +146,7 @@ namespace ModelRegistry.Cmdlets
                 if (!PassesAccountGuard(connection, batch.Select(i => (i.Account, (object)i.Spec.GroupName)))) continue;
                 var specs = batch.Select(i => i.Spec).ToList();
                 var operations = new ModelVersionOperations(registry);
-                Drain(operations.RegisterMany(specs, ThrottleLimit, Cancellation), specs.Count, "Registering model versions", outcome =>
+                Drain(operations.RegisterMany(specs, Bulk(ThrottleLimit), Cancellation), specs.Count, "Registering model versions", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.GroupName);
                     else WriteObject(outcome.Result);

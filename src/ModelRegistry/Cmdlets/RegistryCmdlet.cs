@@ -18,6 +18,11 @@ namespace ModelRegistry.Cmdlets
     public abstract class RegistryCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        // Stops bulk runs from starting new items without interrupting those in flight (-ErrorAction Stop).
+        private readonly CancellationTokenSource _stopStarting = new CancellationTokenSource();
+        private bool? _stopsOnError;
+        // The error that ends this call under -ErrorAction Stop; its exception carries the bulk summary.
+        private ErrorRecord? _stoppingError;
         private ConcurrentQueue<ServiceCall>? _calls;
         private IDisposable? _listening;
 
@@ -42,7 +47,35 @@ namespace ModelRegistry.Cmdlets
 
         protected CancellationToken Cancellation => _stop.Token;
 
-        protected override void StopProcessing() => _stop.Cancel();
+        protected override void StopProcessing()
+        {
+            _stopStarting.Cancel();
+            _stop.Cancel();
+        }
+
+        /// <summary>
+        /// True when this call's effective ErrorAction is Stop (-ErrorAction Stop, else $ErrorActionPreference), so
+        /// its first error ends it. Known before the first error is written: bulk runs stop starting new items at
+        /// the first failure instead of running on while PowerShell unwinds.
+        /// </summary>
+        protected bool StopsOnError => _stopsOnError ??= EffectiveErrorAction() == ActionPreference.Stop;
+
+        private ActionPreference? EffectiveErrorAction()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound)) return AsPreference(bound);
+            return AsPreference(GetVariableValue("ErrorActionPreference"));
+        }
+
+        private static ActionPreference? AsPreference(object? value)
+        {
+            if (value is PSObject pso) value = pso.BaseObject;
+            if (value is ActionPreference p) return p;
+            return value is string text && Enum.TryParse<ActionPreference>(text, true, out var parsed) ? parsed : (ActionPreference?)null;
+        }
+
+        /// <summary>The bulk settings of this call: the throttle limit, and under -ErrorAction Stop no new item after
+        /// the first failure.</summary>
+        protected BulkOptions Bulk(int throttleLimit) => new BulkOptions(throttleLimit, StopsOnError, _stopStarting.Token);
 
         /// <summary>
         /// Which registry this call uses: -Registry; else -Region/-ProfileName/-EndpointUrl, which mean SageMaker;
@@ -97,11 +130,18 @@ namespace ModelRegistry.Cmdlets
             return preference is bool b ? b : preference is SwitchParameter sp && sp.IsPresent;
         }
 
-        /// <summary>The one error path for non-terminating, per-item failures.</summary>
+        /// <summary>The one error path for non-terminating, per-item failures. Under -ErrorAction Stop the error ends
+        /// the call: bulk runs stop starting new items first, so nothing more is begun while it unwinds.</summary>
         protected void WriteFailure(Exception exception, object? target)
         {
             FlushCallLog();
-            WriteError(ErrorRecords.From(exception, target));
+            var record = ErrorRecords.From(exception, target);
+            if (StopsOnError)
+            {
+                _stopStarting.Cancel();
+                _stoppingError ??= record;
+            }
+            WriteError(record);
         }
 
         /// <summary>Writes an object after the service calls that led to it (-Verbose, -Debug).</summary>
@@ -143,14 +183,17 @@ namespace ModelRegistry.Cmdlets
         {
             _listening?.Dispose();
             _stop.Dispose();
+            _stopStarting.Dispose();
         }
 
         /// <summary>
         /// Drains a bulk run on the pipeline thread with a progress bar, handing outcomes on in input order
         /// (work finishes in any order; scripts and files expect the order they gave). After Ctrl+C, every
         /// outcome is still collected (nothing can be written to the pipeline any more) and one summary says
-        /// what was done, what failed, what was interrupted mid-call and what was never started. Returns how
-        /// many were not started.
+        /// what was done, what failed, what was interrupted mid-call and what was never started. Under
+        /// -ErrorAction Stop the first error ends the call the same way (PowerShell then stops the pipeline): no
+        /// new item starts, items in flight finish and are named in the summary, which goes to the host as a
+        /// warning and onto the error's exception (<see cref="StopSummaryKeys"/>). Returns how many were not started.
         /// </summary>
         protected int Drain<TIn, TOut>(IEnumerable<BulkOutcome<TIn, TOut>> outcomes, int total, string activity,
             Action<BulkOutcome<TIn, TOut>> onOutcome)
@@ -183,7 +226,8 @@ namespace ModelRegistry.Cmdlets
                 }
                 catch (PipelineStoppedException)
                 {
-                    // Stopped (Ctrl+C): keep counting the rest so the summary is complete.
+                    // Stopped (Ctrl+C, or the error that ends an -ErrorAction Stop call): keep counting the rest so
+                    // the summary is complete.
                     writable = false;
                 }
             }
@@ -197,11 +241,28 @@ namespace ModelRegistry.Cmdlets
                 catch (PipelineStoppedException) { writable = false; }
             }
 
-            if (skipped == 0 && interrupted.Count == 0) return 0;
-            var summary = $"{activity}: stopped. {succeeded + failed} of {total} done ({succeeded} succeeded, {failed} failed)";
+            var stoppedByError = _stoppingError != null && !writable && !Cancellation.IsCancellationRequested;
+            if (!stoppedByError && skipped == 0 && interrupted.Count == 0) return 0;
+            var summary = $"{activity}: {(stoppedByError ? "stopped at the first error (-ErrorAction Stop)" : "stopped")}. " +
+                          $"{succeeded + failed} of {total} done ({succeeded} succeeded, {failed} failed)";
+            // What finished after the stopping error could not be written any more: name it here.
+            var unwritten = waiting.Values.Where(o => !o.Skipped && !(o.Error is OperationCanceledException && Cancellation.IsCancellationRequested)).ToList();
+            if (stoppedByError && unwritten.Count > 0)
+                summary += $"; finished after the error, not written: {string.Join("; ", unwritten.Take(20).Select(o => o.Error is null ? $"{o.Input} (succeeded)" : $"{o.Input} (failed: {o.Error.Message})"))}{(unwritten.Count > 20 ? "; …" : "")}";
             if (interrupted.Count > 0)
                 summary += $"; {interrupted.Count} interrupted mid-call, which may or may not have taken effect: {string.Join(", ", interrupted.Take(20))}{(interrupted.Count > 20 ? ", …" : "")}";
-            summary += $"; {skipped} not started. Run the command again to finish.";
+            summary += $"; {skipped} not started." + (skipped + interrupted.Count > 0 ? " Run the command again to finish." : "");
+            if (stoppedByError)
+            {
+                var data = _stoppingError!.Exception.Data;
+                data[StopSummaryKeys.Total] = total;
+                data[StopSummaryKeys.Done] = succeeded + failed;
+                data[StopSummaryKeys.Succeeded] = succeeded;
+                data[StopSummaryKeys.Failed] = failed;
+                data[StopSummaryKeys.Interrupted] = interrupted.Count;
+                data[StopSummaryKeys.NotStarted] = skipped;
+                data[StopSummaryKeys.Summary] = summary;
+            }
             try
             {
                 if (!writable) throw new PipelineStoppedException();
@@ -212,7 +273,26 @@ namespace ModelRegistry.Cmdlets
                 // The streams are closed once a pipeline stops; the host's console is not.
                 Host?.UI?.WriteWarningLine(summary);
             }
+            // The stopping error is already recorded: end the call, PowerShell then throws it.
+            if (stoppedByError) throw new PipelineStoppedException();
             return skipped;
+        }
+
+        /// <summary>
+        /// The keys a bulk run's summary has on the exception of the error that stopped it under -ErrorAction Stop
+        /// (<c>catch { $_.Exception.Data['NotStarted'] }</c>): Total inputs; Done = Succeeded + Failed (finished,
+        /// either way); Interrupted (cut off mid-call by Ctrl+C: may or may not have taken effect); NotStarted; and
+        /// Summary, the warning's text.
+        /// </summary>
+        public static class StopSummaryKeys
+        {
+            public const string Total = "Total";
+            public const string Done = "Done";
+            public const string Succeeded = "Succeeded";
+            public const string Failed = "Failed";
+            public const string Interrupted = "Interrupted";
+            public const string NotStarted = "NotStarted";
+            public const string Summary = "Summary";
         }
 
         /// <summary>

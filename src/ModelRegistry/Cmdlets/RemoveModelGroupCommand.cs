@@ -80,7 +80,7 @@ namespace ModelRegistry.Cmdlets
             if (!ShouldProcess($"{name} in {registry.Location}", what)) return;
 
             var failed = 0;
-            Drain(operations.RemoveVersions(plan.Versions, ThrottleLimit, Cancellation), plan.Versions.Count, $"Removing versions of {name}", outcome =>
+            Drain(operations.RemoveVersions(plan.Versions, Bulk(ThrottleLimit), Cancellation), plan.Versions.Count, $"Removing versions of {name}", outcome =>
             {
                 if (outcome.Error != null)
                 {

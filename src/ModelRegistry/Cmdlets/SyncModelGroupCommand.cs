@@ -56,7 +56,7 @@ namespace ModelRegistry.Cmdlets
             foreach (var d in plan.InState(GroupState.Missing))
                 if (ShouldProcess(Target(d), "Create model group")) create.Add(d);
                 else results[d] = Declined(d);
-            Drain(sync.CreateMissing(create, ThrottleLimit, Cancellation), create.Count, "Creating model groups", Collect);
+            Drain(sync.CreateMissing(create, Bulk(ThrottleLimit), Cancellation), create.Count, "Creating model groups", Collect);
 
             var repair = new List<GroupDrift>();
             foreach (var d in plan.InState(GroupState.Drifted))
@@ -66,7 +66,7 @@ namespace ModelRegistry.Cmdlets
                 else if (ShouldProcess(Target(d), "Set tags " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'")))) repair.Add(d);
                 else results[d] = Declined(d);
             }
-            Drain(sync.RepairTags(repair, ThrottleLimit, Cancellation), repair.Count, "Repairing model group tags", Collect);
+            Drain(sync.RepairTags(repair, Bulk(ThrottleLimit), Cancellation), repair.Count, "Repairing model group tags", Collect);
 
             foreach (var d in plan.InState(GroupState.Extra))
             {
@@ -117,7 +117,7 @@ namespace ModelRegistry.Cmdlets
             if (!ShouldProcess(target, what) || !ConfirmPrune(target, what)) return Declined(d);
 
             var failed = 0;
-            Drain(sync.RemoveVersions(removal, ThrottleLimit, Cancellation), removal.Versions.Count, $"Removing versions of {d.Name}", o =>
+            Drain(sync.RemoveVersions(removal, Bulk(ThrottleLimit), Cancellation), removal.Versions.Count, $"Removing versions of {d.Name}", o =>
             {
                 if (o.Error is null) return;
                 failed++;

@@ -46,7 +46,7 @@ namespace ModelRegistry.Cmdlets
                 return;
             }
 
-            var outcomes = BulkRunner.Run(groups, (g, ct) => operations.TestAsync(g.Name, listPermitted, ct), ThrottleLimit, Cancellation);
+            var outcomes = BulkRunner.Run(groups, (g, ct) => operations.TestAsync(g.Name, listPermitted, ct), Bulk(ThrottleLimit), Cancellation);
             Drain(outcomes, groups.Count, "Verifying model groups", outcome =>
             {
                 if (outcome.Error != null)

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Text.RegularExpressions;
@@ -63,5 +64,57 @@ public sealed class BulkStopTests(Xunit.Abstractions.ITestOutputHelper log) : ID
         check.Runspace = runspace;
         var created = check.AddScript("@(Get-MRModelGroup -Name 'stop-*').Count").Invoke().Single().BaseObject;
         Assert.InRange((int)created, succeeded, succeeded + interrupted);
+    }
+
+    /// <summary>
+    /// -ErrorAction Stop (or $ErrorActionPreference = 'Stop') in a bulk approval: the 2nd of 8 versions fails (it was
+    /// deleted), so nothing after it starts; the error is thrown with the summary on its exception, and the summary
+    /// is a warning on the host (the pipeline's streams are closed by then, as after Ctrl+C). A throttle limit of 1
+    /// makes "in flight" exactly the failing item, with no timing involved.
+    /// </summary>
+    [Theory]
+    [InlineData("$v | Approve-MRModelVersion -Reason ok -ThrottleLimit 1 -ErrorAction Stop")]
+    [InlineData("$ErrorActionPreference = 'Stop'; $v | Approve-MRModelVersion -Reason ok -ThrottleLimit 1")]
+    public void Under_ErrorAction_Stop_a_bulk_approval_starts_nothing_after_the_first_failure_and_says_so(string approve)
+    {
+        Directory.CreateDirectory(_folder);
+        var host = new CapturingHost();
+        var iss = InitialSessionState.CreateDefault2();
+        iss.ImportPSModule(ModuleHost.ModulePath);
+        using var runspace = RunspaceFactory.CreateRunspace(host, iss);
+        runspace.Open();
+        runspace.SessionStateProxy.SetVariable("registry", Path.Combine(_folder, "registry"));
+        Collection<PSObject> Run(string script, bool errorsExpected = false)
+        {
+            using var ps = PowerShell.Create();
+            ps.Runspace = runspace;
+            var output = ps.AddScript(script).Invoke();
+            if (!errorsExpected) Assert.Empty(ps.Streams.Error);
+            return output;
+        }
+        Run("""
+            Connect-MRRegistry -Local -Path $registry
+            New-MRModelGroup -Name stop-approve -Description d | Out-Null
+            $global:v = 1..8 | ForEach-Object { Register-MRModelVersion stop-approve -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/m:1 }
+            Remove-MRModelVersion -Arn $v[1].Arn -Confirm:$false
+            """);
+
+        var error = Assert.IsType<ErrorRecord>(Assert.Single(Run("try { " + approve + "; 'not thrown' } catch { $_ }", errorsExpected: true)).BaseObject);
+        Assert.Equal("ModelRegistry.NotFound", error.FullyQualifiedErrorId.Split(',')[0]);
+        var data = error.Exception.Data;
+        Assert.Equal(8, data["Total"]);
+        Assert.Equal(2, data["Done"]);
+        Assert.Equal(1, data["Succeeded"]);
+        Assert.Equal(1, data["Failed"]);
+        Assert.Equal(0, data["Interrupted"]);
+        Assert.Equal(6, data["NotStarted"]);
+        var summary = Assert.IsType<string>(data["Summary"]);
+        Assert.Contains("stopped at the first error (-ErrorAction Stop). 2 of 8 done (1 succeeded, 1 failed); 6 not started.", summary);
+        Assert.Single(host.Lines, l => l == "WARNING: " + summary);
+
+        // The registry agrees: the first is approved, nothing after the failure was touched.
+        var states = Run("Get-MRModelVersion stop-approve | Sort-Object Version | ForEach-Object { '{0}={1}' -f $_.Version, $_.Status }")
+            .Select(o => o.ToString()).ToList();
+        Assert.Equal(new[] { "1=Approved" }.Concat(Enumerable.Range(3, 6).Select(n => $"{n}=PendingManualApproval")), states);
     }
 }

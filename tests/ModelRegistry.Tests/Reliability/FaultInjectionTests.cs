@@ -58,7 +58,7 @@ public sealed class FaultInjectionTests
         using var proxy = new FaultProxy(_moto.Url, rate: 0.2, seed: 1001);
         using var registry = SageMakerTesting.Registry(proxy.Url, maxErrorRetry: Retries, retryBaseDelay: FastBackoff);
 
-        var outcomes = new ModelGroupOperations(registry).Ensure(desired, force: false, throttleLimit: 16, None).ToList();
+        var outcomes = new ModelGroupOperations(registry).Ensure(desired, force: false, bulk: 16, None).ToList();
         _log.WriteLine(proxy.Summary);
         Assert.Empty(proxy.ProxyErrors);
 
@@ -104,7 +104,7 @@ public sealed class FaultInjectionTests
         using var proxy = new FaultProxy(_moto.Url, rate: 0.2, seed: 2002);
         using var registry = SageMakerTesting.Registry(proxy.Url, maxErrorRetry: Retries, retryBaseDelay: FastBackoff);
         var outcomes = new ModelVersionOperations(registry)
-            .SetApprovalMany(targets, ApprovalStatus.Approved, "bulk approval under faults", force: false, throttleLimit: 16, None).ToList();
+            .SetApprovalMany(targets, ApprovalStatus.Approved, "bulk approval under faults", force: false, bulk: 16, None).ToList();
         _log.WriteLine(proxy.Summary);
         Assert.Empty(proxy.ProxyErrors);
 
