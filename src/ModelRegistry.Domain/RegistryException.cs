@@ -17,6 +17,12 @@ namespace ModelRegistry
         TimedOut,
         /// <summary>The service reports the resource as failed (e.g. an endpoint in status Failed).</summary>
         Failed,
+        /// <summary>A stored record cannot be read (a Local registry file truncated, not JSON, or of the wrong shape);
+        /// the target is the file. A listing reports each such record once and goes on with the rest.</summary>
+        Damaged,
+        /// <summary>The service's replies break the protocol: a listing hands back a page token it gave before
+        /// (it would never end) or runs past any sane number of pages.</summary>
+        BadReply,
     }
 
     /// <summary>A registry failure with the service's error code and request id where there is one.</summary>

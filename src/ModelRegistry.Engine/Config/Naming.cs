@@ -31,7 +31,10 @@ namespace ModelRegistry.Engine.Config
         /// <summary>An AWS account id: exactly 12 digits (AWS_ACCOUNT_ID, -ExpectedAccountId).</summary>
         public static bool IsAccountId(string? value) => value != null && AccountIdPattern.IsMatch(value);
 
-        private static readonly Regex AccountIdPattern = new Regex(@"\A[0-9]{12}\z", RegexOptions.CultureInvariant);
+        /// <summary>The shape of an AWS account id (also the -AccountId parameter pattern).</summary>
+        public const string AccountIdShape = @"\A[0-9]{12}\z";
+
+        private static readonly Regex AccountIdPattern = new Regex(AccountIdShape, RegexOptions.CultureInvariant);
 
         /// <summary>The shape of an AWS region name (<c>ap-northeast-1</c>, <c>us-gov-west-1</c>): it becomes part of
         /// the SageMaker host name, so anything else (<c>ap-northeast-1.attacker.invalid</c>) is refused.</summary>
@@ -42,19 +45,37 @@ namespace ModelRegistry.Engine.Config
 
         private static readonly Regex RegionRegex = new Regex(RegionPattern, RegexOptions.CultureInvariant);
 
+        // SageMaker NameContains (ListModelPackageGroups, ListEndpoints, …) and ClientToken (CreateModelPackage).
+        private static readonly Regex NameContainsPattern = new Regex(@"\A[a-zA-Z0-9-]{1,63}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex ClientTokenPattern = new Regex(@"\A[a-zA-Z0-9-]{1,36}\z", RegexOptions.CultureInvariant);
+
+        /// <summary>The one name rule (SageMaker EntityName) for groups, endpoints, configs and models, on every backend.</summary>
         public static bool IsValidEntityName(string? name) =>
             name != null && name.Length <= EntityNameMaxLength && EntityName.IsMatch(name);
 
+        /// <summary>A NameContains filter: 1–63 letters, digits and hyphens.</summary>
+        public static bool IsNameContains(string? value) => value != null && NameContainsPattern.IsMatch(value);
+
+        /// <summary>A CreateModelPackage ClientToken: 1–36 letters, digits and hyphens.</summary>
+        public static bool IsClientToken(string? value) => value != null && ClientTokenPattern.IsMatch(value);
+
         /// <summary>A model package group name (SageMaker EntityName).</summary>
-        public static string? CheckGroupName(string? name)
+        public static string? CheckGroupName(string? name) => CheckEntityName(name, "model package group name");
+
+        /// <summary>Any SageMaker EntityName (<paramref name="what"/>: "model package group name", "endpoint name", …);
+        /// null when valid, else what is wrong, naming an offending character (a trailing line break is easy to miss).</summary>
+        public static string? CheckEntityName(string? name, string what)
         {
             if (string.IsNullOrEmpty(name))
-                return "the model package group name is empty";
+                return $"the {what} is empty";
             if (name!.Length > EntityNameMaxLength)
-                return $"model package group name '{name}' is {name.Length} characters; SageMaker allows at most {EntityNameMaxLength}";
+                return $"{what} '{name}' is {name.Length} characters; SageMaker allows at most {EntityNameMaxLength}";
             if (!EntityName.IsMatch(name))
-                return $"'{name}' is not a valid model package group name: only letters a-z/A-Z, digits and hyphens, " +
-                       "starting and ending with a letter or digit (SageMaker EntityName)";
+            {
+                var bad = FirstInvalid(name, _ => false, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+                return $"'{name}' is not a valid {what}" + (bad is null ? "" : $": it contains {bad}") +
+                       "; only letters a-z/A-Z, digits and hyphens, starting and ending with a letter or digit (SageMaker EntityName)";
+            }
             return null;
         }
 

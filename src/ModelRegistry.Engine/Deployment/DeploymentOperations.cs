@@ -70,8 +70,8 @@ namespace ModelRegistry.Engine.Deployment
         /// <summary>On a config that replaced one of another group's: that group, so removal can follow A → B → C switches.</summary>
         public const string PreviousGroupTagKey = "PreviousModelGroup";
 
-        private static readonly Regex RoleArnPattern = new Regex(@"^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$", RegexOptions.CultureInvariant);
-        private static readonly Regex VersionArnPattern = new Regex(@"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model-package/(?<group>[^/]+)/(?<version>[0-9]{1,9})$", RegexOptions.CultureInvariant);
+        private static readonly Regex RoleArnPattern = new Regex(@"\Aarn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+\z", RegexOptions.CultureInvariant);
+        private static readonly Regex VersionArnPattern = new Regex(@"\Aarn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model-package/(?<group>[^/]+)/(?<version>[0-9]{1,9})\z", RegexOptions.CultureInvariant);
         private static readonly HashSet<string> Transitional = new HashSet<string>(StringComparer.Ordinal)
             { "Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting" };
 
@@ -354,7 +354,7 @@ namespace ModelRegistry.Engine.Deployment
 
         /// <summary>Every endpoint, page by page (names and status only).</summary>
         public IEnumerable<EndpointInfo> EnumerateEndpoints(CancellationToken ct) =>
-            RegistryExtensions.EnumeratePages(token => _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct));
+            RegistryExtensions.EnumeratePages("ListEndpoints", token => _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct));
 
         /// <summary>Endpoint → config → model → model version, for many endpoints at once.</summary>
         public IEnumerable<BulkOutcome<string, ModelRegistry.Deployment?>> DescribeMany(IReadOnlyList<string> endpointNames, BulkOptions bulk, CancellationToken ct) =>
@@ -605,7 +605,7 @@ namespace ModelRegistry.Engine.Deployment
                 List<(string Name, string Arn)> candidates;
                 try
                 {
-                    candidates = (await RegistryExtensions.AllPagesAsync(token => _target.ListEndpointConfigsAsync(prefix, token, RegistryExtensions.MaxPageSize, ct))
+                    candidates = (await RegistryExtensions.AllPagesAsync("ListEndpointConfigs", token => _target.ListEndpointConfigsAsync(prefix, token, RegistryExtensions.MaxPageSize, ct))
                         .ConfigureAwait(false)).Select(c => (c.Name, c.Arn)).ToList();
                     foreach (var c in candidates.Where(c => IsEarlier(c.Name, prefix, currentConfig == null ? Array.Empty<string>() : new[] { currentConfig })))
                     {
@@ -614,7 +614,7 @@ namespace ModelRegistry.Engine.Deployment
                         configs.Add(c.Name);
                         if (tags.TryGetValue(PreviousGroupTagKey, out var previous)) groups.Enqueue(previous);
                     }
-                    candidates = (await RegistryExtensions.AllPagesAsync(token => _target.ListModelsAsync(prefix, token, RegistryExtensions.MaxPageSize, ct))
+                    candidates = (await RegistryExtensions.AllPagesAsync("ListModels", token => _target.ListModelsAsync(prefix, token, RegistryExtensions.MaxPageSize, ct))
                         .ConfigureAwait(false)).Select(m => (m.Name, m.Arn)).ToList();
                     foreach (var m in candidates.Where(m => IsEarlier(m.Name, prefix, currentModels)))
                     {

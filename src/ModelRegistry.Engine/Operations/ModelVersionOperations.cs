@@ -88,10 +88,11 @@ namespace ModelRegistry.Engine.Operations
 
         /// <summary>
         /// A group's versions as pages arrive: filtered by status and creation time on the service, by version
-        /// number here; <paramref name="latest"/> keeps only the newest N.
+        /// number here; <paramref name="latest"/> keeps only the newest N. A record that cannot be read goes to
+        /// <paramref name="damaged"/> and the listing goes on (see <see cref="RegistryExtensions.EnumeratePages{T}"/>).
         /// </summary>
         public IEnumerable<ModelVersion> List(string group, ApprovalStatus? status, DateTime? createdAfter, DateTime? createdBefore,
-            bool descending, int? latest, ICollection<int>? versions, CancellationToken ct)
+            bool descending, int? latest, ICollection<int>? versions, CancellationToken ct, Action<RegistryException>? damaged = null)
         {
             var query = new VersionQuery(group)
             {
@@ -101,7 +102,7 @@ namespace ModelRegistry.Engine.Operations
                 Descending = descending || latest.HasValue,
                 PageSize = latest.HasValue && latest.Value < RegistryExtensions.MaxPageSize ? Math.Max(1, latest.Value) : RegistryExtensions.MaxPageSize,
             };
-            var listed = _registry.EnumerateVersions(query, ct);
+            var listed = _registry.EnumerateVersions(query, ct, damaged);
             if (versions != null && versions.Count > 0) listed = listed.Where(v => versions.Contains(v.Version));
             if (!latest.HasValue) return listed;
             var newest = listed.Take(latest.Value);

@@ -22,7 +22,6 @@ namespace ModelRegistry.Engine.Operations
         // registry/repository[:tag|@sha256:digest]; no whitespace, at most 255 (ContainerImage).
         private static readonly Regex Image = new Regex(@"\A[a-z0-9.\-]+(:[0-9]+)?/[a-z0-9._/\-]+(:[A-Za-z0-9_.\-]{1,128}|@sha256:[a-f0-9]{64})?\z", RegexOptions.CultureInvariant);
         private static readonly Regex MimeType = new Regex(@"\A[-\w]+/\S+\z", RegexOptions.CultureInvariant);
-        private static readonly Regex ClientToken = new Regex(@"\A[a-zA-Z0-9-]{1,36}\z", RegexOptions.CultureInvariant);
 
         /// <summary>Every problem with the spec; empty when it can be sent.</summary>
         public static IReadOnlyList<string> Problems(VersionSpec spec)
@@ -70,7 +69,7 @@ namespace ModelRegistry.Engine.Operations
                 Add(Naming.CheckTagKey(kv.Key));
                 Add(Naming.CheckTagValue(kv.Value));
             }
-            if (spec.ClientToken != null && !ClientToken.IsMatch(spec.ClientToken))
+            if (spec.ClientToken != null && !Naming.IsClientToken(spec.ClientToken))
                 problems.Add($"client token '{spec.ClientToken}' must be 1 to 36 characters of letters, digits and hyphens");
             return problems;
         }

@@ -5,17 +5,23 @@ using System.Threading.Tasks;
 
 namespace ModelRegistry.Engine.Registry
 {
-    /// <summary>One page of a listing; <see cref="NextToken"/> is null on the last page.</summary>
+    /// <summary>One page of a listing; <see cref="NextToken"/> is null on the last page. <see cref="Damaged"/> holds one
+    /// error per record of this page that could not be read (Kind Damaged, naming its file): the page still carries
+    /// every other record.</summary>
     public sealed class Page<T>
     {
-        public Page(IReadOnlyList<T> items, string? nextToken)
+        private static readonly IReadOnlyList<RegistryException> NoneDamaged = Array.Empty<RegistryException>();
+
+        public Page(IReadOnlyList<T> items, string? nextToken, IReadOnlyList<RegistryException>? damaged = null)
         {
             Items = items;
             NextToken = nextToken;
+            Damaged = damaged ?? NoneDamaged;
         }
 
         public IReadOnlyList<T> Items { get; }
         public string? NextToken { get; }
+        public IReadOnlyList<RegistryException> Damaged { get; }
     }
 
     /// <summary>Filters for listing the versions of one group (AWS: ListModelPackages, always Versioned).</summary>

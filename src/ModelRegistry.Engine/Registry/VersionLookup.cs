@@ -23,6 +23,7 @@ namespace ModelRegistry.Engine.Registry
             var after = since - ClockMargin;
             var query = new VersionQuery(group) { Descending = true, CreatedAfter = after };
             var inspected = 0;
+            var walk = new RegistryExtensions.PageWalk("ListModelPackages");
             string? next = null;
             do
             {
@@ -36,8 +37,8 @@ namespace ModelRegistry.Engine.Registry
                     if (full?.CustomerMetadata != null && full.CustomerMetadata.TryGetValue(ClientTokenKey, out var t) && t == token)
                         return full;
                 }
-                next = page.NextToken;
-            } while (!string.IsNullOrEmpty(next));
+                next = walk.Next(page.NextToken);
+            } while (next != null);
             return null;
         }
     }

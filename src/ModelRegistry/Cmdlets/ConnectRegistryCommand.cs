@@ -35,12 +35,12 @@ namespace ModelRegistry.Cmdlets
 
         /// <summary>The account id used in the Local registry's ARNs.</summary>
         [Parameter(ParameterSetName = LocalSet)]
-        [ValidatePattern("^[0-9]{12}$")]
+        [ValidatePattern(Engine.Config.Naming.AccountIdShape)]
         public string? AccountId { get; set; }
 
         /// <summary>The AWS region (SageMaker), or the region used in Local ARNs.</summary>
         [Parameter]
-        [ValidatePattern("^[a-z]{2}(-[a-z]+)+-\\d+$")]
+        [ValidatePattern(Engine.Config.Naming.RegionPattern)] // a compile-time constant: no engine type at run time
         public string? Region { get; set; }
 
         /// <summary>A profile from the shared AWS config/credentials files.</summary>

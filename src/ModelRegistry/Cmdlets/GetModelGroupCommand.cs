@@ -68,13 +68,21 @@ namespace ModelRegistry.Cmdlets
                 {
                     foreach (var name in names)
                     {
-                        var group = registry.GetGroupAsync(name, Cancellation).GetAwaiter().GetResult();
-                        if (group is null)
-                            WriteFailure(new RegistryException(RegistryErrorKind.NotFound,
-                                $"Model group '{name}' does not exist in {registry.Location}.", name), name);
-                        else WriteObject(IncludeVersionCount
-                            ? group.WithVersions(new ModelGroupOperations(registry).CountVersionsAsync(group.Name, Cancellation).GetAwaiter().GetResult())
-                            : group);
+                        // One name's failure (missing, damaged, invalid) is its own error; the other names still come out.
+                        try
+                        {
+                            var group = registry.GetGroupAsync(name, Cancellation).GetAwaiter().GetResult();
+                            if (group is null)
+                                WriteFailure(new RegistryException(RegistryErrorKind.NotFound,
+                                    $"Model group '{name}' does not exist in {registry.Location}.", name), name);
+                            else WriteObject(IncludeVersionCount
+                                ? group.WithVersions(new ModelGroupOperations(registry).CountVersionsAsync(group.Name, Cancellation).GetAwaiter().GetResult())
+                                : group);
+                        }
+                        catch (Exception ex) when (ex is not PipelineStoppedException && ex is not OperationCanceledException)
+                        {
+                            WriteFailure(ex, ex is RegistryException { Kind: RegistryErrorKind.Damaged } damaged ? damaged.Target : name);
+                        }
                     }
                     return;
                 }
@@ -85,7 +93,8 @@ namespace ModelRegistry.Cmdlets
                     ? new List<WildcardPattern>()
                     : Matchers(from t in Team ?? new[] { "*" } from p in Project ?? new[] { "*" } select $"{t}-{p}");
                 // No server-side NameContains: its case rules are not documented, and wildcards here ignore case.
-                var listed = registry.EnumerateGroups(null, Cancellation)
+                // A damaged record is one error (naming its file) and the listing goes on.
+                var listed = registry.EnumerateGroups(null, Cancellation, damaged: e => WriteFailure(e, e.Target))
                     .Where(g => (byName.Count == 0 || byName.Any(m => m.IsMatch(g.Name)))
                                 && (byTeamProject.Count == 0 || byTeamProject.Any(m => m.IsMatch(g.Name))));
                 if (!IncludeTags && !IncludeVersionCount)

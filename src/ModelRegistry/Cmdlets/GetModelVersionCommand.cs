@@ -117,7 +117,8 @@ namespace ModelRegistry.Cmdlets
                             continue;
                         }
                         var descending = Descending || (Latest.HasValue && !Ascending);
-                        var versions = operations.List(group, Status, Utc(CreatedAfter), Utc(CreatedBefore), descending, Latest, Version, Cancellation);
+                        var versions = operations.List(group, Status, Utc(CreatedAfter), Utc(CreatedBefore), descending, Latest, Version, Cancellation,
+                            damaged: e => WriteFailure(e, e.Target));
                         if (!Detailed)
                         {
                             foreach (var v in versions) WriteObject(v);
@@ -161,7 +162,7 @@ namespace ModelRegistry.Cmdlets
             var matcher = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
             try
             {
-                return registry.EnumerateGroups(null, Cancellation).Where(g => matcher.IsMatch(g.Name)).Select(g => g.Name).ToList();
+                return registry.EnumerateGroups(null, Cancellation, damaged: e => WriteFailure(e, e.Target)).Where(g => matcher.IsMatch(g.Name)).Select(g => g.Name).ToList();
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

@@ -28,7 +28,7 @@ namespace ModelRegistry.Cmdlets
 
         /// <summary>The AWS region (SageMaker backend). Overrides AWS_REGION and the profile's region.</summary>
         [Parameter]
-        [ValidatePattern("^[a-z]{2}(-[a-z]+)+-\\d+$")]
+        [ValidatePattern(Engine.Config.Naming.RegionPattern)] // a compile-time constant: no engine type at run time
         public string? Region { get; set; }
 
         /// <summary>A profile from the shared AWS config/credentials files (SageMaker backend). Overrides AWS_PROFILE.</summary>

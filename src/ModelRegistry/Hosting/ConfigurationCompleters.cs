@@ -102,7 +102,8 @@ namespace ModelRegistry.Hosting
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 var target = RegistryFactory.Get(connection).Deployments;
-                return RegistryExtensions.EnumeratePages(token => target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, timeout.Token))
+                return RegistryExtensions.EnumeratePages("ListEndpoints", token => target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, timeout.Token),
+                        damaged: _ => { }) // a damaged record only loses its own name here
                     .Select(e => e.Name).ToList();
             }), wordToComplete);
     }

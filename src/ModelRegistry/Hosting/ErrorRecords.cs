@@ -56,6 +56,8 @@ namespace ModelRegistry.Hosting
             RegistryErrorKind.WrongAccount => ErrorCategory.SecurityError,
             RegistryErrorKind.TimedOut => ErrorCategory.OperationTimeout,
             RegistryErrorKind.Failed => ErrorCategory.InvalidResult,
+            RegistryErrorKind.Damaged => ErrorCategory.InvalidData,
+            RegistryErrorKind.BadReply => ErrorCategory.ProtocolError,
             _ => ErrorCategory.NotSpecified,
         };
     }

@@ -20,7 +20,8 @@ namespace ModelRegistry.Hosting
             {
                 // Completion must never hang the prompt: a few seconds at most.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                return RegistryFactory.Get(connection).EnumerateGroups(null, timeout.Token).Select(g => g.Name).ToList();
+                // A damaged record only loses its own name here.
+                return RegistryFactory.Get(connection).EnumerateGroups(null, timeout.Token, damaged: _ => { }).Select(g => g.Name).ToList();
             }), wordToComplete);
     }
 }

@@ -83,6 +83,19 @@ public sealed class CapturingEndpoint : IDisposable
         }
     }
 
+    /// <summary>
+    /// For a responder: holds the request far longer than any client timeout a test sets (up to <paramref name="upTo"/>,
+    /// default 2 minutes), released as soon as the endpoint is disposed, then answers 200 "{}". A test that expects its
+    /// client to give up (timeout, cancellation) gets that outcome however busy the machine: nothing races the client's
+    /// timer, and a client that never gives up fails the test (it gets the reply) instead of hanging it.
+    /// </summary>
+    public CannedResponse Hold(TimeSpan? upTo = null)
+    {
+        _stop.Token.WaitHandle.WaitOne(upTo ?? TimeSpan.FromMinutes(2));
+        if (_stop.IsCancellationRequested) throw new OperationCanceledException(_stop.Token); // the loop aborts the reply
+        return new CannedResponse(200, "{}");
+    }
+
     internal static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,3 +1,4 @@
+using ModelRegistry.Engine.Config;
 using System;
 using System.Globalization;
 using System.Text;
@@ -8,21 +9,18 @@ namespace ModelRegistry.Engine.Registry.Local
     /// <summary>SageMaker's naming rules and ARN shapes, and the Local registry's opaque page tokens.</summary>
     internal static class LocalNames
     {
-        // SageMaker EntityName.
-        private static readonly Regex EntityName = new Regex("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$", RegexOptions.CultureInvariant);
-        private static readonly Regex NameContainsPattern = new Regex("^[a-zA-Z0-9-]{1,63}$", RegexOptions.CultureInvariant);
-        private static readonly Regex ClientTokenPattern = new Regex("^[a-zA-Z0-9-]{1,36}$", RegexOptions.CultureInvariant);
+        // \A…\z: $ would accept a trailing line break ("rc-ok\n" would become a second group).
         private static readonly Regex Arn = new Regex(
-            "^arn:(?<partition>aws[a-z-]*):sagemaker:(?<region>[a-z0-9-]+):(?<account>[0-9]{12}):" +
-            "(?:model-package-group/(?<group>[^/]+)|model-package/(?<vgroup>[^/]+)/(?<version>[0-9]{1,9}))$",
+            @"\Aarn:(?<partition>aws[a-z-]*):sagemaker:(?<region>[a-z0-9-]+):(?<account>[0-9]{12}):" +
+            @"(?:model-package-group/(?<group>[^/]+)|model-package/(?<vgroup>[^/]+)/(?<version>[0-9]{1,9}))\z",
             RegexOptions.CultureInvariant);
 
-        public static void ValidateGroupName(string? name, string what = "group name")
+        /// <summary>The one name rule (<see cref="Naming.CheckEntityName"/>), as the Local registry's Invalid error.</summary>
+        public static void ValidateGroupName(string? name, string what = "model package group name")
         {
-            if (name is null || !EntityName.IsMatch(name))
-                throw new RegistryException(RegistryErrorKind.Invalid,
-                    $"'{name}' is not a valid {what}: 1–63 letters, digits and hyphens, starting and ending with a letter or digit.",
-                    name);
+            var problem = Naming.CheckEntityName(name, what);
+            if (problem != null)
+                throw new RegistryException(RegistryErrorKind.Invalid, char.ToUpperInvariant(problem[0]) + problem.Substring(1) + ".", name);
         }
 
         /// <summary>Group names are case-insensitive in SageMaker; this is the folder (and lock) name.</summary>
@@ -30,14 +28,14 @@ namespace ModelRegistry.Engine.Registry.Local
 
         public static void ValidateNameContains(string nameContains)
         {
-            if (!NameContainsPattern.IsMatch(nameContains))
+            if (!Naming.IsNameContains(nameContains))
                 throw new RegistryException(RegistryErrorKind.Invalid,
                     $"NameContains '{nameContains}' is not valid: 1–63 letters, digits and hyphens.", nameContains);
         }
 
         public static void ValidateClientToken(string token)
         {
-            if (!ClientTokenPattern.IsMatch(token))
+            if (!Naming.IsClientToken(token))
                 throw new RegistryException(RegistryErrorKind.Invalid,
                     $"ClientToken '{token}' is not valid: 1–36 letters, digits and hyphens.", token);
         }

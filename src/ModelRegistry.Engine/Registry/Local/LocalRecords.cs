@@ -1,3 +1,4 @@
+using ModelRegistry.Engine.Config;
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
@@ -6,7 +7,7 @@ using System.Text.Json.Serialization;
 namespace ModelRegistry.Engine.Registry.Local
 {
     /// <summary>groups/&lt;key&gt;/group.json. Created once by exclusive link; rewritten only under the exclusive group lock.</summary>
-    internal sealed class GroupRecord
+    internal sealed class GroupRecord : ILocalRecord
     {
         public int Format { get; set; } = LocalJson.FormatVersion;
         /// <summary>Display name as first created; the folder name is its lower-case key.</summary>
@@ -16,11 +17,17 @@ namespace ModelRegistry.Engine.Registry.Local
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
         /// <summary>Highest version number ever deleted, so a deleted number is never handed out again.</summary>
         public int HighestDeletedVersion { get; set; }
+
+        public string? Problem() =>
+            LocalJson.FormatProblem(Format)
+            ?? (Naming.IsValidEntityName(Name) ? null : $"its Name '{Name}' is not a valid group name")
+            ?? (Tags is null ? "its Tags are null" : null)
+            ?? (HighestDeletedVersion < 0 ? "its HighestDeletedVersion is negative" : null);
     }
 
     /// <summary>groups/&lt;key&gt;/versions/&lt;n&gt;.json. The version number is the file name, never stored inside, so one
     /// temp file can be linked to n, n+1, … until a number is free.</summary>
-    internal sealed class VersionRecord
+    internal sealed class VersionRecord : ILocalRecord
     {
         public int Format { get; set; } = LocalJson.FormatVersion;
         public string GroupName { get; set; } = "";
@@ -44,12 +51,26 @@ namespace ModelRegistry.Engine.Registry.Local
         public string? Stage { get; set; }
         public string? StageStatus { get; set; }
         public string? StageDescription { get; set; }
+
+        public string? Problem() =>
+            LocalJson.FormatProblem(Format)
+            ?? (Naming.IsValidEntityName(GroupName) ? null : $"its GroupName '{GroupName}' is not a valid group name")
+            ?? (Enum.IsDefined(typeof(ApprovalStatus), Status) ? null : $"its Status {(int)Status} is not an approval status")
+            ?? (ContentTypes is null || ResponseTypes is null || InferenceInstanceTypes is null || TransformInstanceTypes is null
+                || CustomerMetadata is null || Tags is null ? "a list or map in it is null" : null);
     }
 
     /// <summary>groups/&lt;key&gt;/tokens/&lt;hex of token&gt;.json: which version a ClientToken registered.</summary>
     internal sealed class TokenRecord
     {
         public int Version { get; set; }
+    }
+
+    /// <summary>A record that can say what is wrong with its shape after parsing (a file of valid JSON can still be wrong).</summary>
+    internal interface ILocalRecord
+    {
+        /// <summary>Null when the record is usable; else what is wrong with it.</summary>
+        string? Problem();
     }
 
     internal static class LocalJson
@@ -65,19 +86,30 @@ namespace ModelRegistry.Engine.Registry.Local
 
         public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
-        /// <summary>Parses a record; a file that does not parse is reported by path rather than skipped, so damage is seen.</summary>
+        /// <summary>Parses a record; a file that does not parse, or parses to the wrong shape, is one Damaged error naming the
+        /// file (never skipped silently, so damage is seen; listings report it and go on with the other records).</summary>
         public static T Deserialize<T>(byte[] bytes, string path) where T : class
         {
+            T value;
             try
             {
-                return JsonSerializer.Deserialize<T>(bytes, Options)
+                value = JsonSerializer.Deserialize<T>(bytes, Options)
                     ?? throw new JsonException("the file holds null");
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException || e is NotSupportedException || e is InvalidOperationException)
             {
-                throw new RegistryException(RegistryErrorKind.Unavailable,
-                    $"The Local registry file '{path}' is damaged and cannot be read: {e.Message}", path, inner: e);
+                throw Damaged(path, e.Message, e);
             }
+            var problem = (value as ILocalRecord)?.Problem();
+            if (problem != null) throw Damaged(path, problem, null);
+            return value;
         }
+
+        public static string? FormatProblem(int format) =>
+            format == FormatVersion ? null : $"its Format is {format}; this module reads format {FormatVersion}";
+
+        public static RegistryException Damaged(string path, string problem, Exception? inner) =>
+            new RegistryException(RegistryErrorKind.Damaged,
+                $"The Local registry file '{path}' is damaged and cannot be read: {problem}", path, inner: inner);
     }
 }

@@ -273,7 +273,7 @@ namespace ModelRegistry.Engine.Registry.Local
         }
     }
 
-    internal sealed class ModelRecord
+    internal sealed class ModelRecord : ILocalRecord
     {
         public int Format { get; set; } = LocalJson.FormatVersion;
         public string Name { get; set; } = "";
@@ -281,9 +281,14 @@ namespace ModelRegistry.Engine.Registry.Local
         public string? ExecutionRoleArn { get; set; }
         public DateTime Created { get; set; }
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+
+        public string? Problem() =>
+            LocalJson.FormatProblem(Format)
+            ?? (Config.Naming.IsValidEntityName(Name) ? null : $"its Name '{Name}' is not a valid name")
+            ?? (Tags is null ? "its Tags are null" : null);
     }
 
-    internal sealed class EndpointConfigRecord
+    internal sealed class EndpointConfigRecord : ILocalRecord
     {
         public int Format { get; set; } = LocalJson.FormatVersion;
         public string Name { get; set; } = "";
@@ -293,9 +298,14 @@ namespace ModelRegistry.Engine.Registry.Local
         public int InstanceCount { get; set; }
         public DateTime Created { get; set; }
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+
+        public string? Problem() =>
+            LocalJson.FormatProblem(Format)
+            ?? (Config.Naming.IsValidEntityName(Name) ? null : $"its Name '{Name}' is not a valid name")
+            ?? (Tags is null ? "its Tags are null" : null);
     }
 
-    internal sealed class EndpointRecord
+    internal sealed class EndpointRecord : ILocalRecord
     {
         public int Format { get; set; } = LocalJson.FormatVersion;
         /// <summary>Says so in the file too: a Local deployment is a record, nothing is served.</summary>
@@ -306,5 +316,10 @@ namespace ModelRegistry.Engine.Registry.Local
         public DateTime Created { get; set; }
         public DateTime LastModified { get; set; }
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+
+        public string? Problem() =>
+            LocalJson.FormatProblem(Format)
+            ?? (Config.Naming.IsValidEntityName(Name) ? null : $"its Name '{Name}' is not a valid name")
+            ?? (Tags is null ? "its Tags are null" : null);
     }
 }

@@ -228,11 +228,12 @@ namespace ModelRegistry.Engine.Registry.Local
                     start++;
 
             var items = new List<ModelVersion>(query.PageSize);
+            var damaged = new List<RegistryException>();
             var i = start;
-            for (; i < numbers.Count && items.Count < query.PageSize; i++)
+            for (; i < numbers.Count && items.Count + damaged.Count < query.PageSize; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                var record = ReadVersion(key, numbers[i]);
+                var record = ReadOrDamaged(() => ReadVersion(key, numbers[i]), damaged);
                 if (record is null) continue; // deleted since the folder was listed
                 if (query.Status != null && record.Status != query.Status) continue;
                 if (createdAfter != null && !(record.Created > createdAfter)) continue;
@@ -240,7 +241,7 @@ namespace ModelRegistry.Engine.Registry.Local
                 items.Add(ToVersion(record, numbers[i], detailed: false));
             }
             var token = i < numbers.Count ? LocalNames.EncodeToken(listing, numbers[i - 1].ToString(CultureInfo.InvariantCulture)) : null;
-            return new Page<ModelVersion>(items, token);
+            return new Page<ModelVersion>(items, token, damaged);
         }, ct);
 
         public Task<ModelVersion?> GetVersionAsync(string arn, CancellationToken ct) => Run(() =>
@@ -431,9 +432,39 @@ namespace ModelRegistry.Engine.Registry.Local
         private GroupLock Lock(string key, string target, bool exclusive, CancellationToken ct) =>
             GroupLock.Acquire(Path.Combine(_locks, key + ".lock"), exclusive, LockTimeout, target, ct);
 
-        private GroupRecord? ReadGroup(string key) => ReadRecord<GroupRecord>(GroupPath(key));
+        /// <summary>A group's record; Damaged when it cannot be read or belongs to another folder.</summary>
+        private GroupRecord? ReadGroup(string key)
+        {
+            var path = GroupPath(key);
+            var record = ReadRecord<GroupRecord>(path);
+            if (record != null && !string.Equals(LocalNames.Key(record.Name), key, StringComparison.Ordinal))
+                throw LocalJson.Damaged(path, $"it names group '{record.Name}', which does not belong in folder '{key}'", null);
+            return record;
+        }
 
-        private VersionRecord? ReadVersion(string key, int version) => ReadRecord<VersionRecord>(VersionPath(key, version));
+        private VersionRecord? ReadVersion(string key, int version)
+        {
+            var path = VersionPath(key, version);
+            var record = ReadRecord<VersionRecord>(path);
+            if (record != null && !string.Equals(LocalNames.Key(record.GroupName), key, StringComparison.Ordinal))
+                throw LocalJson.Damaged(path, $"it names group '{record.GroupName}', which does not belong in folder '{key}'", null);
+            return record;
+        }
+
+        /// <summary>One record of a listing: a damaged one becomes one error in <paramref name="damaged"/> (naming its file),
+        /// and the listing goes on with the rest.</summary>
+        private static T? ReadOrDamaged<T>(Func<T?> read, List<RegistryException> damaged) where T : class
+        {
+            try
+            {
+                return read();
+            }
+            catch (RegistryException e) when (e.Kind == RegistryErrorKind.Damaged)
+            {
+                damaged.Add(e);
+                return null;
+            }
+        }
 
         private static T? ReadRecord<T>(string path) where T : class
         {
@@ -550,15 +581,17 @@ namespace ModelRegistry.Engine.Registry.Local
                 .OrderBy(k => k, StringComparer.Ordinal)
                 .ToList();
             var items = new List<T>(pageSize);
+            var damaged = new List<RegistryException>();
             var i = 0;
-            for (; i < page.Count && items.Count < pageSize; i++)
+            // A damaged record counts towards the page, so a page's reads stay bounded however much is damaged.
+            for (; i < page.Count && items.Count + damaged.Count < pageSize; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                var item = read(page[i]);
+                var item = ReadOrDamaged(() => read(page[i]), damaged);
                 if (item != null) items.Add(item);
             }
             var token = i < page.Count ? LocalNames.EncodeToken(listing, page[i - 1]) : null;
-            return new Page<T>(items, token);
+            return new Page<T>(items, token, damaged);
         }
 
         /// <summary>Checks a listing's page size and NameContains; returns the filter as names are stored (lower case).</summary>

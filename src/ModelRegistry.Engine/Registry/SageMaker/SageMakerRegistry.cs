@@ -66,6 +66,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         public async Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct)
         {
+            RequestChecks.GroupName(name); // the one name rule, before any call (as Local checks it)
             var body = await CallOrNullAsync("DescribeModelPackageGroup", w => w.WriteString("ModelPackageGroupName", name), name, ct)
                 .ConfigureAwait(false);
             if (body is null)
@@ -115,14 +116,18 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             }, ct);
         }
 
-        public Task DeleteGroupAsync(string name, CancellationToken ct) =>
-            CallAsync("DeleteModelPackageGroup", w => w.WriteString("ModelPackageGroupName", name), name, ct, Idempotency.Delete);
+        public async Task DeleteGroupAsync(string name, CancellationToken ct)
+        {
+            RequestChecks.GroupName(name);
+            await CallAsync("DeleteModelPackageGroup", w => w.WriteString("ModelPackageGroupName", name), name, ct, Idempotency.Delete).ConfigureAwait(false);
+        }
 
         // ---- tags -----------------------------------------------------------------------------------
 
         public async Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string arn, CancellationToken ct)
         {
             var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+            var walk = new RegistryExtensions.PageWalk("ListTags");
             string? token = null;
             do
             {
@@ -138,7 +143,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     var key = Str(tag, "Key");
                     if (key != null) tags[key] = Str(tag, "Value") ?? "";
                 }
-                token = NextToken(body);
+                token = walk.Next(NextToken(body));
             } while (token != null);
             return tags;
         }
@@ -174,6 +179,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public async Task<Page<ModelVersion>> ListVersionsAsync(VersionQuery query, string? nextToken, CancellationToken ct)
         {
             if (query is null) throw new ArgumentNullException(nameof(query));
+            RequestChecks.GroupName(query.GroupName);
             var body = await CallAsync("ListModelPackages", w =>
             {
                 w.WriteString("ModelPackageGroupName", query.GroupName);

@@ -127,11 +127,9 @@ public sealed class SageMakerErrorMappingTests
     [Fact]
     public async Task A_reply_slower_than_the_timeout_is_Unavailable()
     {
-        using var endpoint = new CapturingEndpoint(_ =>
-        {
-            Thread.Sleep(3000);
-            return new CannedResponse(200, "{}");
-        });
+        // The reply is held until the test ends (not a fixed 3 s that a busy machine could outlast the 1 s timer by).
+        using var endpoint = new CapturingEndpoint(_ => new CannedResponse(200, "{}"));
+        endpoint.Responder = _ => endpoint.Hold();
         using var registry = SageMakerTesting.Registry(endpoint.Url, maxErrorRetry: 0, timeout: TimeSpan.FromSeconds(1));
         var e = await Assert.ThrowsAsync<RegistryException>(() => registry.DeleteGroupAsync("team-proj", None));
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
@@ -140,11 +138,8 @@ public sealed class SageMakerErrorMappingTests
     [Fact]
     public async Task Cancellation_by_the_caller_stays_a_cancellation()
     {
-        using var endpoint = new CapturingEndpoint(_ =>
-        {
-            Thread.Sleep(2000);
-            return new CannedResponse(200, "{}");
-        });
+        using var endpoint = new CapturingEndpoint(_ => new CannedResponse(200, "{}"));
+        endpoint.Responder = _ => endpoint.Hold();
         using var registry = SageMakerTesting.Registry(endpoint.Url, maxErrorRetry: 0);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => registry.DeleteGroupAsync("team-proj", cts.Token));
