@@ -352,9 +352,10 @@ namespace ModelRegistry.Engine.Deployment
 
         // ---- which version serves which endpoint ---------------------------------------------------------------
 
-        /// <summary>Every endpoint, page by page (names and status only).</summary>
-        public IEnumerable<EndpointInfo> EnumerateEndpoints(CancellationToken ct) =>
-            RegistryExtensions.EnumeratePages("ListEndpoints", token => _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct));
+        /// <summary>Every endpoint, page by page (names and status only). A record that cannot be read goes to
+        /// <paramref name="damaged"/> when given; without it the walk throws after the rest (the in-use checks fail closed).</summary>
+        public IEnumerable<EndpointInfo> EnumerateEndpoints(CancellationToken ct, Action<RegistryException>? damaged = null) =>
+            RegistryExtensions.EnumeratePages("ListEndpoints", token => _target.ListEndpointsAsync(null, token, RegistryExtensions.MaxPageSize, ct), damaged);
 
         /// <summary>Endpoint → config → model → model version, for many endpoints at once.</summary>
         public IEnumerable<BulkOutcome<string, ModelRegistry.Deployment?>> DescribeMany(IReadOnlyList<string> endpointNames, BulkOptions bulk, CancellationToken ct) =>

@@ -70,7 +70,8 @@ namespace ModelRegistry.Cmdlets
             List<string> names;
             try
             {
-                names = operations.EnumerateEndpoints(Cancellation)
+                // A damaged record is one error naming its file; the other endpoints are still read.
+                names = operations.EnumerateEndpoints(Cancellation, damaged: e => WriteFailure(e, e.Target))
                     .Select(e => e.Name)
                     .Where(n => matchers.Count == 0 || matchers.Any(m => m.IsMatch(n)))
                     .ToList();

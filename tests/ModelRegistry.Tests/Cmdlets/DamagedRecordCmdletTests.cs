@@ -82,6 +82,22 @@ public sealed class DamagedRecordCmdletTests : IDisposable
     }
 
     [Fact]
+    public void Listing_deployments_writes_every_other_endpoint_and_one_error_naming_the_file()
+    {
+        const string image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1";
+        var deploy = Run("$v = Register-MRModelVersion g-1 -ImageUri " + image + " -ApprovalStatus Approved; " +
+            "'ep-a', 'ep-b', 'ep-c' | ForEach-Object { $v | Deploy-MRModelVersion -EndpointName $_ -ExecutionRoleArn arn:aws:iam::123456789012:role/r -Confirm:$false }");
+        Assert.Empty(deploy.Errors);
+        var path = Directory.GetFiles(Path.Combine(_folder, "registry"), "ep-b.json", SearchOption.AllDirectories).Single();
+        File.WriteAllText(path, "{ \"Name\": ");
+
+        var result = Run("Get-MRDeployment");
+
+        Assert.Equal(new[] { "ep-a", "ep-c" }, result.Objects<ModelRegistry.Deployment>().Select(d => d.EndpointName).OrderBy(n => n));
+        AssertOneDamagedError(result, path);
+    }
+
+    [Fact]
     public void A_name_with_a_trailing_line_break_is_refused_and_makes_no_second_group()
     {
         var result = Run("New-MRModelGroup -Name \"g-1`n\"");
