@@ -10,24 +10,24 @@ namespace ModelRegistry.Tests.Cmdlets;
 /// Ctrl+C does) as soon as the first progress record arrives, so the stop lands mid-run without any timing.</summary>
 public sealed class BulkStopTests(Xunit.Abstractions.ITestOutputHelper log) : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-stop-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-stop");
+    private string Folder => _temp.Path;
 
     public void Dispose()
     {
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 
     [Fact]
     public void Stopping_New_MRModelGroup_mid_run_says_what_was_and_was_not_done()
     {
         const int total = 2000;
-        Directory.CreateDirectory(_folder);
         var host = new CapturingHost();
         var iss = InitialSessionState.CreateDefault2();
         iss.ImportPSModule(ModuleHost.ModulePath);
         using var runspace = RunspaceFactory.CreateRunspace(host, iss);
         runspace.Open();
-        runspace.SessionStateProxy.SetVariable("folder", _folder);
+        runspace.SessionStateProxy.SetVariable("folder", Folder);
         using (var setup = PowerShell.Create())
         {
             setup.Runspace = runspace;

@@ -7,19 +7,19 @@ namespace ModelRegistry.Tests.Cmdlets;
 public sealed class CompletionAndConfigurationTests : IDisposable
 {
     private readonly ModuleHost _host = new();
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-complete-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-complete");
+    private string Folder => _temp.Path;
 
     public CompletionAndConfigurationTests()
     {
-        Directory.CreateDirectory(_folder);
-        File.WriteAllText(Path.Combine(_folder, ".env.shared"), string.Join("\n",
+        File.WriteAllText(Path.Combine(Folder, ".env.shared"), string.Join("\n",
             "COMPANY=acme", "AWS_REGION=ap-northeast-1", "TEAMS=\"rc algo\"", "TEAM_RC_FULLNAME=risk-control",
             "TEAM_ALGO_FULLNAME=algorithm", "RC_PROJECTS=\"fraud-detection anti-money-laundering\"",
             "ALGO_PROJECTS=\"recommendation-engine\"", ""));
         Run("Set-Location $folder; Connect-MRRegistry -Local -Path ./registry; Get-MRProject | New-MRModelGroup | Out-Null");
     }
 
-    private ModuleHost.Result Run(string script) => _host.Run(script, new Hashtable { ["folder"] = _folder });
+    private ModuleHost.Result Run(string script) => _host.Run(script, new Hashtable { ["folder"] = Folder });
 
     private List<string> Complete(string line) =>
         Run($"(TabExpansion2 -inputScript '{line.Replace("'", "''")}' -cursorColumn {line.Length}).CompletionMatches.CompletionText")
@@ -61,7 +61,7 @@ public sealed class CompletionAndConfigurationTests : IDisposable
     [Fact]
     public void The_session_configuration_path_is_used_by_default_and_shown()
     {
-        var elsewhere = Path.Combine(_folder, "elsewhere");
+        var elsewhere = Path.Combine(Folder, "elsewhere");
         Directory.CreateDirectory(elsewhere);
         File.WriteAllText(Path.Combine(elsewhere, "team.env"), "COMPANY=acme\nTEAMS=\"zz\"\nZZ_PROJECTS=\"only\"\n");
         var result = Run("Set-MRConfiguration ./elsewhere/team.env; Set-Location /; (Get-MRProject).GroupName; Get-MRConfiguration");
@@ -95,6 +95,6 @@ public sealed class CompletionAndConfigurationTests : IDisposable
     public void Dispose()
     {
         _host.Dispose();
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 }

@@ -10,12 +10,12 @@ public sealed class DeploymentCmdletTests : IDisposable
 {
     private const string Image = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0";
     private readonly ModuleHost _host = new();
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-deploy-cmdlets-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-deploy-cmdlets");
+    private string Folder => _temp.Path;
 
     public DeploymentCmdletTests()
     {
-        Directory.CreateDirectory(_folder);
-        File.WriteAllText(Path.Combine(_folder, ".env.shared"), string.Join("\n",
+        File.WriteAllText(Path.Combine(Folder, ".env.shared"), string.Join("\n",
             "COMPANY=acme", "AWS_REGION=ap-northeast-1", "AWS_ACCOUNT_ID=123456789012", "TEAMS=\"rc algo\"",
             "TEAM_RC_FULLNAME=risk-control", "TEAM_ALGO_FULLNAME=algorithm", "RC_PROJECTS=\"fraud-detection anti-money-laundering\"",
             "ALGO_PROJECTS=\"recommendation-engine\"", "SAGEMAKER_EXECUTION_ROLE_ARN=arn:aws:iam::123456789012:role/sagemaker-execution", ""));
@@ -25,10 +25,10 @@ public sealed class DeploymentCmdletTests : IDisposable
     public void Dispose()
     {
         _host.Dispose();
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 
-    private ModuleHost.Result Run(string script) => _host.Run(script, new Hashtable { ["folder"] = _folder });
+    private ModuleHost.Result Run(string script) => _host.Run(script, new Hashtable { ["folder"] = Folder });
 
     private ModelVersion Register(string status = "Approved") =>
         Run($"Register-MRModelVersion rc-fraud-detection -ImageUri {Image} -ApprovalStatus {status}").Objects<ModelVersion>().Single();
@@ -143,7 +143,7 @@ public sealed class DeploymentCmdletTests : IDisposable
     [Fact]
     public void Get_MRIamPolicy_names_the_missing_key()
     {
-        File.WriteAllText(Path.Combine(_folder, "noaccount.env"), "COMPANY=acme\nAWS_REGION=ap-northeast-1\nTEAMS=rc\nRC_PROJECTS=fraud\n");
+        File.WriteAllText(Path.Combine(Folder, "noaccount.env"), "COMPANY=acme\nAWS_REGION=ap-northeast-1\nTEAMS=rc\nRC_PROJECTS=fraud\n");
         var result = Run("Get-MRIamPolicy ./noaccount.env");
         Assert.Empty(result.Objects<IamPolicy>());
         Assert.Contains("AWS_ACCOUNT_ID", Assert.Single(result.Errors).Exception.Message);

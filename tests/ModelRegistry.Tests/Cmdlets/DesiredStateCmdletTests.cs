@@ -8,21 +8,21 @@ namespace ModelRegistry.Tests.Cmdlets;
 public sealed class DesiredStateCmdletTests : IDisposable
 {
     private readonly ModuleHost _host = new();
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-sync-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-sync");
+    private string Folder => _temp.Path;
 
     public DesiredStateCmdletTests()
     {
-        Directory.CreateDirectory(_folder);
         Configure("fraud-detection anti-money-laundering");
         Run("Set-Location $folder; Connect-MRRegistry -Local -Path ./registry");
     }
 
     private void Configure(string rcProjects) =>
-        File.WriteAllText(Path.Combine(_folder, ".env.shared"), string.Join("\n",
+        File.WriteAllText(Path.Combine(Folder, ".env.shared"), string.Join("\n",
             "COMPANY=acme", "AWS_REGION=ap-northeast-1", "TEAMS=\"rc algo\"", "TEAM_RC_FULLNAME=risk-control",
             "TEAM_ALGO_FULLNAME=algorithm", $"RC_PROJECTS=\"{rcProjects}\"", "ALGO_PROJECTS=\"recommendation-engine\"", ""));
 
-    private ModuleHost.Result Run(string script) => _host.Run(script, new Hashtable { ["folder"] = _folder });
+    private ModuleHost.Result Run(string script) => _host.Run(script, new Hashtable { ["folder"] = Folder });
 
     private List<GroupDrift> Compare(string input = "Get-MRProject | Compare-MRModelGroup") => Run(input).Objects<GroupDrift>().ToList();
 
@@ -116,6 +116,6 @@ public sealed class DesiredStateCmdletTests : IDisposable
     public void Dispose()
     {
         _host.Dispose();
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 }

@@ -8,12 +8,12 @@ namespace ModelRegistry.Tests.Cmdlets;
 public sealed class GroupCmdletTests : IDisposable
 {
     private readonly ModuleHost _host = new();
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-cmdlets-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-cmdlets");
+    private string Folder => _temp.Path;
 
     public GroupCmdletTests()
     {
-        Directory.CreateDirectory(_folder);
-        File.WriteAllText(Path.Combine(_folder, ".env.shared"), string.Join("\n",
+        File.WriteAllText(Path.Combine(Folder, ".env.shared"), string.Join("\n",
             "COMPANY=acme", "AWS_REGION=ap-northeast-1", "TEAMS=\"rc algo\"", "TEAM_RC_FULLNAME=risk-control",
             "TEAM_ALGO_FULLNAME=algorithm", "RC_PROJECTS=\"fraud-detection anti-money-laundering\"",
             "ALGO_PROJECTS=\"recommendation-engine\"", ""));
@@ -21,7 +21,7 @@ public sealed class GroupCmdletTests : IDisposable
     }
 
     private ModuleHost.Result Run(string script) =>
-        _host.Run(script, new Hashtable { ["folder"] = _folder });
+        _host.Run(script, new Hashtable { ["folder"] = Folder });
 
     [Fact]
     public void New_takes_projects_from_the_pipeline_and_says_what_it_did()
@@ -91,7 +91,7 @@ public sealed class GroupCmdletTests : IDisposable
     public void Export_writes_the_seed_file_in_configuration_order()
     {
         Run("Get-MRProject | New-MRModelGroup | Export-MRModelGroupList");
-        var text = File.ReadAllText(Path.Combine(_folder, "output", "model-groups.env"));
+        var text = File.ReadAllText(Path.Combine(Folder, "output", "model-groups.env"));
         Assert.Contains("MODEL_GROUPS=\"rc-fraud-detection rc-anti-money-laundering algo-recommendation-engine\"\n", text);
         Assert.Contains("# Total Groups: 3\n", text);
     }
@@ -109,6 +109,6 @@ public sealed class GroupCmdletTests : IDisposable
     public void Dispose()
     {
         _host.Dispose();
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 }

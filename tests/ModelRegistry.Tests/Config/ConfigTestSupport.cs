@@ -1,4 +1,5 @@
 using ModelRegistry.Engine.Config;
+using ModelRegistry.Tests.Support;
 
 namespace ModelRegistry.Tests.Config;
 
@@ -30,18 +31,14 @@ internal static class ConfigTestSupport
     }
 
     // One folder per test run, removed when the run ends, so repeated runs leave nothing behind.
-    private static readonly Lazy<string> RunDir = new(() =>
+    private static readonly Lazy<TempFolder> RunDir = new(() =>
     {
-        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mr-config-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        };
-        return dir;
+        var folder = new TempFolder("mr-config");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        return folder;
     });
 
-    public static string TempDir() => Directory.CreateDirectory(System.IO.Path.Combine(RunDir.Value, Guid.NewGuid().ToString("N"))).FullName;
+    public static string TempDir() => Directory.CreateDirectory(RunDir.Value.Combine(Guid.NewGuid().ToString("N"))).FullName;
 
     public static string RepoRoot()
     {

@@ -40,16 +40,7 @@ public abstract class DeploymentContractTests : IDisposable
         return (group, await RegisterVersion(group, status));
     }
 
-    private Task<ModelVersion> RegisterVersion(string group, ApprovalStatus status) => Registry.RegisterVersionAsync(new VersionSpec
-    {
-        GroupName = group,
-        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud:1",
-        ModelDataUrl = "s3://models/fraud/model.tar.gz",
-        ContentTypes = new[] { "application/json" },
-        ResponseTypes = new[] { "application/json" },
-        InferenceInstanceTypes = new[] { "ml.m5.large" },
-        ApprovalStatus = status,
-    }, Ct);
+    private Task<ModelVersion> RegisterVersion(string group, ApprovalStatus status) => Registry.RegisterVersionAsync(TestSpecs.Full(group, status), Ct);
 
     private DeployRequest Request(ModelVersion v, string endpoint) => new()
     {
@@ -419,10 +410,10 @@ public abstract class DeploymentContractTests : IDisposable
     }
 }
 
-public sealed class LocalDeploymentContractTests : DeploymentContractTests, IClassFixture<TempRegistryFolder>
+public sealed class LocalDeploymentContractTests : DeploymentContractTests, IClassFixture<TempFolder>
 {
-    private readonly TempRegistryFolder _folder;
-    public LocalDeploymentContractTests(TempRegistryFolder folder) { _folder = folder; }
+    private readonly TempFolder _folder;
+    public LocalDeploymentContractTests(TempFolder folder) { _folder = folder; }
 
     protected override IModelRegistry CreateRegistry() =>
         new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder.Path });

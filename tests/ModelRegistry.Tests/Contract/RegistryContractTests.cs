@@ -49,19 +49,6 @@ public abstract class RegistryContractTests : IDisposable
     protected Task<ModelGroup> CreateGroup(string name, IReadOnlyDictionary<string, string>? tags = null) =>
         Registry.CreateGroupAsync(name, $"Contract test group {name}", tags ?? new Dictionary<string, string>(), Ct);
 
-    protected static VersionSpec Spec(string group, ApprovalStatus status = ApprovalStatus.PendingManualApproval) => new()
-    {
-        GroupName = group,
-        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.2",
-        ModelDataUrl = "s3://models-bucket/churn/1.4.2/model.tar.gz",
-        ContentTypes = new[] { "text/csv" },
-        ResponseTypes = new[] { "text/csv", "application/json" },
-        InferenceInstanceTypes = new[] { "ml.m5.large" },
-        TransformInstanceTypes = new[] { "ml.m5.xlarge" },
-        ApprovalStatus = status,
-        Description = "churn model 1.4.2",
-    };
-
     protected async Task<List<ModelVersion>> ListAllVersions(VersionQuery query)
     {
         var all = new List<ModelVersion>();
@@ -237,7 +224,7 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoDelete);
         var name = UniqueName("ct-delfull");
         await CreateGroup(name);
-        var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var v = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
 
         await ThrowsRegistry(RegistryErrorKind.Conflict, () => Registry.DeleteGroupAsync(name, Ct));
 
@@ -270,7 +257,7 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoVersionTags);
         var name = UniqueName("ct-vtags");
         await CreateGroup(name);
-        var spec = Spec(name);
+        var spec = TestSpecs.Full(name);
         spec.Tags = new Dictionary<string, string> { ["Build"] = "41" };
         var v = await Registry.RegisterVersionAsync(spec, Ct);
 
@@ -287,7 +274,7 @@ public abstract class RegistryContractTests : IDisposable
     {
         var name = UniqueName("ct-reg");
         await CreateGroup(name);
-        var spec = Spec(name);
+        var spec = TestSpecs.Full(name);
         spec.ModelStatisticsUri = "s3://models-bucket/churn/1.4.2/statistics.json";
         spec.ModelStatisticsContentType = "application/json";
         spec.CustomerMetadata = new Dictionary<string, string> { ["git-sha"] = "0a1b2c3", ["auc"] = "0.91" };
@@ -321,9 +308,9 @@ public abstract class RegistryContractTests : IDisposable
         var name = UniqueName("ct-seq");
         await CreateGroup(name);
 
-        var v1 = await Registry.RegisterVersionAsync(Spec(name), Ct);
-        var v2 = await Registry.RegisterVersionAsync(Spec(name, ApprovalStatus.Approved), Ct);
-        var v3 = await Registry.RegisterVersionAsync(Spec(name, ApprovalStatus.Rejected), Ct);
+        var v1 = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
+        var v2 = await Registry.RegisterVersionAsync(TestSpecs.Full(name, ApprovalStatus.Approved), Ct);
+        var v3 = await Registry.RegisterVersionAsync(TestSpecs.Full(name, ApprovalStatus.Rejected), Ct);
 
         Assert.Equal(new[] { 1, 2, 3 }, new[] { v1.Version, v2.Version, v3.Version });
         Assert.Equal(3, new[] { v1.Arn, v2.Arn, v3.Arn }.Distinct().Count());
@@ -334,7 +321,7 @@ public abstract class RegistryContractTests : IDisposable
     [Fact]
     public async Task RegisterVersion_MissingGroup_ThrowsNotFound()
     {
-        await ThrowsRegistry(RegistryErrorKind.NotFound, () => Registry.RegisterVersionAsync(Spec(UniqueName("ct-nogroup")), Ct));
+        await ThrowsRegistry(RegistryErrorKind.NotFound, () => Registry.RegisterVersionAsync(TestSpecs.Full(UniqueName("ct-nogroup")), Ct));
     }
 
     [SkippableFact]
@@ -343,7 +330,7 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoClientToken);
         var name = UniqueName("ct-token");
         await CreateGroup(name);
-        var spec = Spec(name);
+        var spec = TestSpecs.Full(name);
         spec.ClientToken = Guid.NewGuid().ToString();
 
         var first = await Registry.RegisterVersionAsync(spec, Ct);
@@ -361,7 +348,7 @@ public abstract class RegistryContractTests : IDisposable
     {
         var name = UniqueName("ct-getmissing");
         await CreateGroup(name);
-        await Registry.RegisterVersionAsync(Spec(name), Ct);
+        await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
         var arnOfOne = (await ListAllVersions(new VersionQuery(name))).Single().Arn;
 
         Assert.Null(await Registry.GetVersionAsync(arnOfOne[..^1] + "99", Ct));
@@ -391,7 +378,7 @@ public abstract class RegistryContractTests : IDisposable
         var name = UniqueName("ct-many");
         await CreateGroup(name);
         for (var i = 0; i < count; i++)
-            await Registry.RegisterVersionAsync(Spec(name), Ct);
+            await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
 
         var ascending = await ListAllVersions(new VersionQuery(name) { PageSize = 100 });
         var descending = await ListAllVersions(new VersionQuery(name) { PageSize = 100, Descending = true });
@@ -412,7 +399,7 @@ public abstract class RegistryContractTests : IDisposable
             ApprovalStatus.Approved, ApprovalStatus.PendingManualApproval, ApprovalStatus.Rejected,
             ApprovalStatus.Approved, ApprovalStatus.PendingManualApproval, ApprovalStatus.Approved,
         };
-        foreach (var s in statuses) await Registry.RegisterVersionAsync(Spec(name, s), Ct);
+        foreach (var s in statuses) await Registry.RegisterVersionAsync(TestSpecs.Full(name, s), Ct);
 
         var approved = await ListAllVersions(new VersionQuery(name) { Status = ApprovalStatus.Approved, PageSize = 2 });
         var rejected = await ListAllVersions(new VersionQuery(name) { Status = ApprovalStatus.Rejected });
@@ -427,10 +414,10 @@ public abstract class RegistryContractTests : IDisposable
     {
         var name = UniqueName("ct-time");
         await CreateGroup(name);
-        var early = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var early = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
         await Task.Delay(1100); // a full second apart, whatever precision the backend keeps
-        var late1 = await Registry.RegisterVersionAsync(Spec(name), Ct);
-        var late2 = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var late1 = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
+        var late2 = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
         var earlyAt = (await Registry.GetVersionAsync(early.Arn, Ct))!.Created!.Value;
         var lateAt = (await Registry.GetVersionAsync(late1.Arn, Ct))!.Created!.Value;
         var between = earlyAt + TimeSpan.FromTicks((lateAt - earlyAt).Ticks / 2);
@@ -447,7 +434,7 @@ public abstract class RegistryContractTests : IDisposable
     {
         var name = UniqueName("ct-approve");
         await CreateGroup(name);
-        var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var v = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
 
         var returned = await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed offline evaluation"), Ct);
         var got = await Registry.GetVersionAsync(v.Arn, Ct);
@@ -466,7 +453,7 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoKeptApprovalDescription);
         var name = UniqueName("ct-keepreason");
         await CreateGroup(name);
-        var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var v = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
         await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "first reason"), Ct);
 
         await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Rejected, null), Ct);
@@ -482,11 +469,11 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoDelete);
         var name = UniqueName("ct-delv");
         await CreateGroup(name);
-        await Registry.RegisterVersionAsync(Spec(name), Ct);
-        var v2 = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
+        var v2 = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
 
         await Registry.DeleteVersionAsync(v2.Arn, Ct);
-        var v3 = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var v3 = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
 
         Assert.Null(await Registry.GetVersionAsync(v2.Arn, Ct));
         Assert.Equal(3, v3.Version);
@@ -499,7 +486,7 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoDelete);
         var name = UniqueName("ct-delvmissing");
         await CreateGroup(name);
-        var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var v = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
 
         await ThrowsRegistry(RegistryErrorKind.NotFound, () => Registry.DeleteVersionAsync(v.Arn[..^1] + "7", Ct));
     }
@@ -510,7 +497,7 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoKeptMembersOnUpdate);
         var name = UniqueName("ct-meta");
         await CreateGroup(name);
-        var spec = Spec(name);
+        var spec = TestSpecs.Full(name);
         spec.CustomerMetadata = new Dictionary<string, string> { ["git"] = "abc", ["draft"] = "yes" };
         var v = await Registry.RegisterVersionAsync(spec, Ct);
         await Registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed review"), Ct);
@@ -535,7 +522,7 @@ public abstract class RegistryContractTests : IDisposable
         Capabilities.Require(NoLifecycle);
         var name = UniqueName("ct-stage");
         await CreateGroup(name);
-        var v = await Registry.RegisterVersionAsync(Spec(name, ApprovalStatus.Approved), Ct);
+        var v = await Registry.RegisterVersionAsync(TestSpecs.Full(name, ApprovalStatus.Approved), Ct);
         Assert.Null(v.Stage);
 
         var returned = await Registry.UpdateVersionAsync(v.Arn, new VersionUpdate { Lifecycle = new VersionLifecycle("Staging", "InProgress", "soak test") }, Ct);
@@ -553,7 +540,7 @@ public abstract class RegistryContractTests : IDisposable
     {
         var name = UniqueName("ct-updmissing");
         await CreateGroup(name);
-        var v = await Registry.RegisterVersionAsync(Spec(name), Ct);
+        var v = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
 
         await ThrowsRegistry(RegistryErrorKind.Invalid, () => Registry.UpdateVersionAsync(v.Arn, new VersionUpdate
         {

@@ -2,6 +2,7 @@ using ModelRegistry.Engine.Deployment;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Engine.Registry.Local;
 using ModelRegistry.Tests.Contract;
+using ModelRegistry.Tests.Support;
 
 namespace ModelRegistry.Tests.Deployment;
 
@@ -11,7 +12,7 @@ namespace ModelRegistry.Tests.Deployment;
 /// </summary>
 public sealed class DeploymentOperationsTests : IDisposable
 {
-    private readonly TempRegistryFolder _folder = new();
+    private readonly TempFolder _folder = new();
     private readonly LocalRegistry _local;
     private readonly ScriptedTarget _target;
     private readonly WithTarget _registry;
@@ -37,7 +38,7 @@ public sealed class DeploymentOperationsTests : IDisposable
     {
         var group = $"ops-{Guid.NewGuid():N}"[..16];
         await _local.CreateGroupAsync(group, "ops", new Dictionary<string, string>(), Ct);
-        return await _local.RegisterVersionAsync(new VersionSpec { GroupName = group, ImageUri = "img:1", ApprovalStatus = ApprovalStatus.Approved }, Ct);
+        return await _local.RegisterVersionAsync(TestSpecs.Minimal(group, ApprovalStatus.Approved), Ct);
     }
 
     private static DeployRequest Request(ModelVersion v, string endpoint, bool wait = false) =>
@@ -94,7 +95,7 @@ public sealed class DeploymentOperationsTests : IDisposable
     public async Task A_shadow_variant_serves_its_version_without_becoming_the_primary()
     {
         var v = await ApprovedVersion();
-        var shadowVersion = await _local.RegisterVersionAsync(new VersionSpec { GroupName = v.GroupName, ImageUri = "img:2", ApprovalStatus = ApprovalStatus.Approved }, Ct);
+        var shadowVersion = await _local.RegisterVersionAsync(TestSpecs.Minimal(v.GroupName, ApprovalStatus.Approved), Ct);
         await _target.CreateModelAsync(new HostedModelSpec { Name = "shadow-model", ModelVersionArn = shadowVersion.Arn }, Ct);
         await Operations.DeployAsync(Request(v, "ep-s"), null, Ct);
         _target.ExtraVariants.Add(new EndpointVariantInfo { Name = "shadow", ModelName = "shadow-model", InstanceType = "ml.m5.large", InstanceCount = 1, Weight = 5, IsShadow = true });
@@ -112,7 +113,7 @@ public sealed class DeploymentOperationsTests : IDisposable
     public async Task The_versions_of_a_config_an_update_is_switching_to_count_as_deployed()
     {
         var v1 = await ApprovedVersion();
-        var v2 = await _local.RegisterVersionAsync(new VersionSpec { GroupName = v1.GroupName, ImageUri = "img:2", ApprovalStatus = ApprovalStatus.Approved }, Ct);
+        var v2 = await _local.RegisterVersionAsync(TestSpecs.Minimal(v1.GroupName, ApprovalStatus.Approved), Ct);
         await Operations.DeployAsync(Request(v1, "ep-u"), null, Ct);
         await _target.CreateModelAsync(new HostedModelSpec { Name = "next-model", ModelVersionArn = v2.Arn }, Ct);
         await _target.CreateEndpointConfigAsync(new EndpointConfigSpec { Name = "next-config", ModelName = "next-model", InstanceType = "ml.m5.large", InstanceCount = 1 }, Ct);
@@ -185,7 +186,7 @@ public sealed class DeploymentOperationsTests : IDisposable
     {
         var v1 = await ApprovedVersion();
         await Operations.DeployAsync(Request(v1, "ep-g"), null, Ct);
-        var v2 = await _local.RegisterVersionAsync(new VersionSpec { GroupName = v1.GroupName, ImageUri = "img:2", ApprovalStatus = ApprovalStatus.Approved }, Ct);
+        var v2 = await _local.RegisterVersionAsync(TestSpecs.Minimal(v1.GroupName, ApprovalStatus.Approved), Ct);
         var models = _local.EnumerateModelNames().Count;
         _target.Statuses.Enqueue("Updating"); // read by the plan
         _target.Statuses.Enqueue("Updating"); // read again just before acting

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelRegistry.Engine.Iam;
+using ModelRegistry.Tests.Support;
 
 namespace ModelRegistry.Tests.Deployment;
 
@@ -154,17 +155,11 @@ public sealed class IamPolicyBuilderTests
     [Fact]
     public void WriteTo_writes_the_document_as_PolicyName_json()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "mr-iam-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var policy = IamPolicyBuilder.WriteTo(Build(IamPolicyRole.Publisher), folder);
-            Assert.Equal(Path.Combine(folder, "rc-fraud-detection-ModelRegistry-Publisher.json"), policy.Path);
-            using var doc = JsonDocument.Parse(File.ReadAllText(policy.Path!));
-            Assert.Equal(policy.Document.Trim(), File.ReadAllText(policy.Path!).Trim());
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, true);
-        }
+        using var temp = new TempFolder("mr-iam");
+        var folder = temp.Combine("policies");
+        var policy = IamPolicyBuilder.WriteTo(Build(IamPolicyRole.Publisher), folder);
+        Assert.Equal(Path.Combine(folder, "rc-fraud-detection-ModelRegistry-Publisher.json"), policy.Path);
+        using var doc = JsonDocument.Parse(File.ReadAllText(policy.Path!));
+        Assert.Equal(policy.Document.Trim(), File.ReadAllText(policy.Path!).Trim());
     }
 }

@@ -73,15 +73,7 @@ public abstract class DesiredStateTests : IDisposable
         return copy;
     }
 
-    private Task RegisterVersion(string group, ApprovalStatus status) => Registry.RegisterVersionAsync(new VersionSpec
-    {
-        GroupName = group,
-        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.0",
-        ModelDataUrl = "s3://models-bucket/churn/model.tar.gz",
-        ContentTypes = new[] { "text/csv" },
-        ResponseTypes = new[] { "text/csv" },
-        ApprovalStatus = status,
-    }, Ct);
+    private Task RegisterVersion(string group, ApprovalStatus status) => Registry.RegisterVersionAsync(TestSpecs.Full(group, status), Ct);
 
     [Fact]
     public async Task Each_state_is_reported_with_exactly_what_differs()
@@ -273,10 +265,10 @@ public abstract class DesiredStateTests : IDisposable
 }
 
 /// <summary>Desired state on the Local backend: every test, prune included.</summary>
-public sealed class LocalDesiredStateTests : DesiredStateTests, IClassFixture<TempRegistryFolder>
+public sealed class LocalDesiredStateTests : DesiredStateTests, IClassFixture<TempFolder>
 {
-    private readonly TempRegistryFolder _folder;
-    public LocalDesiredStateTests(TempRegistryFolder folder) { _folder = folder; }
+    private readonly TempFolder _folder;
+    public LocalDesiredStateTests(TempFolder folder) { _folder = folder; }
 
     protected override IModelRegistry CreateRegistry() =>
         new Engine.Registry.Local.LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder.Path });

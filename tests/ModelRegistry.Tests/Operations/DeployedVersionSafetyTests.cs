@@ -9,7 +9,8 @@ namespace ModelRegistry.Tests.Operations;
 /// <summary>A version that serves an endpoint is not changed, removed, or pruned with its group without -Force.</summary>
 public sealed class DeployedVersionSafetyTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-deployed-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-deployed");
+    private string Folder => _temp.Path;
     private readonly LocalRegistry _local;
     private readonly ModelVersion _deployed;
     private readonly ModelVersion _idle;
@@ -17,10 +18,10 @@ public sealed class DeployedVersionSafetyTests : IDisposable
 
     public DeployedVersionSafetyTests()
     {
-        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder });
+        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = Folder });
         _local.CreateGroupAsync("g", "d", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
         var ops = new ModelVersionOperations(_local);
-        VersionSpec Spec() => new() { GroupName = "g", ImageUri = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/m:1", ApprovalStatus = ApprovalStatus.Approved };
+        VersionSpec Spec() => TestSpecs.Minimal("g", ApprovalStatus.Approved);
         _deployed = ops.RegisterAsync(Spec(), Ct).GetAwaiter().GetResult();
         _idle = ops.RegisterAsync(Spec(), Ct).GetAwaiter().GetResult();
         new DeploymentOperations(_local).DeployAsync(new DeployRequest { ModelVersionArn = _deployed.Arn, EndpointName = "g-endpoint" }, null, Ct)
@@ -75,7 +76,7 @@ public sealed class DeployedVersionSafetyTests : IDisposable
     public void Dispose()
     {
         _local.Dispose();
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 
     private sealed class DenyEndpoints(IModelRegistry inner) : RegistryDecorator(inner)

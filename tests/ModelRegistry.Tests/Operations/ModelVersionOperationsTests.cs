@@ -8,23 +8,18 @@ namespace ModelRegistry.Tests.Operations;
 /// <summary>Engine rules for versions, on a Local registry (a decorator injects the failures).</summary>
 public sealed class ModelVersionOperationsTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-ops-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-ops");
+    private string Folder => _temp.Path;
     private readonly LocalRegistry _local;
     private static CancellationToken Ct => CancellationToken.None;
 
     public ModelVersionOperationsTests()
     {
-        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder });
+        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = Folder });
         _local.CreateGroupAsync("g", "d", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
     }
 
-    private static VersionSpec Spec(string? token = null) => new()
-    {
-        GroupName = "g",
-        ImageUri = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0",
-        ModelDataUrl = "s3://acme-models/model.tar.gz",
-        ClientToken = token,
-    };
+    private static VersionSpec Spec(string? token = null) => TestSpecs.Minimal("g", token: token);
 
     [Fact]
     public async Task Invalid_input_is_refused_before_any_call()
@@ -79,7 +74,7 @@ public sealed class ModelVersionOperationsTests : IDisposable
     [Fact]
     public void A_registry_that_failed_to_open_is_not_remembered_as_failed()
     {
-        var path = Path.Combine(_folder, "not-yet");
+        var path = Path.Combine(Folder, "not-yet");
         File.WriteAllText(path, "a file where the registry folder should be");
         var connection = new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = path };
         Assert.ThrowsAny<Exception>(() => RegistryFactory.Get(connection));
@@ -116,6 +111,6 @@ public sealed class ModelVersionOperationsTests : IDisposable
     public void Dispose()
     {
         _local.Dispose();
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 }

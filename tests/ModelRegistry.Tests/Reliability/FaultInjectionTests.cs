@@ -38,13 +38,12 @@ public sealed class FaultInjectionTests
         ["ManagedBy"] = "acme-sagemaker", ["Team"] = "rc", ["Project"] = $"p{i:D4}", ["Phase"] = "2C",
     };
 
-    private static VersionSpec Spec(string group, int i, string? token = null) => new()
+    private static VersionSpec Spec(string group, int i, string? token = null)
     {
-        GroupName = group,
-        ClientToken = token,
-        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:2",
-        ModelDataUrl = $"s3://models/churn/{i}/model.tar.gz",
-    };
+        var spec = TestSpecs.Minimal(group, token: token);
+        spec.ModelDataUrl = $"s3://models/churn/{i}/model.tar.gz";
+        return spec;
+    }
 
     private static string? Field(string body, string name) =>
         JsonDocument.Parse(body).RootElement.TryGetProperty(name, out var v) ? v.ToString() : null;

@@ -2,6 +2,7 @@ using ModelRegistry.Engine.IO;
 using System.Collections.Concurrent;
 using ModelRegistry.Engine.Registry.Local;
 using ModelRegistry.Tests.Contract;
+using ModelRegistry.Tests.Support;
 
 namespace ModelRegistry.Tests.Registry.Local;
 
@@ -10,11 +11,11 @@ namespace ModelRegistry.Tests.Registry.Local;
 /// on .NET 10/Linux it is lstat + rename(2), and in a probe 8 racing movers produced 2–4 "winners" in 61 of 1,000
 /// rounds. Hence link(2).)
 /// </summary>
-public sealed class LocalAtomicFileTests : IClassFixture<TempRegistryFolder>
+public sealed class LocalAtomicFileTests : IClassFixture<TempFolder>
 {
     private readonly string _dir;
 
-    public LocalAtomicFileTests(TempRegistryFolder folder)
+    public LocalAtomicFileTests(TempFolder folder)
     {
         _dir = Path.Combine(folder.Path, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);

@@ -1,24 +1,20 @@
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Engine.Registry.Local;
+using ModelRegistry.Tests.Support;
 
 namespace ModelRegistry.Tests.Registry.Local;
 
 /// <summary>A fresh registry folder per test (Local-specific tests inspect and damage the files).</summary>
 public abstract class LocalRegistryTestBase : IDisposable
 {
-    protected string Root { get; } = Path.Combine(Path.GetTempPath(), "mr-local-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _root = new("mr-local");
+    protected string Root => _root.Path;
     protected static CancellationToken Ct => CancellationToken.None;
 
     protected LocalRegistry Open(string? region = null, string? account = null) =>
         new(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = Root, Region = region, LocalAccountId = account });
 
-    protected static VersionSpec Spec(string group, string? token = null) => new()
-    {
-        GroupName = group,
-        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:2",
-        ModelDataUrl = "s3://models/churn/2/model.tar.gz",
-        ClientToken = token,
-    };
+    protected static VersionSpec Spec(string group, string? token = null) => TestSpecs.Minimal(group, token: token);
 
     protected string GroupFolder(string key) => Path.Combine(Root, "groups", key);
 
@@ -37,8 +33,7 @@ public abstract class LocalRegistryTestBase : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Root, recursive: true); }
-        catch (IOException) { }
+        _root.Dispose();
         GC.SuppressFinalize(this);
     }
 }

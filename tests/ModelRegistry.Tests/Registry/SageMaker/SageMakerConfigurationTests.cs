@@ -8,12 +8,12 @@ namespace ModelRegistry.Tests.Registry.SageMaker;
 /// test process's own AWS_* variables and ~/.aws are neither read nor changed.</summary>
 public sealed class SageMakerConfigurationTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mr-aws-").FullName;
+    private readonly TempFolder _temp = new("mr-aws");
     private readonly string _credentials;
 
     public SageMakerConfigurationTests()
     {
-        _credentials = Path.Combine(_dir, "credentials");
+        _credentials = _temp.Combine("credentials");
         File.WriteAllText(_credentials, """
             [team]
             aws_access_key_id = AKIDTEAMPROFILE
@@ -26,7 +26,7 @@ public sealed class SageMakerConfigurationTests : IDisposable
             """);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private SageMakerClientSettings Settings(Dictionary<string, string>? env = null) => new()
     {

@@ -24,6 +24,8 @@ public sealed class SageMakerMotoTests : IDisposable
     private static Dictionary<string, string> Tags(params (string Key, string Value)[] tags) =>
         tags.ToDictionary(t => t.Key, t => t.Value);
 
+    private static readonly Dictionary<string, string> OwnerTag = new() { ["Owner"] = "me" };
+
     [Fact]
     public async Task Create_then_get_returns_group_with_tags()
     {
@@ -106,29 +108,12 @@ public sealed class SageMakerMotoTests : IDisposable
         Assert.Equal(many, await _registry.GetTagsAsync(group.Arn, None));
     }
 
-    private static VersionSpec Spec(string group, ApprovalStatus status = ApprovalStatus.PendingManualApproval) => new()
-    {
-        GroupName = group,
-        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1",
-        ModelDataUrl = "s3://bucket/model.tar.gz",
-        ContentTypes = new[] { "text/csv" },
-        ResponseTypes = new[] { "application/json" },
-        InferenceInstanceTypes = new[] { "ml.m5.large" },
-        TransformInstanceTypes = new[] { "ml.m5.large" },
-        ModelStatisticsUri = "s3://bucket/stats.json",
-        ApprovalStatus = status,
-        Description = "a version",
-        CustomerMetadata = new Dictionary<string, string> { ["git"] = "abc123" },
-        Tags = new Dictionary<string, string> { ["Owner"] = "me" },
-        ClientToken = Guid.NewGuid().ToString(),
-    };
-
     [Fact]
     public async Task Register_then_describe_round_trips_the_spec()
     {
         var name = SageMakerTesting.UniqueName("reg");
         await _registry.CreateGroupAsync(name, "d", new Dictionary<string, string>(), None);
-        var registered = await _registry.RegisterVersionAsync(Spec(name), None);
+        var registered = await _registry.RegisterVersionAsync(TestSpecs.Full(name, token: Guid.NewGuid().ToString(), tags: OwnerTag), None);
         Assert.Equal(1, registered.Version);
         Assert.Equal(name, registered.GroupName);
         Assert.EndsWith($":model-package/{name}/1", registered.Arn);
@@ -145,7 +130,7 @@ public sealed class SageMakerMotoTests : IDisposable
         Assert.Equal(new[] { "text/csv" }, v.ContentTypes);
         Assert.Equal(new[] { "application/json" }, v.ResponseTypes);
         Assert.Equal(new[] { "ml.m5.large" }, v.InferenceInstanceTypes);
-        Assert.Equal(new[] { "ml.m5.large" }, v.TransformInstanceTypes);
+        Assert.Equal(new[] { "ml.m5.xlarge" }, v.TransformInstanceTypes);
         Assert.Equal("s3://bucket/stats.json", v.ModelStatisticsUri);
         Assert.Equal("application/json", v.ModelStatisticsContentType);
         Assert.Equal("abc123", v.CustomerMetadata!["git"]);
@@ -158,7 +143,7 @@ public sealed class SageMakerMotoTests : IDisposable
     {
         var name = SageMakerTesting.UniqueName("appr");
         await _registry.CreateGroupAsync(name, "d", new Dictionary<string, string>(), None);
-        var v = await _registry.RegisterVersionAsync(Spec(name), None);
+        var v = await _registry.RegisterVersionAsync(TestSpecs.Full(name, token: Guid.NewGuid().ToString(), tags: OwnerTag), None);
 
         var approved = await _registry.UpdateVersionAsync(v.Arn, VersionUpdate.Approval(ApprovalStatus.Approved, "passed review"), None);
         Assert.Equal(ApprovalStatus.Approved, approved.Status);
@@ -180,7 +165,7 @@ public sealed class SageMakerMotoTests : IDisposable
         const int count = 105;
         for (var i = 0; i < count; i++)
         {
-            var spec = Spec(name, i % 5 == 0 ? ApprovalStatus.Approved : ApprovalStatus.PendingManualApproval);
+            var spec = TestSpecs.Full(name, token: Guid.NewGuid().ToString(), status: i % 5 == 0 ? ApprovalStatus.Approved : ApprovalStatus.PendingManualApproval);
             spec.Tags = new Dictionary<string, string>();
             await _registry.RegisterVersionAsync(spec, None);
         }

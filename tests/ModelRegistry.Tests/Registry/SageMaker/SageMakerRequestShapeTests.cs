@@ -56,23 +56,8 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         _ => "{}",
     });
 
-    private static VersionSpec FullSpec() => new()
-    {
-        GroupName = "team-proj",
-        ImageUri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1",
-        ModelDataUrl = "s3://bucket/model.tar.gz",
-        ContentTypes = new[] { "text/csv" },
-        ResponseTypes = new[] { "application/json" },
-        InferenceInstanceTypes = new[] { "ml.m5.large" },
-        TransformInstanceTypes = new[] { "ml.m5.xlarge" },
-        ModelStatisticsUri = "s3://bucket/stats.json",
-        ModelStatisticsContentType = "application/json",
-        ApprovalStatus = ApprovalStatus.PendingManualApproval,
-        Description = "version three",
-        CustomerMetadata = new Dictionary<string, string> { ["git"] = "abc123" },
-        Tags = new Dictionary<string, string> { ["Owner"] = "me" },
-        ClientToken = "0f8fad5b-d9cb-469f-a165-70867728950e",
-    };
+    private static VersionSpec FullSpec() => TestSpecs.Full("team-proj", token: "0f8fad5b-d9cb-469f-a165-70867728950e",
+        tags: new Dictionary<string, string> { ["Owner"] = "me" });
 
     /// <summary>Every operation the registry calls, with the registry method that sends it.</summary>
     private static readonly string[] AllOperations =
@@ -211,7 +196,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         Assert.Equal("s3://bucket/stats.json", stats.GetProperty("S3Uri").GetString());
         Assert.Equal("application/json", stats.GetProperty("ContentType").GetString());
         Assert.Equal("PendingManualApproval", root.GetProperty("ModelApprovalStatus").GetString());
-        Assert.Equal("version three", root.GetProperty("ModelPackageDescription").GetString());
+        Assert.Equal("a version", root.GetProperty("ModelPackageDescription").GetString());
         Assert.Equal("abc123", root.GetProperty("CustomerMetadataProperties").GetProperty("git").GetString());
         var tag = Assert.Single(root.GetProperty("Tags").EnumerateArray());
         Assert.Equal("Owner", tag.GetProperty("Key").GetString());
