@@ -117,37 +117,4 @@ namespace ModelRegistry
         public bool IsPlan { get; set; }
         public override string ToString() => EndpointName;
     }
-
-    /// <summary>IAM permission profiles for one project's model group.</summary>
-    public enum IamPolicyRole
-    {
-        /// <summary>Registers versions: CreateModelPackage and reads.</summary>
-        Publisher,
-        /// <summary>Approves or rejects versions: UpdateModelPackage and reads.</summary>
-        Approver,
-        /// <summary>Deploys approved versions: reads, models, endpoint configs, endpoints, PassRole.</summary>
-        Deployer,
-        /// <summary>Everything above, plus deleting versions and the group, and tagging.</summary>
-        Admin,
-    }
-
-    /// <summary>A least-privilege IAM policy document for one team × project.</summary>
-    public sealed class IamPolicy
-    {
-        public string Team { get; set; } = "";
-        public string Project { get; set; } = "";
-        public string GroupName { get; set; } = "";
-        public IamPolicyRole Role { get; set; }
-        /// <summary>Suggested managed policy name, e.g. rc-fraud-detection-ModelRegistry-Approver.</summary>
-        public string PolicyName { get; set; } = "";
-        /// <summary>The policy document (JSON).</summary>
-        public string Document { get; set; } = "";
-        /// <summary>Size as IAM counts it (without whitespace); the managed policy limit is 6,144.</summary>
-        public int Size { get; set; }
-        /// <summary>The file it was written to (-OutDirectory), else null.</summary>
-        public string? Path { get; set; }
-        /// <summary>What the document cannot scope and why (e.g. List actions that IAM only grants on "*").</summary>
-        public IReadOnlyList<string> Notes { get; set; } = Array.Empty<string>();
-        public override string ToString() => PolicyName;
-    }
 }

@@ -8,7 +8,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using ModelRegistry.Engine.Bulk;
 using ModelRegistry.Engine.Config;
-using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 
 namespace ModelRegistry.Engine.Deployment

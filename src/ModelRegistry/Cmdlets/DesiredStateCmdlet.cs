@@ -15,7 +15,7 @@ namespace ModelRegistry.Cmdlets
     /// -Path to .env.shared — and, per registry and after the wrong-account guard, builds the plan (one listing,
     /// then every group's tags through the bulk path, with progress).
     /// </summary>
-    public abstract class DesiredStateCmdlet : RegistryCmdlet
+    public abstract class DesiredStateCmdlet : BulkCmdlet
     {
         protected const string ByProject = "Project";
         protected const string ByPath = "Path";
@@ -30,11 +30,6 @@ namespace ModelRegistry.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPath)]
         [Alias("FullName", "PSPath")]
         public string? Path { get; set; }
-
-        /// <summary>How many service calls may run at once.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
 
         protected override void ProcessRecord()
         {

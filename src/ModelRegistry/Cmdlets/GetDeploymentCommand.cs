@@ -26,7 +26,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MRDeployment")]
     [OutputType(typeof(ModelRegistry.Deployment))]
-    public sealed class GetDeploymentCommand : RegistryCmdlet
+    public sealed class GetDeploymentCommand : BulkCmdlet
     {
         private readonly List<string> _endpointPatterns = new List<string>();
         private readonly HashSet<string> _groups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -47,11 +47,6 @@ namespace ModelRegistry.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Arn", "ModelPackageArn")]
         public string[]? ModelVersionArn { get; set; }
-
-        /// <summary>How many endpoints are read at once.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
 
         protected override void ProcessRecord()
         {

@@ -23,7 +23,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MRModelGroup")]
     [OutputType(typeof(ModelGroup))]
-    public sealed class GetModelGroupCommand : RegistryCmdlet
+    public sealed class GetModelGroupCommand : BulkCmdlet
     {
         /// <summary>Group names or wildcard patterns.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -51,11 +51,6 @@ namespace ModelRegistry.Cmdlets
         /// <summary>Also count each group's versions per approval status (a listing per group), shown in the Versions column.</summary>
         [Parameter]
         public SwitchParameter IncludeVersionCount { get; set; }
-
-        /// <summary>How many reads may run at once (with -IncludeTags or -IncludeVersionCount).</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
 
         protected override void ProcessRecord()
         {

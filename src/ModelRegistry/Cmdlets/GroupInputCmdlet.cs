@@ -31,7 +31,7 @@ namespace ModelRegistry.Cmdlets
     /// names (-Name, by property name: ModelGroup, GroupTestResult…), collects them, and runs them in
     /// EndProcessing through the bulk path, per registry, after the wrong-account guard.
     /// </summary>
-    public abstract class GroupInputCmdlet : RegistryCmdlet
+    public abstract class GroupInputCmdlet : BulkCmdlet
     {
         protected const string ByProject = "Project";
         protected const string ByName = "Name";
@@ -50,11 +50,6 @@ namespace ModelRegistry.Cmdlets
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(GroupNameCompleter))]
         public string[]? Name { get; set; }
-
-        /// <summary>How many service calls may run at once.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
 
         protected override void ProcessRecord()
         {

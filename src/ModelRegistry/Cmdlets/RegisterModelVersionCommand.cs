@@ -28,7 +28,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ModelVersion))]
-    public sealed class RegisterModelVersionCommand : RegistryCmdlet
+    public sealed class RegisterModelVersionCommand : BulkCmdlet
     {
         private readonly List<(VersionSpec Spec, string? Account, string? Region)> _items = new List<(VersionSpec, string?, string?)>();
 
@@ -97,11 +97,6 @@ namespace ModelRegistry.Cmdlets
         /// <summary>A project piped from Get-MRProject: its AWS_REGION is used when neither -Region nor the session names one, as the group cmdlets do (its GroupName and AccountId bind to -GroupName and -ExpectedAccountId).</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public TeamProject? Project { get; set; }
-
-        /// <summary>How many registrations may run at once.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = Engine.Bulk.BulkRunner.DefaultThrottleLimit;
 
         protected override void ProcessRecord()
         {

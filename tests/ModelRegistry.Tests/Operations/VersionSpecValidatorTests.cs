@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using ModelRegistry.Engine.Config;
 using ModelRegistry.Engine.Operations;
+using ModelRegistry.Tests.Config;
 
 namespace ModelRegistry.Tests.Operations;
 
@@ -96,16 +98,26 @@ public class VersionSpecValidatorTests
     }
 
     [Fact]
-    public void The_instance_type_lists_match_botocore()
+    public void The_instance_type_lists_are_the_botocore_snapshot()
     {
-        // The lists are generated from botocore's SageMaker model; this fails when botocore changes them.
-        var psi = new ProcessStartInfo("python3", "-c \"import botocore.session,json; m=botocore.session.get_session().get_service_model('sagemaker'); print(json.dumps([m.shape_for('ProductionVariantInstanceType').metadata['enum'], m.shape_for('TransformInstanceType').metadata['enum']]))\"")
-        { RedirectStandardOutput = true, UseShellExecute = false };
-        using var p = Process.Start(psi)!;
-        var json = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        var lists = System.Text.Json.JsonSerializer.Deserialize<string[][]>(json)!;
-        Assert.Equal(lists[0].OrderBy(x => x), InstanceTypes.Realtime.OrderBy(x => x));
-        Assert.Equal(lists[1].OrderBy(x => x), InstanceTypes.Transform.OrderBy(x => x));
+        // The snapshot checked into build/botocore is the truth, not whatever botocore this machine has installed.
+        var snapshot = Path.Combine(ConfigTestSupport.RepoRoot(), "build", "botocore", "sagemaker-instance-types.json");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(snapshot));
+        string[] Enum(string shape) => doc.RootElement.GetProperty(shape).EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(Enum("ProductionVariantInstanceType").Order(), InstanceTypes.Realtime.Order());
+        Assert.Equal(Enum("TransformInstanceType").Order(), InstanceTypes.Transform.Order());
+    }
+
+    [Fact]
+    public void The_generator_reproduces_InstanceTypes_g_cs_from_the_snapshot()
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(ConfigTestSupport.RepoRoot(), "build", "generate_instance_types.py"));
+        start.ArgumentList.Add("--check");
+        using var p = Process.Start(start)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(60_000), "generate_instance_types.py --check did not end");
+        Assert.True(p.ExitCode == 0, stderr.Result);
     }
 }

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Operations;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// Base of the cmdlets that act on versions: takes ModelVersion objects (-InputObject, by value, so their
+    /// status is known without another read) or ARNs (-Arn, by property name), and runs them through the bulk
+    /// path in EndProcessing with -ThrottleLimit, progress and one non-terminating error per failed version.
+    /// Its overridable members use only domain and framework types: PowerShell reflects over the public cmdlet
+    /// types before the module's load context exists, so an engine type in an override's signature would
+    /// fail the import.
+    /// </summary>
+    public abstract class VersionInputCmdlet : BulkCmdlet
+    {
+        protected const string ByVersion = "Version";
+        protected const string ByArn = "Arn";
+
+        private readonly List<VersionTarget> _targets = new List<VersionTarget>();
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Versions from Get-MRModelVersion or Register-MRModelVersion.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
+        public ModelVersion[]? InputObject { get; set; }
+
+        /// <summary>Version ARNs (AWS: ModelPackageArn); binds by property name from any object with an Arn.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
+        [Alias("ModelPackageArn")]
+        [ValidateNotNullOrEmpty]
+        public string[]? Arn { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject != null)
+                foreach (var v in InputObject)
+                    if (v != null) Add(new VersionTarget(v.Arn, v));
+            if (Arn != null && ParameterSetName == ByArn)
+                foreach (var a in Arn) Add(new VersionTarget(a));
+        }
+
+        private void Add(VersionTarget target)
+        {
+            if (_seen.Add(target.Arn)) _targets.Add(target);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_targets.Count == 0) return;
+            var whatIf = IsWhatIf();
+            List<VersionTarget> confirmed;
+            if (whatIf) confirmed = _targets;
+            else
+            {
+                confirmed = new List<VersionTarget>();
+                foreach (var t in _targets)
+                    if (ShouldProcess(Describe(t.Known, t.Arn), Action)) confirmed.Add(t);
+                if (confirmed.Count == 0) return;
+            }
+            var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(ResolveConnection()));
+            // -WhatIf runs the same reads and guards without the change: the same refusals, and a "What if" for the rest.
+            var outcomes = TargetStatus is ApprovalStatus status
+                ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf)
+                : operations.RemoveMany(confirmed, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf);
+            Drain(outcomes, confirmed.Count, Activity, outcome =>
+            {
+                if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Known ?? (object)outcome.Input.Arn);
+                else if (whatIf) ShouldProcess(Describe(outcome.Result, outcome.Input.Arn), Action);
+                else OnDone(outcome.Result!);
+            });
+            if (operations.Deployed.Unavailable != null) WriteWarning($"{Activity}: {operations.Deployed.Unavailable}; no version was refused for serving an endpoint.");
+        }
+
+        private static string Describe(ModelVersion? v, string arn) =>
+            v is null ? arn : $"{v.GroupName} version {v.Version} ({v.Status})";
+
+        /// <summary>What ShouldProcess says is about to happen.</summary>
+        protected abstract string Action { get; }
+        protected abstract string Activity { get; }
+        /// <summary>The approval status to set; null means delete the versions.</summary>
+        protected abstract ApprovalStatus? TargetStatus { get; }
+        protected virtual string? ReasonText => null;
+        /// <summary>Overrides the safety rule (approving a Rejected version, deleting an Approved one).</summary>
+        protected abstract bool ForceChange { get; }
+        protected abstract void OnDone(ModelVersion version);
+    }
+}
