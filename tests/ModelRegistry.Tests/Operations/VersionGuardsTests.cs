@@ -8,14 +8,15 @@ namespace ModelRegistry.Tests.Operations;
 /// <summary>The named version guards, judged on the registry's current state read in batches (Local registry).</summary>
 public sealed class VersionGuardsTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-guards-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("mr-guards");
+    private string Folder => _temp.Path;
     private readonly LocalRegistry _local;
     private readonly Counting _counting;
     private static CancellationToken Ct => CancellationToken.None;
 
     public VersionGuardsTests()
     {
-        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _folder });
+        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = Folder });
         _counting = new Counting(_local);
         foreach (var g in new[] { "g", "h" })
             _local.CreateGroupAsync(g, "d", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
@@ -24,7 +25,7 @@ public sealed class VersionGuardsTests : IDisposable
     public void Dispose()
     {
         _local.Dispose();
-        try { Directory.Delete(_folder, true); } catch (IOException) { }
+        _temp.Dispose();
     }
 
     private sealed class Counting : RegistryDecorator
@@ -43,12 +44,7 @@ public sealed class VersionGuardsTests : IDisposable
         var ops = new ModelVersionOperations(_local);
         var versions = new List<ModelVersion>();
         for (var i = 0; i < count; i++)
-            versions.Add(await ops.RegisterAsync(new VersionSpec
-            {
-                GroupName = group,
-                ImageUri = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0",
-                ApprovalStatus = status,
-            }, Ct));
+            versions.Add(await ops.RegisterAsync(TestSpecs.Minimal(group, status), Ct));
         return versions;
     }
 
