@@ -77,13 +77,13 @@ public sealed class BulkStopTests(Xunit.Abstractions.ITestOutputHelper log) : ID
     [InlineData("$ErrorActionPreference = 'Stop'; $v | Approve-MRModelVersion -Reason ok -ThrottleLimit 1")]
     public void Under_ErrorAction_Stop_a_bulk_approval_starts_nothing_after_the_first_failure_and_says_so(string approve)
     {
-        Directory.CreateDirectory(_folder);
+        Directory.CreateDirectory(Folder);
         var host = new CapturingHost();
         var iss = InitialSessionState.CreateDefault2();
         iss.ImportPSModule(ModuleHost.ModulePath);
         using var runspace = RunspaceFactory.CreateRunspace(host, iss);
         runspace.Open();
-        runspace.SessionStateProxy.SetVariable("registry", Path.Combine(_folder, "registry"));
+        runspace.SessionStateProxy.SetVariable("registry", Path.Combine(Folder, "registry"));
         Collection<PSObject> Run(string script, bool errorsExpected = false)
         {
             using var ps = PowerShell.Create();
