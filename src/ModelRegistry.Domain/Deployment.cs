@@ -46,6 +46,20 @@ namespace ModelRegistry
         public IReadOnlyList<string> ModelVersionArns { get; set; } = Array.Empty<string>();
         /// <summary>The config an update in progress is switching to; null when none is (AWS: PendingDeploymentSummary).</summary>
         public string? PendingEndpointConfigName { get; set; }
+        /// <summary>AWS_ACCOUNT_ID of the .env.shared this deployment was reached from (Get-MRProject | …); null when none.
+        /// Every mutating cmdlet fed this object refuses to act when the caller's account is another.</summary>
+        public string? ExpectedAccountId { get; private set; }
+        /// <summary>AWS_REGION of the .env.shared this deployment was reached from; used when nothing more explicit names a region.</summary>
+        public string? ConfiguredRegion { get; private set; }
+
+        /// <summary>This deployment, marked as reached from a configuration naming this account and region (null keeps none).</summary>
+        public Deployment WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        {
+            var copy = (Deployment)MemberwiseClone();
+            copy.ExpectedAccountId = expectedAccountId;
+            copy.ConfiguredRegion = configuredRegion;
+            return copy;
+        }
 
         public override string ToString() => EndpointName;
     }

@@ -50,6 +50,18 @@ namespace ModelRegistry
         public bool DescriptionDiffers { get; }
         /// <summary>The group's ManagedBy tag, when it exists and has one.</summary>
         public string? ManagedBy => Actual?.Tags != null && Actual.Tags.TryGetValue("ManagedBy", out var v) ? v : null;
+        /// <summary>AWS_ACCOUNT_ID of the configuration compared with; mutating cmdlets fed this entry refuse in another account.</summary>
+        public string? ExpectedAccountId { get; private set; }
+        /// <summary>AWS_REGION of the configuration compared with.</summary>
+        public string? ConfiguredRegion { get; private set; }
+
+        /// <summary>This entry, marked as planned from a configuration naming this account and region.</summary>
+        public GroupDrift WithExpectedAccount(string? expectedAccountId, string? configuredRegion) =>
+            new GroupDrift(Name, State, Differences, Desired, Actual, TagRepairs, DescriptionDiffers)
+            {
+                ExpectedAccountId = expectedAccountId,
+                ConfiguredRegion = configuredRegion,
+            };
 
         public override string ToString() => $"{State} {Name}";
     }
@@ -91,6 +103,10 @@ namespace ModelRegistry
         /// <summary>The group as it is after the action; null when it does not exist (removed, or creation failed).</summary>
         public ModelGroup? Group { get; }
         public GroupDrift Drift { get; }
+        /// <summary>The plan entry's <see cref="GroupDrift.ExpectedAccountId"/>, so the result binds to the next cmdlet with it.</summary>
+        public string? ExpectedAccountId => Drift.ExpectedAccountId;
+        /// <summary>The plan entry's <see cref="GroupDrift.ConfiguredRegion"/>.</summary>
+        public string? ConfiguredRegion => Drift.ConfiguredRegion;
 
         public override string ToString() => $"{Action} {Name}";
     }

@@ -32,11 +32,32 @@ namespace ModelRegistry
         /// <summary>How many versions the group holds per approval status, when they were counted (-IncludeVersionCount).</summary>
         public VersionCounts? Versions { get; private set; }
 
-        public ModelGroup WithTags(IReadOnlyDictionary<string, string> tags) =>
-            new ModelGroup(Name, Arn, Description, Created, Status, tags) { Versions = Versions };
+        /// <summary>AWS_ACCOUNT_ID of the .env.shared this group was reached from (Get-MRProject | …); null when none.
+        /// Every mutating cmdlet fed this object refuses to act when the caller's account is another.</summary>
+        public string? ExpectedAccountId { get; private set; }
+        /// <summary>AWS_REGION of the .env.shared this group was reached from; used when nothing more explicit names a region.</summary>
+        public string? ConfiguredRegion { get; private set; }
 
-        public ModelGroup WithVersions(VersionCounts counts) =>
-            new ModelGroup(Name, Arn, Description, Created, Status, Tags) { Versions = counts };
+        public ModelGroup WithTags(IReadOnlyDictionary<string, string> tags) => Copy(tags, Versions);
+
+        public ModelGroup WithVersions(VersionCounts counts) => Copy(Tags, counts);
+
+        /// <summary>This group, marked as reached from a configuration naming this account and region (null keeps none).</summary>
+        public ModelGroup WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        {
+            var copy = Copy(Tags, Versions);
+            copy.ExpectedAccountId = expectedAccountId;
+            copy.ConfiguredRegion = configuredRegion;
+            return copy;
+        }
+
+        private ModelGroup Copy(IReadOnlyDictionary<string, string>? tags, VersionCounts? versions) =>
+            new ModelGroup(Name, Arn, Description, Created, Status, tags)
+            {
+                Versions = versions,
+                ExpectedAccountId = ExpectedAccountId,
+                ConfiguredRegion = ConfiguredRegion,
+            };
 
         public override string ToString() => Name;
     }
@@ -94,6 +115,10 @@ namespace ModelRegistry
         public string Arn => Group.Arn;
         public string? Description => Group.Description;
         public IReadOnlyDictionary<string, string>? Tags => Group.Tags;
+        /// <summary>The group's <see cref="ModelGroup.ExpectedAccountId"/>, so the result binds to the next cmdlet with it.</summary>
+        public string? ExpectedAccountId => Group.ExpectedAccountId;
+        /// <summary>The group's <see cref="ModelGroup.ConfiguredRegion"/>.</summary>
+        public string? ConfiguredRegion => Group.ConfiguredRegion;
         public override string ToString() => Name;
     }
 }

@@ -46,8 +46,23 @@ namespace ModelRegistry
         /// <summary>True when the full description was read (Describe), not only the list summary.</summary>
         public bool IsDetailed { get; set; }
 
+        /// <summary>AWS_ACCOUNT_ID of the .env.shared this version was reached from (Get-MRProject | …); null when none.
+        /// Every mutating cmdlet fed this object refuses to act when the caller's account is another.</summary>
+        public string? ExpectedAccountId { get; private set; }
+        /// <summary>AWS_REGION of the .env.shared this version was reached from; used when nothing more explicit names a region.</summary>
+        public string? ConfiguredRegion { get; private set; }
+
         /// <summary>A shallow copy, for "this version, with its new status".</summary>
         public ModelVersion Clone() => (ModelVersion)MemberwiseClone();
+
+        /// <summary>This version, marked as reached from a configuration naming this account and region (null keeps none).</summary>
+        public ModelVersion WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        {
+            var copy = Clone();
+            copy.ExpectedAccountId = expectedAccountId;
+            copy.ConfiguredRegion = configuredRegion;
+            return copy;
+        }
 
         public override string ToString() => Arn;
     }

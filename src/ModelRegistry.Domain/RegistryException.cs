@@ -12,7 +12,6 @@ namespace ModelRegistry
         Throttled,
         AccessDenied,
         Unavailable,
-        WrongAccount,
         /// <summary>Waited longer than allowed (e.g. for an endpoint to come InService).</summary>
         TimedOut,
         /// <summary>The service reports the resource as failed (e.g. an endpoint in status Failed).</summary>
@@ -45,7 +44,7 @@ namespace ModelRegistry
         /// <summary>The AWS error code (e.g. ValidationException, ThrottlingException), when from a service.</summary>
         public string? ServiceCode { get; }
         public string? RequestId { get; }
-        /// <summary>The safety rule that refused the change (e.g. RejectedVersion), null for other failures. Stable:
+        /// <summary>The safety rule that refused the change (e.g. RejectedVersion, WrongAccount), null for other failures. Stable:
         /// it is the ErrorId's last part, ModelRegistry.&lt;Kind&gt;.&lt;Reason&gt;.</summary>
         public string? Reason { get; }
     }

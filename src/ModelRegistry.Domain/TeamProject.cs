@@ -35,8 +35,12 @@ namespace ModelRegistry
         /// <summary>ManagedBy, Team, Project, Phase — in that order.</summary>
         public IReadOnlyDictionary<string, string> Tags { get; }
         public string? Region { get; }
+        /// <summary>The same as <see cref="Region"/>, under the name objects reached from this project carry it by, so
+        /// cmdlets bind it by property name from a project and from its groups, versions and deployments alike.</summary>
+        public string? ConfiguredRegion => Region;
         public string? Company { get; }
-        /// <summary>AWS_ACCOUNT_ID from the configuration; used by the wrong-account guard.</summary>
+        /// <summary>AWS_ACCOUNT_ID from the configuration; used by the wrong-account guard. Groups, versions and
+        /// deployments reached from this project carry it as ExpectedAccountId.</summary>
         public string? AccountId { get; }
         /// <summary>The configuration file and the line of the <c>{TEAM}_PROJECTS</c> key that named this project.</summary>
         public string SourcePath { get; }

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.IO;
-using System.Threading;
-using System.Threading.Tasks;
 using ModelRegistry.Engine.Registry.Local;
 using ModelRegistry.Engine.Registry.SageMaker;
 
@@ -10,15 +8,12 @@ namespace ModelRegistry.Engine.Registry
 {
     /// <summary>
     /// Opens registries and keeps them for the process: a SageMaker client is costly to build and thread-safe
-    /// to share, and the account check then runs once per endpoint rather than once per command.
+    /// to share, and the account check (<see cref="AccountGuard"/>) then runs once per endpoint rather than once per command.
     /// </summary>
     public static class RegistryFactory
     {
         private static readonly ConcurrentDictionary<string, Lazy<IModelRegistry>> Open =
             new ConcurrentDictionary<string, Lazy<IModelRegistry>>(StringComparer.Ordinal);
-
-        private static readonly ConcurrentDictionary<string, Lazy<Task<string?>>> CallerAccounts =
-            new ConcurrentDictionary<string, Lazy<Task<string?>>>(StringComparer.Ordinal);
 
         public static IModelRegistry Get(RegistryConnection options)
         {
@@ -42,42 +37,17 @@ namespace ModelRegistry.Engine.Registry
             _ => new SageMakerRegistry(options),
         };
 
-        /// <summary>
-        /// The wrong-account guard of the seed's common.sh: refuses to act when the caller's account is not the
-        /// configured AWS_ACCOUNT_ID. Asked once per registry (endpoint, region, profile) in a process.
-        /// </summary>
-        public static async Task EnsureAccountAsync(RegistryConnection options, string? expectedAccount, CancellationToken ct)
-        {
-            if (string.IsNullOrEmpty(expectedAccount) || options.Backend != RegistryBackend.SageMaker) return;
-            var registry = Get(options);
-            var lazy = CallerAccounts.GetOrAdd(Key(options), _ => new Lazy<Task<string?>>(() => registry.GetCallerAccountAsync(CancellationToken.None)));
-            string? actual;
-            try
-            {
-                actual = await lazy.Value.ConfigureAwait(false);
-            }
-            catch
-            {
-                // Do not cache a failure (a transient network error must not poison the session).
-                CallerAccounts.TryRemove(Key(options), out _);
-                throw;
-            }
-            if (actual != null && !string.Equals(actual, expectedAccount, StringComparison.Ordinal))
-                throw new RegistryException(RegistryErrorKind.WrongAccount,
-                    $"The configuration expects AWS account {expectedAccount} (AWS_ACCOUNT_ID), but the credentials for {registry.Location} act as account {actual}. Nothing was changed.",
-                    expectedAccount);
-        }
-
         /// <summary>Forgets open registries and cached account answers (tests, Connect-MRRegistry -Force).</summary>
         public static void Reset()
         {
             foreach (var entry in Open.Values)
                 if (entry.IsValueCreated) entry.Value.Dispose();
             Open.Clear();
-            CallerAccounts.Clear();
+            AccountGuard.Reset();
         }
 
-        private static string Key(RegistryConnection o) => o.Backend == RegistryBackend.Local
+        /// <summary>What makes two connections the same registry (the cache key of opened registries and caller accounts).</summary>
+        internal static string Key(RegistryConnection o) => o.Backend == RegistryBackend.Local
             ? "local|" + Path.GetFullPath(o.LocalPath ?? ".") + "|" + o.Region + "|" + o.LocalAccountId
             : string.Join("|", "sagemaker", o.Region, o.ProfileName, o.EndpointUrl,
                 Environment.GetEnvironmentVariable("AWS_PROFILE"), Environment.GetEnvironmentVariable("AWS_REGION"),

@@ -22,7 +22,7 @@ namespace ModelRegistry.Cmdlets
     {
         protected override void Process(IModelRegistry registry, DesiredConfiguration config, DriftPlan plan)
         {
-            foreach (var entry in plan.Entries) WriteObject(entry);
+            foreach (var entry in plan.Entries) WriteObject(Stamped(entry));
         }
     }
 }

@@ -29,6 +29,11 @@ namespace ModelRegistry.Cmdlets
     [OutputType(typeof(ModelRegistry.Deployment))]
     public sealed class DeployModelVersionCommand : RegistryCmdlet
     {
+        /// <summary>The version to deploy, piped or given (from Get-MRModelVersion or Register-MRModelVersion): a version
+        /// reached from a project is deployed only when the credentials act in the project's AWS_ACCOUNT_ID.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public ModelVersion? InputObject { get; set; }
+
         /// <summary>The model version's ARN. Binds by property name from ModelVersion objects.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("ModelPackageArn", "ModelVersionArn")]
@@ -71,6 +76,16 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public string? ConfigPath { get; set; }
 
+        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). Binds by property name from the ExpectedAccountId of objects reached from a project (and a TeamProject's AccountId).</summary>
+        // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AccountId")]
+        public string? ExpectedAccountId { get; set; }
+
+        /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ConfiguredRegion { get; set; }
+
         /// <summary>Wait, with a progress bar, until the endpoint is InService or Failed.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
@@ -86,9 +101,10 @@ namespace ModelRegistry.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var connection = ResolveConnection();
+            var region = InputObject?.ConfiguredRegion ?? ConfiguredRegion;
+            var connection = ResolveConnection(region);
             var registry = OpenRegistry(connection);
-            var arn = Arn;
+            var arn = string.IsNullOrEmpty(Arn) ? InputObject?.Arn : Arn;
             if (string.IsNullOrEmpty(arn))
             {
                 if (string.IsNullOrEmpty(GroupName) || Version is null)
@@ -120,7 +136,9 @@ namespace ModelRegistry.Cmdlets
                 WriteFailure(configured.Refusal, arn);
                 return;
             }
-            if (!PassesAccountGuard(connection, new[] { (configured.AccountId, (object)arn!) })) return;
+            // Every account this deploy was fed: the piped or given version's, -ExpectedAccountId, the configuration's.
+            var accounts = Expected(InputObject?.ExpectedAccountId, ExpectedAccountId, configured.AccountId);
+            if (PassAccountGuard(connection, new[] { arn! }, _ => accounts, a => a).Count == 0) return;
 
             DeploymentPlan plan;
             try
@@ -146,7 +164,7 @@ namespace ModelRegistry.Cmdlets
             WriteProgress(progress);
             try
             {
-                WriteObject(task.GetAwaiter().GetResult());
+                WriteObject(task.GetAwaiter().GetResult().WithExpectedAccount(accounts.FirstOrDefault(), region));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

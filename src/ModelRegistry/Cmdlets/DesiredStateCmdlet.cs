@@ -21,6 +21,9 @@ namespace ModelRegistry.Cmdlets
         protected const string ByPath = "Path";
 
         private readonly List<TeamProject> _projects = new List<TeamProject>();
+        private readonly Dictionary<TeamProject, IReadOnlyList<string>> _expected = new Dictionary<TeamProject, IReadOnlyList<string>>();
+        private string? _batchAccount;
+        private string? _batchRegion;
 
         /// <summary>TeamProject objects from Get-MRProject: the groups that should exist. Other projects of the same file count as configured too (never Extra), so a filtered pipeline never prunes the rest.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByProject)]
@@ -31,11 +34,19 @@ namespace ModelRegistry.Cmdlets
         [Alias("FullName", "PSPath")]
         public string? Path { get; set; }
 
+        /// <summary>Refuse unless the credentials act in this AWS account, besides the AWS_ACCOUNT_ID of the configuration.</summary>
+        [Parameter]
+        public string? ExpectedAccountId { get; set; }
+
         protected override void ProcessRecord()
         {
             if (InputObject != null)
                 foreach (var project in InputObject)
-                    if (project != null) _projects.Add(project);
+                    if (project != null)
+                    {
+                        _projects.Add(project);
+                        _expected[project] = Expected(project.AccountId, ExpectedAccountId);
+                    }
         }
 
         protected override void EndProcessing()
@@ -44,11 +55,20 @@ namespace ModelRegistry.Cmdlets
             {
                 if (Cancellation.IsCancellationRequested) return;
                 var registry = OpenRegistry(connection);
-                if (!PassesAccountGuard(connection, config.Projects.Select(p => (p.AccountId, (object)p)))) continue;
+                // One desired state: every account any of its projects expects must hold, or none of it is acted on
+                // (each project gets the refusal).
+                var expected = config.Projects.SelectMany(p => _expected.TryGetValue(p, out var e) ? e : Expected(p.AccountId, ExpectedAccountId))
+                    .Distinct(StringComparer.Ordinal).ToList();
+                if (PassAccountGuard(connection, config.Projects, _ => expected, p => p).Count < config.Projects.Count) continue;
+                _batchAccount = expected.FirstOrDefault();
+                _batchRegion = config.Projects.Select(p => p.Region).FirstOrDefault(r => r != null);
                 var plan = BuildPlan(registry, config);
                 if (plan != null) Process(registry, config, plan);
             }
         }
+
+        /// <summary>A plan entry, carrying the configuration's account and region on to the next cmdlet.</summary>
+        protected GroupDrift Stamped(GroupDrift drift) => drift.WithExpectedAccount(_batchAccount, _batchRegion);
 
         /// <summary>Acts on the plan of one registry.</summary>
         protected abstract void Process(IModelRegistry registry, DesiredConfiguration config, DriftPlan plan);

@@ -31,6 +31,11 @@ namespace ModelRegistry.Cmdlets
         private readonly List<string> _endpointPatterns = new List<string>();
         private readonly HashSet<string> _groups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _versions = new HashSet<string>(StringComparer.Ordinal);
+        // The account and region each filter was reached with (a project, group or version from one), so the deployments
+        // written carry them on; _anyOrigin is -ExpectedAccountId given for the whole command.
+        private readonly Dictionary<string, (string? Account, string? Region)> _groupOrigin = new Dictionary<string, (string?, string?)>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, (string? Account, string? Region)> _versionOrigin = new Dictionary<string, (string?, string?)>(StringComparer.Ordinal);
+        private (string? Account, string? Region) _anyOrigin;
 
         /// <summary>Endpoint names or wildcard patterns.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -48,18 +53,30 @@ namespace ModelRegistry.Cmdlets
         [Alias("Arn", "ModelPackageArn")]
         public string[]? ModelVersionArn { get; set; }
 
+        /// <summary>The AWS account the configuration expects. Not checked by this read command: it marks what it writes, and the mutating cmdlets fed from that refuse in another account. Binds by property name from a TeamProject's AccountId and the ExpectedAccountId of objects reached from one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AccountId")]
+        public string? ExpectedAccountId { get; set; }
+
+        /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ConfiguredRegion { get; set; }
+
         protected override void ProcessRecord()
         {
             if (EndpointName != null) _endpointPatterns.AddRange(EndpointName);
             var versions = (ModelVersionArn ?? Array.Empty<string>()).Where(a => a.Contains(":model-package/")).ToList();
             // A piped ModelVersion brings both its Arn and GroupName: the version is the narrower filter.
-            if (versions.Count > 0) foreach (var v in versions) _versions.Add(v);
-            else if (GroupName != null) foreach (var g in GroupName) _groups.Add(g);
+            var origin = (ExpectedAccountId, ConfiguredRegion);
+            if (versions.Count > 0) foreach (var v in versions) { _versions.Add(v); _versionOrigin[v] = origin; }
+            else if (GroupName != null) foreach (var g in GroupName) { _groups.Add(g); _groupOrigin[g] = origin; }
+            else if (origin.ExpectedAccountId != null || origin.ConfiguredRegion != null) _anyOrigin = origin;
         }
 
         protected override void EndProcessing()
         {
-            var registry = OpenRegistry(ResolveConnection());
+            var region = _versionOrigin.Values.Concat(_groupOrigin.Values).Append(_anyOrigin).Select(o => o.Region).FirstOrDefault(r => r != null);
+            var registry = OpenRegistry(ResolveConnection(region));
             var operations = new DeploymentOperations(registry);
             var matchers = _endpointPatterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
             List<string> names;
@@ -86,7 +103,21 @@ namespace ModelRegistry.Cmdlets
                 if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input);
                 else if (outcome.Result != null) found.Add(outcome.Result); // null: deleted since listed
             });
-            foreach (var d in found.Where(Wanted)) WriteObject(d);
+            foreach (var d in found.Where(Wanted))
+            {
+                var (account, configuredRegion) = Origin(d);
+                WriteObject(account is null && configuredRegion is null ? d : d.WithExpectedAccount(account, configuredRegion));
+            }
+        }
+
+        /// <summary>The account and region of the filter that let this deployment through: a version's, else a group's.</summary>
+        private (string? Account, string? Region) Origin(ModelRegistry.Deployment d)
+        {
+            foreach (var arn in d.ModelVersionArns.Prepend(d.ModelVersionArn))
+                if (arn != null && _versionOrigin.TryGetValue(arn, out var byVersion)) return byVersion;
+            foreach (var group in d.Variants.Select(v => v.GroupName).Prepend(d.GroupName))
+                if (group != null && _groupOrigin.TryGetValue(group, out var byGroup)) return byGroup;
+            return _anyOrigin;
         }
 
         private bool Wanted(ModelRegistry.Deployment d)

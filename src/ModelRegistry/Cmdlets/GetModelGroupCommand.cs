@@ -52,9 +52,19 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public SwitchParameter IncludeVersionCount { get; set; }
 
+        /// <summary>The AWS account the configuration expects. Not checked by this read command: it marks what it writes, and the mutating cmdlets fed from that refuse in another account. Binds by property name from a TeamProject's AccountId and the ExpectedAccountId of objects reached from one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AccountId")]
+        public string? ExpectedAccountId { get; set; }
+
+        /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ConfiguredRegion { get; set; }
+
         protected override void ProcessRecord()
         {
-            var registry = OpenRegistry(ResolveConnection());
+            // A project's (or a reached group's) region and account travel on to the groups written.
+            var registry = OpenRegistry(ResolveConnection(ConfiguredRegion));
             var names = Name ?? Array.Empty<string>();
             try
             {
@@ -70,9 +80,9 @@ namespace ModelRegistry.Cmdlets
                             if (group is null)
                                 WriteFailure(new RegistryException(RegistryErrorKind.NotFound,
                                     $"Model group '{name}' does not exist in {registry.Location}.", name), name);
-                            else WriteObject(IncludeVersionCount
+                            else WriteObject(Stamp(IncludeVersionCount
                                 ? group.WithVersions(new ModelGroupOperations(registry).CountVersionsAsync(group.Name, Cancellation).GetAwaiter().GetResult())
-                                : group);
+                                : group));
                         }
                         catch (Exception ex) when (ex is not PipelineStoppedException && ex is not OperationCanceledException)
                         {
@@ -94,7 +104,7 @@ namespace ModelRegistry.Cmdlets
                                 && (byTeamProject.Count == 0 || byTeamProject.Any(m => m.IsMatch(g.Name))));
                 if (!IncludeTags && !IncludeVersionCount)
                 {
-                    foreach (var group in listed) WriteObject(group);
+                    foreach (var group in listed) WriteObject(Stamp(group));
                     return;
                 }
                 var groups = listed.ToList();
@@ -107,7 +117,7 @@ namespace ModelRegistry.Cmdlets
                 }, Bulk(ThrottleLimit), Cancellation), groups.Count, "Reading model groups", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Name);
-                    else WriteObject(outcome.Result);
+                    else WriteObject(Stamp(outcome.Result!));
                 });
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
@@ -115,6 +125,10 @@ namespace ModelRegistry.Cmdlets
                 WriteFailure(ex, registry.Location);
             }
         }
+
+        /// <summary>The group, carrying the account and region of the project (or object) it was reached from.</summary>
+        private ModelGroup Stamp(ModelGroup group) =>
+            ExpectedAccountId is null && ConfiguredRegion is null ? group : group.WithExpectedAccount(ExpectedAccountId, ConfiguredRegion);
 
         private static List<WildcardPattern> Matchers(IEnumerable<string> patterns) =>
             patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();

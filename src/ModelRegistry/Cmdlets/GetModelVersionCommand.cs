@@ -83,6 +83,17 @@ namespace ModelRegistry.Cmdlets
         [Parameter(ParameterSetName = ByGroup)]
         public SwitchParameter Ascending { get; set; }
 
+        /// <summary>The AWS account the configuration expects. Not checked by this read command: it marks what it writes, and the mutating cmdlets fed from that refuse in another account. Binds by property name from a TeamProject's AccountId and the ExpectedAccountId of objects reached from one.</summary>
+        [Parameter(ParameterSetName = ByVersion)]
+        [Parameter(ParameterSetName = ByArn)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
+        [Alias("AccountId")]
+        public string? ExpectedAccountId { get; set; }
+
+        /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup, DontShow = true)]
+        public string? ConfiguredRegion { get; set; }
+
         /// <summary>Read each version in full: inference specification, metrics, customer metadata, approval reason.</summary>
         [Parameter]
         public SwitchParameter Detailed { get; set; }
@@ -95,12 +106,22 @@ namespace ModelRegistry.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var registry = OpenRegistry(ResolveConnection());
-            var operations = new ModelVersionOperations(registry);
-            if (ParameterSetName == ByArn || ParameterSetName == ByVersion)
+            if (ParameterSetName == ByVersion)
             {
-                foreach (var arn in ParameterSetName == ByArn ? Arn : (InputObject ?? Array.Empty<ModelVersion>()).Select(v => v.Arn))
-                    WriteOne(registry, arn);
+                // A version read again keeps the account and region it was reached with.
+                foreach (var v in InputObject ?? Array.Empty<ModelVersion>())
+                {
+                    var region = v.ConfiguredRegion ?? ConfiguredRegion;
+                    WriteOne(OpenRegistry(ResolveConnection(region)), v.Arn, v.ExpectedAccountId ?? ExpectedAccountId, region);
+                }
+                return;
+            }
+            // A project's (or a reached group's) region and account travel on to the versions written.
+            var registry = OpenRegistry(ResolveConnection(ConfiguredRegion));
+            var operations = new ModelVersionOperations(registry);
+            if (ParameterSetName == ByArn)
+            {
+                foreach (var arn in Arn) WriteOne(registry, arn, ExpectedAccountId, ConfiguredRegion);
                 return;
             }
 
@@ -113,7 +134,7 @@ namespace ModelRegistry.Cmdlets
                         // -Version alone names versions exactly: read them directly instead of listing the group.
                         if (Version != null && Status is null && Latest is null && CreatedAfter is null && CreatedBefore is null)
                         {
-                            foreach (var n in Version) WriteOne(registry, operations.VersionArn(group, n));
+                            foreach (var n in Version) WriteOne(registry, operations.VersionArn(group, n), ExpectedAccountId, ConfiguredRegion);
                             continue;
                         }
                         var descending = Descending || (Latest.HasValue && !Ascending);
@@ -121,7 +142,7 @@ namespace ModelRegistry.Cmdlets
                             damaged: e => WriteFailure(e, e.Target));
                         if (!Detailed)
                         {
-                            foreach (var v in versions) WriteObject(v);
+                            foreach (var v in versions) WriteObject(Stamp(v, ExpectedAccountId, ConfiguredRegion));
                             continue;
                         }
                         // Detailed reads go a page at a time, so the stream keeps moving on a large group.
@@ -129,7 +150,7 @@ namespace ModelRegistry.Cmdlets
                             Drain(operations.Describe(page, Bulk(Engine.Bulk.BulkRunner.DefaultThrottleLimit), Cancellation), page.Count, $"Reading versions of {group}", o =>
                             {
                                 if (o.Error != null) WriteFailure(o.Error, o.Input.Arn);
-                                else if (o.Result != null) WriteObject(o.Result);
+                                else if (o.Result != null) WriteObject(Stamp(o.Result, ExpectedAccountId, ConfiguredRegion));
                             });
                     }
                     catch (Exception ex) when (ex is not PipelineStoppedException)
@@ -140,14 +161,17 @@ namespace ModelRegistry.Cmdlets
             }
         }
 
-        private void WriteOne(IModelRegistry registry, string arn)
+        private static ModelVersion Stamp(ModelVersion v, string? account, string? region) =>
+            account is null && region is null ? v : v.WithExpectedAccount(account, region);
+
+        private void WriteOne(IModelRegistry registry, string arn, string? account, string? region)
         {
             try
             {
                 var version = registry.GetVersionAsync(arn, Cancellation).GetAwaiter().GetResult();
                 if (version is null)
                     WriteFailure(new RegistryException(RegistryErrorKind.NotFound, $"Model version '{arn}' does not exist in {registry.Location}.", arn), arn);
-                else WriteObject(version);
+                else WriteObject(Stamp(version, account, region));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

@@ -11,16 +11,24 @@ namespace ModelRegistry.Cmdlets
     /// <summary>One group named on the command line or by a pipeline object.</summary>
     public sealed class GroupInput
     {
-        internal GroupInput(string name, TeamProject? project, object target)
+        internal GroupInput(string name, TeamProject? project, object target, IReadOnlyList<string> expectedAccounts, string? configuredRegion)
         {
             Name = name;
             Project = project;
             Target = target;
+            ExpectedAccounts = expectedAccounts;
+            ConfiguredRegion = configuredRegion;
         }
 
         public string Name { get; }
         /// <summary>The configured project it came from, when it came from Get-MRProject.</summary>
         public TeamProject? Project { get; }
+        /// <summary>The accounts the wrong-account guard must see: the project's, the piped object's, -ExpectedAccountId.</summary>
+        public IReadOnlyList<string> ExpectedAccounts { get; }
+        /// <summary>The region of the .env.shared it came from, if any.</summary>
+        public string? ConfiguredRegion { get; }
+        /// <summary>The one expected account that outputs for this group carry on.</summary>
+        public string? ExpectedAccountId => ExpectedAccounts.Count > 0 ? ExpectedAccounts[0] : null;
         /// <summary>What errors name as their target: the pipeline object, or the name.</summary>
         public object Target { get; }
         public override string ToString() => Name;
@@ -29,7 +37,8 @@ namespace ModelRegistry.Cmdlets
     /// <summary>
     /// Base of the cmdlets that act on whole groups: takes TeamProject objects (-InputObject, by value) or
     /// names (-Name, by property name: ModelGroup, GroupTestResult…), collects them, and runs them in
-    /// EndProcessing through the bulk path, per registry, after the wrong-account guard.
+    /// EndProcessing through the bulk path, per registry, after the wrong-account guard (per input: a project's
+    /// AccountId, the ExpectedAccountId a piped group or result carries, -ExpectedAccountId).
     /// </summary>
     public abstract class GroupInputCmdlet : BulkCmdlet
     {
@@ -51,13 +60,25 @@ namespace ModelRegistry.Cmdlets
         [ArgumentCompleter(typeof(GroupNameCompleter))]
         public string[]? Name { get; set; }
 
+        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With names, binds by property name from the ExpectedAccountId of a piped group or result reached from a project.</summary>
+        // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
+        [Parameter(ParameterSetName = ByProject)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+        [Alias("AccountId")]
+        public string? ExpectedAccountId { get; set; }
+
+        /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName, DontShow = true)]
+        public string? ConfiguredRegion { get; set; }
+
         protected override void ProcessRecord()
         {
             if (InputObject != null)
                 foreach (var project in InputObject)
-                    if (project != null) Add(new GroupInput(project.GroupName, project, project));
+                    if (project != null) Add(new GroupInput(project.GroupName, project, project, Expected(project.AccountId, ExpectedAccountId), project.Region));
+            // A ModelGroup (or a result reached from a project) binds its name here and its account and region by property name.
             if (Name != null && ParameterSetName == ByName)
-                foreach (var name in Name) Add(new GroupInput(name, null, name));
+                foreach (var name in Name) Add(new GroupInput(name, null, name, Expected(ExpectedAccountId), ConfiguredRegion));
         }
 
         private void Add(GroupInput input)
@@ -70,13 +91,12 @@ namespace ModelRegistry.Cmdlets
         protected override void EndProcessing()
         {
             if (_inputs.Count == 0) return;
-            foreach (var batch in _inputs.GroupBy(i => ResolveConnection(i.Project?.Region), ConnectionComparer.Instance))
+            foreach (var batch in _inputs.GroupBy(i => ResolveConnection(i.ConfiguredRegion), ConnectionComparer.Instance))
             {
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);
-                var items = batch.ToList();
-                if (!PassesAccountGuard(connection, items.Select(i => (i.Project?.AccountId, i.Target)))) continue;
-                Process(registry, connection, items);
+                var items = PassAccountGuard(connection, batch, i => i.ExpectedAccounts, i => i.Target);
+                if (items.Count > 0) Process(registry, connection, items);
             }
         }
 

@@ -56,14 +56,14 @@ namespace ModelRegistry.Cmdlets
         protected override void Process(IModelRegistry registry, RegistryConnection connection, IReadOnlyList<GroupInput> groups)
         {
             var desired = new List<DesiredGroup>();
-            var targets = new Dictionary<DesiredGroup, object>();
+            var inputs = new Dictionary<DesiredGroup, GroupInput>();
             foreach (var g in groups)
             {
                 var want = g.Project != null ? DesiredGroup.From(g.Project) : _byName[g.Name];
                 if (!ShouldProcess($"{g.Name} in {registry.Location}", Force ? "Create model group, or re-apply its tags" : "Create model group if missing"))
                     continue;
                 desired.Add(want);
-                targets[want] = g.Target;
+                inputs[want] = g;
             }
             if (desired.Count == 0) return;
 
@@ -80,10 +80,12 @@ namespace ModelRegistry.Cmdlets
             }
             Drain(outcomes, desired.Count, "Creating model groups", outcome =>
             {
-                if (outcome.Error != null) WriteFailure(outcome.Error, targets[outcome.Input]);
+                var input = inputs[outcome.Input];
+                if (outcome.Error != null) WriteFailure(outcome.Error, input.Target);
                 else
                 {
                     var result = outcome.Result!;
+                    result = new ModelGroupChangeResult(result.Group.WithExpectedAccount(input.ExpectedAccountId, input.ConfiguredRegion), result.Change, result.Detail);
                     WriteVerbose($"{result.Name}: {result.Change}{(result.Detail is null ? "" : " — " + result.Detail)}");
                     WriteObject(result);
                 }

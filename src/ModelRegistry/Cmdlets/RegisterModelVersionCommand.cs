@@ -25,15 +25,20 @@ namespace ModelRegistry.Cmdlets
     ///   <code>Get-MRProject -Project fraud-detection | Register-MRModelVersion -ImageUri $image -ModelDataUrl $data</code>
     ///   <para>Registers in the project's group; when .env.shared sets AWS_ACCOUNT_ID, nothing is registered unless the credentials act in that account.</para>
     /// </example>
+    /// <example>
+    ///   <code>$p = Get-MRProject -Project fraud-detection; Register-MRModelVersion -Project $p -ImageUri $image -ModelDataUrl $data</code>
+    ///   <para>The same with the project given as a parameter: its group, account guard and region apply just the same.</para>
+    /// </example>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ModelVersion))]
     public sealed class RegisterModelVersionCommand : BulkCmdlet
     {
-        private readonly List<(VersionSpec Spec, string? Account, string? Region)> _items = new List<(VersionSpec, string?, string?)>();
+        private readonly List<(VersionSpec Spec, IReadOnlyList<string> Accounts, string? Region)> _items = new List<(VersionSpec, IReadOnlyList<string>, string?)>();
 
-        /// <summary>The model group to register in.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The model group to register in; a -Project's group when not given.</summary>
+        // Not Mandatory: -Project names the group too, and a job must never be prompted for it.
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("ModelPackageGroupName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(GroupNameCompleter))]
@@ -88,18 +93,30 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public Hashtable? Tag { get; set; }
 
-        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). Binds from a TeamProject's AccountId (AWS_ACCOUNT_ID in .env.shared).</summary>
-        // Checked in ProcessRecord, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
+        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). Binds by property name from the ExpectedAccountId of objects reached from a project (and a TeamProject's AccountId).</summary>
+        // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("AccountId")]
         public string? ExpectedAccountId { get; set; }
 
-        /// <summary>A project piped from Get-MRProject: its AWS_REGION is used when neither -Region nor the session names one, as the group cmdlets do (its GroupName and AccountId bind to -GroupName and -ExpectedAccountId).</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ConfiguredRegion { get; set; }
+
+        /// <summary>A project from Get-MRProject, piped or given: its group is registered in (unless -GroupName names one),
+        /// nothing is registered unless the credentials act in its AWS_ACCOUNT_ID, and its AWS_REGION is used when neither
+        /// -Region nor the session names one, as the group cmdlets do.</summary>
+        [Parameter(ValueFromPipeline = true)]
         public TeamProject? Project { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (string.IsNullOrEmpty(GroupName) && Project != null) GroupName = Project.GroupName;
+            if (string.IsNullOrEmpty(GroupName))
+            {
+                WriteError(ErrorRecords.Invalid("Give the group as -GroupName, as -Project, or pipe a group or project. Nothing was registered.", null));
+                return;
+            }
             var spec = new VersionSpec
             {
                 GroupName = GroupName,
@@ -120,15 +137,19 @@ namespace ModelRegistry.Cmdlets
             var problems = VersionSpecValidator.Problems(spec).ToList();
             if (!string.IsNullOrEmpty(ExpectedAccountId) && !Naming.IsAccountId(ExpectedAccountId))
                 problems.Add($"-ExpectedAccountId '{ExpectedAccountId}' is not a 12-digit AWS account id");
+            if (!string.IsNullOrEmpty(Project?.AccountId) && !Naming.IsAccountId(Project!.AccountId))
+                problems.Add($"the project's AWS_ACCOUNT_ID '{Project.AccountId}' is not a 12-digit AWS account id");
             if (problems.Count > 0)
             {
                 WriteError(ErrorRecords.Invalid($"Cannot register a version in '{GroupName}': {string.Join("; ", problems)}. Nothing was registered.", GroupName));
                 return;
             }
-            // A project piped for another group than the one named would be a mistake: only its own group takes its region.
+            // A project given for another group than the one named would be a mistake: only its own group takes its region.
+            // Its account holds either way: whatever came from a project acts only in the project's account.
             var project = Project != null && string.Equals(Project.GroupName, GroupName, StringComparison.Ordinal) ? Project : null;
-            if (ShouldProcess(GroupName, $"Register model version ({ImageUri})"))
-                _items.Add((spec, ExpectedAccountId, project?.Region));
+            var accounts = Expected(Project?.AccountId, ExpectedAccountId);
+            // The guard runs in EndProcessing before -WhatIf's message, so -WhatIf shows a refusal as the real run would.
+            _items.Add((spec, accounts, project?.Region ?? ConfiguredRegion));
         }
 
         protected override void EndProcessing()
@@ -138,13 +159,16 @@ namespace ModelRegistry.Cmdlets
             {
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);
-                if (!PassesAccountGuard(connection, batch.Select(i => (i.Account, (object)i.Spec.GroupName)))) continue;
-                var specs = batch.Select(i => i.Spec).ToList();
+                var items = PassAccountGuard(connection, batch, i => i.Accounts, i => i.Spec.GroupName)
+                    .Where(i => ShouldProcess(i.Spec.GroupName, $"Register model version ({i.Spec.ImageUri})")).ToList();
+                if (items.Count == 0) continue;
+                var specs = items.Select(i => i.Spec).ToList();
+                var origin = items.ToDictionary(i => i.Spec, i => (Account: i.Accounts.FirstOrDefault(), i.Region));
                 var operations = new ModelVersionOperations(registry);
                 Drain(operations.RegisterMany(specs, Bulk(ThrottleLimit), Cancellation), specs.Count, "Registering model versions", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.GroupName);
-                    else WriteObject(outcome.Result);
+                    else WriteObject(outcome.Result!.WithExpectedAccount(origin[outcome.Input].Account, origin[outcome.Input].Region));
                 });
             }
         }

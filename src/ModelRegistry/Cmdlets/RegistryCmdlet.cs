@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Config;
 using ModelRegistry.Engine.Diagnostics;
 using System.Threading;
 using ModelRegistry.Engine.Registry;
@@ -296,26 +297,53 @@ namespace ModelRegistry.Cmdlets
         }
 
         /// <summary>
-        /// The wrong-account guard: when inputs carry AWS_ACCOUNT_ID, the credentials must act in that account.
-        /// On a mismatch nothing of the batch is touched and each input gets the error, so scripts see which were skipped.
+        /// The wrong-account guard (<see cref="AccountGuard"/>) for a batch of inputs that share a registry: returns the
+        /// inputs that may go on and writes one error per refused input, naming both accounts. An input is refused when
+        /// any account it expects (see <see cref="Expected"/>) is not the caller's. The caller's account is asked only
+        /// when some input expects one, once per registry and process; when it cannot be asked, each input that expects
+        /// an account gets that error instead. Runs before anything else, -WhatIf included, so -WhatIf shows the refusals.
         /// </summary>
-        protected bool PassesAccountGuard(RegistryConnection connection, IEnumerable<(string? AccountId, object Target)> inputs)
+        protected List<T> PassAccountGuard<T>(RegistryConnection connection, IEnumerable<T> inputs,
+            Func<T, IReadOnlyList<string>> expectedOf, Func<T, object?> targetOf)
         {
             var items = inputs.ToList();
-            foreach (var expected in items.Select(i => i.AccountId).Where(a => !string.IsNullOrEmpty(a)).Distinct())
+            if (!items.Any(i => expectedOf(i).Count > 0)) return items;
+            string? actual = null;
+            Exception? unknown = null;
+            if (items.Any(i => expectedOf(i).Any(Naming.IsAccountId)))
             {
                 try
                 {
-                    RegistryFactory.EnsureAccountAsync(connection, expected, Cancellation).GetAwaiter().GetResult();
+                    actual = AccountGuard.CallerAccountAsync(connection, Cancellation).GetAwaiter().GetResult();
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not PipelineStoppedException)
                 {
-                    foreach (var item in items) WriteFailure(ex, item.Target);
-                    return false;
+                    unknown = ex;
                 }
             }
-            return true;
+            var passed = new List<T>(items.Count);
+            var location = connection.ToString();
+            foreach (var item in items)
+            {
+                var expected = expectedOf(item);
+                var target = targetOf(item);
+                var refusal = expected.Select(e => AccountGuard.Check(e, actual, location, target?.ToString())).FirstOrDefault(r => r != null);
+                if (refusal != null) WriteFailure(refusal, target);
+                else if (unknown != null && expected.Count > 0) WriteFailure(unknown, target);
+                else passed.Add(item);
+            }
+            return passed;
         }
+
+        /// <summary>
+        /// The accounts one input expects: those its objects carry (a TeamProject's AccountId, the ExpectedAccountId of a
+        /// group, version or deployment reached from one) and -ExpectedAccountId, given or bound for it. Call it in
+        /// ProcessRecord, where a value bound by property name belongs to the current pipeline object.
+        /// </summary>
+        // -ExpectedAccountId and the hidden -ConfiguredRegion are declared by each cmdlet, bound by property name only in
+        // the parameter sets that take names: bound in every set, they would pull a piped group into a by-value set.
+        protected static IReadOnlyList<string> Expected(params string?[] accounts) =>
+            accounts.Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).Distinct(StringComparer.Ordinal).ToList();
 
         /// <summary>Batches inputs per registry: two connections are the same registry when they print the same.</summary>
         protected sealed class ConnectionComparer : IEqualityComparer<RegistryConnection>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Deployment;
 using ModelRegistry.Hosting;
@@ -18,21 +19,52 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Removes every deployment of the fraud-detection group without asking.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "MRDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "MRDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Deployment")]
     [OutputType(typeof(DeploymentRemoval))]
     public sealed class RemoveDeploymentCommand : RegistryCmdlet
     {
+        private const string ByName = "Name";
+        // The by-value set is the default: PowerShell prefers the default set for pipeline input.
+        private const string ByDeployment = "Deployment";
+
         /// <summary>The endpoints to remove. Binds by property name from Deployment objects.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(EndpointNameCompleter))]
         public string[] EndpointName { get; set; } = Array.Empty<string>();
 
+        /// <summary>Deployments from Get-MRDeployment or Deploy-MRModelVersion: one reached from a project is removed only
+        /// when the credentials act in the project's AWS_ACCOUNT_ID.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByDeployment)]
+        public ModelRegistry.Deployment[]? InputObject { get; set; }
+
+        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With -EndpointName, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
+        // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
+        [Parameter(ParameterSetName = ByDeployment)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+        [Alias("AccountId")]
+        public string? ExpectedAccountId { get; set; }
+
+        /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName, DontShow = true)]
+        public string? ConfiguredRegion { get; set; }
+
         protected override void ProcessRecord()
         {
-            var registry = OpenRegistry(ResolveConnection());
+            var inputs = ParameterSetName == ByDeployment
+                ? (InputObject ?? Array.Empty<ModelRegistry.Deployment>()).Where(d => d != null)
+                    .Select(d => (Name: d.EndpointName, Accounts: Expected(d.ExpectedAccountId, ExpectedAccountId), Region: d.ConfiguredRegion ?? ConfiguredRegion))
+                : EndpointName.Select(n => (Name: n, Accounts: Expected(ExpectedAccountId), Region: ConfiguredRegion));
+            foreach (var batch in inputs.GroupBy(i => ResolveConnection(i.Region), ConnectionComparer.Instance))
+                Remove(batch.Key, PassAccountGuard(batch.Key, batch, i => i.Accounts, i => i.Name).Select(i => i.Name).ToList());
+        }
+
+        private void Remove(RegistryConnection connection, IReadOnlyList<string> names)
+        {
+            if (names.Count == 0) return;
+            var registry = OpenRegistry(connection);
             var operations = new DeploymentOperations(registry);
-            foreach (var name in EndpointName)
+            foreach (var name in names)
             {
                 if (Cancellation.IsCancellationRequested) return;
                 try

@@ -107,7 +107,8 @@ namespace ModelRegistry.Cmdlets
                 return;
             }
             WriteVerbose($"Removed model group {plan.Group.Arn}");
-            WriteObject(new ModelGroupChangeResult(plan.Group, GroupChange.Removed, $"{removed} version(s) removed"));
+            WriteObject(new ModelGroupChangeResult(plan.Group.WithExpectedAccount(input.ExpectedAccountId, input.ConfiguredRegion),
+                GroupChange.Removed, $"{removed} version(s) removed"));
         }
     }
 }

@@ -77,10 +77,14 @@ namespace ModelRegistry.Cmdlets
             // -WhatIf shows what would change; result objects would only say "nothing was done".
             if (whatIf) return;
             foreach (var entry in plan.Entries)
-                WriteObject(results.TryGetValue(entry, out var r) ? r
+                WriteObject(Stamped(results.TryGetValue(entry, out var r) ? r
                     : entry.State is GroupState.InSync or GroupState.Foreign ? GroupSync.Untouched(entry)
-                    : new GroupSyncResult(entry, SyncAction.Skipped, entry.Actual, "stopped before it started"));
+                    : new GroupSyncResult(entry, SyncAction.Skipped, entry.Actual, "stopped before it started")));
         }
+
+        /// <summary>The result, carrying the configuration's account and region on to the next cmdlet.</summary>
+        private GroupSyncResult Stamped(GroupSyncResult r) =>
+            new GroupSyncResult(Stamped(r.Drift), r.Action, r.Group, r.Detail);
 
         private GroupSyncResult PruneOne(GroupSync sync, DesiredConfiguration config, GroupDrift d, string target, bool whatIf)
         {

@@ -55,7 +55,7 @@ namespace ModelRegistry.Cmdlets
                     if (!Quiet) WriteFailure(outcome.Error, outcome.Input.Target);
                     return;
                 }
-                var result = outcome.Result!;
+                var result = outcome.Result!.WithExpectedAccount(outcome.Input.ExpectedAccountId, outcome.Input.ConfiguredRegion);
                 if (!result.Passed) _allPassed = false;
                 if (Quiet) return;
                 WriteObject(result);

@@ -13,11 +13,7 @@ namespace ModelRegistry.Hosting
                 return new ErrorRecord(cex, "ModelRegistry.Configuration", ErrorCategory.InvalidData, target ?? cex.Path);
             if (exception is RegistryException rex)
             {
-                // A refusal by a safety rule names the rule: ModelRegistry.Conflict.RejectedVersion. It is an operation
-                // this state does not allow (InvalidOperation), not a busy resource to retry.
-                var record = rex.Reason is null
-                    ? new ErrorRecord(rex, "ModelRegistry." + rex.Kind, Category(rex.Kind), target ?? rex.Target)
-                    : new ErrorRecord(rex, "ModelRegistry." + rex.Kind + "." + rex.Reason, ErrorCategory.InvalidOperation, target ?? rex.Target);
+                var record = new ErrorRecord(rex, ErrorId(rex), Category(rex), target ?? rex.Target);
                 var detail = Detail(rex);
                 if (detail != null) record.ErrorDetails = new ErrorDetails(rex.Message + " " + detail);
                 if (rex.Kind == RegistryErrorKind.Throttled)
@@ -44,6 +40,19 @@ namespace ModelRegistry.Hosting
             return $"({ex.ServiceCode ?? "error"}, request id {ex.RequestId})";
         }
 
+        /// <summary>ModelRegistry.{Kind}, or ModelRegistry.{Kind}.{Reason} when a named rule refused.</summary>
+        private static string ErrorId(RegistryException ex) =>
+            "ModelRegistry." + ex.Kind + (string.IsNullOrEmpty(ex.Reason) ? "" : "." + ex.Reason);
+
+        // A refusal by a safety rule (ModelRegistry.Conflict.RejectedVersion) is an operation this state does not allow
+        // (InvalidOperation), not a busy resource to retry. The wrong-account refusal is a SecurityError, not
+        // PermissionDenied: the credentials may well be allowed to act, but in another account than the configuration
+        // names, and acting there is what must not happen.
+        private static ErrorCategory Category(RegistryException ex) =>
+            ex.Reason == Engine.Registry.AccountGuard.Reason ? ErrorCategory.SecurityError
+            : ex.Reason != null ? ErrorCategory.InvalidOperation
+            : Category(ex.Kind);
+
         private static ErrorCategory Category(RegistryErrorKind kind) => kind switch
         {
             RegistryErrorKind.Invalid => ErrorCategory.InvalidArgument,
@@ -53,7 +62,6 @@ namespace ModelRegistry.Hosting
             RegistryErrorKind.Throttled => ErrorCategory.LimitsExceeded,
             RegistryErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
             RegistryErrorKind.Unavailable => ErrorCategory.ConnectionError,
-            RegistryErrorKind.WrongAccount => ErrorCategory.SecurityError,
             RegistryErrorKind.TimedOut => ErrorCategory.OperationTimeout,
             RegistryErrorKind.Failed => ErrorCategory.InvalidResult,
             RegistryErrorKind.Damaged => ErrorCategory.InvalidData,
