@@ -103,6 +103,17 @@ namespace ModelRegistry
         /// <summary>The endpoint already runs this exact config: nothing to do.</summary>
         public bool Unchanged { get; set; }
         public string? CurrentEndpointConfigName { get; set; }
+        /// <summary>When switching: the model version the endpoint serves now (its primary variant's); null when its
+        /// model references no model version.</summary>
+        public string? CurrentModelVersionArn { get; set; }
+        public string? CurrentGroupName { get; set; }
+        public int? CurrentVersion { get; set; }
+        /// <summary>A live endpoint is taken off what it serves: High impact (Deploy-MRModelVersion asks unless -Confirm:$false).</summary>
+        public bool SwitchesLiveEndpoint => UpdatesExistingEndpoint && !Unchanged;
+        /// <summary>"version 3 of rc-fraud-detection", or what the endpoint runs when it serves no model version.</summary>
+        public string CurrentlyServing => CurrentVersion is int v && CurrentGroupName != null
+            ? $"version {v} of {CurrentGroupName}"
+            : CurrentModelVersionArn ?? $"config '{CurrentEndpointConfigName}' (no model version)";
         public IReadOnlyDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
 
         public override string ToString()
@@ -112,7 +123,7 @@ namespace ModelRegistry
             parts.Add(ModelExists ? $"reuse model '{ModelName}'" : $"create model '{ModelName}' (version {ModelVersionArn})");
             parts.Add(EndpointConfigExists ? $"reuse endpoint config '{EndpointConfigName}'" : $"create endpoint config '{EndpointConfigName}' ({InstanceCount} x {InstanceType})");
             parts.Add(UpdatesExistingEndpoint
-                ? $"switch existing endpoint '{EndpointName}' from config '{CurrentEndpointConfigName}' to '{EndpointConfigName}'"
+                ? $"switch endpoint '{EndpointName}' from {CurrentlyServing} to version {Version} of {GroupName} (config '{CurrentEndpointConfigName}' to '{EndpointConfigName}')"
                 : $"create endpoint '{EndpointName}'");
             return string.Join("; ", parts);
         }

@@ -129,6 +129,9 @@ namespace ModelRegistry.Engine.Deployment
                     else if (runningTags.TryGetValue(PreviousGroupTagKey, out var remembered)) tags[PreviousGroupTagKey] = remembered;
                 }
             }
+            // A switch takes a live endpoint off the version it serves: the plan names that version (-WhatIf, the question).
+            var serving = endpoint != null && !string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase)
+                ? await DescribeOrNullAsync(request.EndpointName, ct).ConfigureAwait(false) : null;
             var model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
             var config = await _target.GetEndpointConfigAsync(name, ct).ConfigureAwait(false);
             if (model != null && !string.Equals(model.ModelVersionArn, version.Arn, StringComparison.Ordinal))
@@ -153,6 +156,9 @@ namespace ModelRegistry.Engine.Deployment
                 EndpointConfigExists = config != null,
                 UpdatesExistingEndpoint = endpoint != null,
                 CurrentEndpointConfigName = endpoint?.EndpointConfigName,
+                CurrentModelVersionArn = serving?.ModelVersionArn,
+                CurrentGroupName = serving?.GroupName,
+                CurrentVersion = serving?.Version,
                 Unchanged = endpoint != null && string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase),
                 Tags = tags,
             };

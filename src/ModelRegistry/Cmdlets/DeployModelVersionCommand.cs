@@ -15,7 +15,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Deploys an Approved model version to an endpoint, creating it or switching it to the new version.</para>
-    /// <para type="description">What the seed's ModelPackage(...).deploy(...) does, with the approval check it lacks: anything not Approved is refused and nothing is created. Creates a model whose container is the version (ModelPackageName = the version's ARN), an endpoint config with one variant (AllTraffic) and the endpoint. When the endpoint exists it is switched to the new config; the old model and config keep serving until the switch completes (-RemovePrevious deletes them afterwards, with -Wait). Names are deterministic — {group}-{version}-{hash}, at most 63 characters — so deploying the same version to the same endpoint again changes nothing. Everything is tagged ManagedBy=ModelRegistry, ModelVersionArn, ModelGroup, Team, Project and Endpoint. A failure midway deletes what this call created, or the error names what remains. -WhatIf prints the plan. On the Local registry the deployment is a record only: nothing is served.</para>
+    /// <para type="description">What the seed's ModelPackage(...).deploy(...) does, with the approval check it lacks: anything not Approved is refused and nothing is created. Creates a model whose container is the version (ModelPackageName = the version's ARN), an endpoint config with one variant (AllTraffic) and the endpoint. When the endpoint exists it is switched to the new config; the old model and config keep serving until the switch completes (-RemovePrevious deletes them afterwards, with -Wait). Names are deterministic — {group}-{version}-{hash}, at most 63 characters — so deploying the same version to the same endpoint again changes nothing. Everything is tagged ManagedBy=ModelRegistry, ModelVersionArn, ModelGroup, Team, Project and Endpoint. A failure midway deletes what this call created, or the error names what remains. Switching a live endpoint to another version is High impact: it asks (unless -Confirm:$false or $ConfirmPreference = 'None'), -WhatIf says "Switch endpoint X from version A of G to version B of G", and a host that cannot ask (a job, a scheduled task) fails that item instead of waiting; creating a new endpoint is Medium and does not ask. A version reached from a project (Get-MRProject | Get-MRModelVersion), -ExpectedAccountId or the AWS_ACCOUNT_ID of -ConfigPath is deployed only when the credentials act in that account. -WhatIf prints the plan. On the Local registry the deployment is a record only: nothing is served.</para>
     /// <example>
     ///   <code>Get-MRModelVersion rc-fraud-detection -Status Approved -Latest 1 | Deploy-MRModelVersion -EndpointName fraud-detection-endpoint -Wait</code>
     ///   <para>Deploys the newest approved fraud-detection version and waits until the endpoint is InService.</para>
@@ -23,6 +23,10 @@ namespace ModelRegistry.Cmdlets
     /// <example>
     ///   <code>Deploy-MRModelVersion -Arn arn:aws:sagemaker:ap-northeast-1:123456789012:model-package/rc-fraud-detection/3 -EndpointName fraud-detection-endpoint -InstanceType ml.c5.xlarge -InitialInstanceCount 2 -WhatIf</code>
     ///   <para>Shows the names it would create and whether it would switch an existing endpoint.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRModelVersion rc-fraud-detection -Status Approved -Latest 1 | Deploy-MRModelVersion -EndpointName fraud-detection-endpoint -Confirm:$false</code>
+    ///   <para>In a scheduled job: switches the live endpoint to the newest approved version without asking.</para>
     /// </example>
     /// </summary>
     [Cmdlet("Deploy", "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -151,7 +155,14 @@ namespace ModelRegistry.Cmdlets
                 return;
             }
             WriteVerbose(plan.ToString());
-            if (!ShouldProcess($"{EndpointName} in {registry.Location}", $"Deploy version {plan.Version} of {plan.GroupName}: {plan}")) return;
+            var target = $"{EndpointName} in {registry.Location}";
+            if (plan.SwitchesLiveEndpoint)
+            {
+                // Taking a live endpoint off the version it serves is High impact; creating an endpoint stays Medium.
+                var what = $"Switch endpoint '{EndpointName}' from {plan.CurrentlyServing} to version {plan.Version} of {plan.GroupName}";
+                if (!ShouldProcess(target, what) || !ConfirmHighImpact(target, what, $"Switch live endpoint {EndpointName}", "switch")) return;
+            }
+            else if (!ShouldProcess(target, $"Deploy version {plan.Version} of {plan.GroupName}: {plan}")) return;
 
             var activity = $"Deploying {plan.GroupName} version {plan.Version} to {EndpointName}";
             var messages = new ConcurrentQueue<string>();

@@ -345,6 +345,56 @@ namespace ModelRegistry.Cmdlets
         protected static IReadOnlyList<string> Expected(params string?[] accounts) =>
             accounts.Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).Distinct(StringComparer.Ordinal).ToList();
 
+        private bool _yesToAll;
+        private bool _noToAll;
+
+        /// <summary>
+        /// The high-impact step of a Medium cmdlet (a prune in Sync, switching a live endpoint in Deploy). ConfirmImpact
+        /// is one value per cmdlet, so the routine part does not prompt a scheduled run while this step asks as a
+        /// High-impact command does: call it after ShouldProcess. With -Confirm (or -Confirm:$false) or a
+        /// $ConfirmPreference below High, ShouldProcess has already decided, and $ConfirmPreference = 'None' never
+        /// asks; otherwise it asks, once per item, with Yes/No to All. A host that cannot ask (a job, a scheduled task
+        /// whose input is not a terminal, -NonInteractive) never waits for an answer: the item fails, naming
+        /// -Confirm:$false, and is not done.
+        /// </summary>
+        protected bool ConfirmHighImpact(string target, string what, string caption, string verb)
+        {
+            if (MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+            var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+            if (preference is ConfirmImpact impact && impact != ConfirmImpact.High) return true;
+            if (preference is string text && Enum.TryParse<ConfirmImpact>(text, true, out var parsed) && parsed != ConfirmImpact.High) return true;
+            if (_yesToAll) return true;
+            if (_noToAll) return false;
+            Exception? cannotAsk = HostCanPrompt() ? null : new PSInvalidOperationException($"the host '{Host?.Name}' takes no answers");
+            if (cannotAsk is null)
+            {
+                try
+                {
+                    return ShouldContinue($"{what}?", caption, ref _yesToAll, ref _noToAll);
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    cannotAsk = ex;
+                }
+            }
+            WriteFailure(new InvalidOperationException(
+                $"To {verb} {target} needs confirmation (High impact), and this host cannot ask ({cannotAsk.Message}). Nothing was done. Use -Confirm:$false to {verb} unattended.",
+                cannotAsk), target);
+            return false;
+        }
+
+        /// <summary>
+        /// Whether a question can be answered here: not in a job or remote session (Start-Job would block, waiting for
+        /// an answer nobody gives), and not on a console whose input is redirected (a scheduled task's open stdin would
+        /// hang the run). -NonInteractive hosts throw when asked; ConfirmHighImpact reports that the same way.
+        /// </summary>
+        protected bool HostCanPrompt()
+        {
+            var name = Host?.Name;
+            if (Host?.UI is null || name == "ServerRemoteHost" || name == "Default Host") return false;
+            return !(name == "ConsoleHost" && Console.IsInputRedirected);
+        }
+
         /// <summary>Batches inputs per registry: two connections are the same registry when they print the same.</summary>
         protected sealed class ConnectionComparer : IEqualityComparer<RegistryConnection>
         {

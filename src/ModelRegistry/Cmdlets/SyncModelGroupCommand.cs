@@ -32,9 +32,6 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        private bool _yesToAll;
-        private bool _noToAll;
-
         protected override void Process(IModelRegistry registry, DesiredConfiguration config, DriftPlan plan)
         {
             var sync = new GroupSync(registry);
@@ -147,34 +144,11 @@ namespace ModelRegistry.Cmdlets
         }
 
         /// <summary>
-        /// ConfirmImpact is one value per cmdlet. Creating and re-tagging is routine and a scheduled run must not
-        /// prompt for it, so the cmdlet is Medium; deleting is not routine, so a prune asks as a High-impact command
-        /// does (Remove-MRModelGroup, Remove-Item on many files): with the default $ConfirmPreference (High) it asks,
-        /// and -Confirm:$false or $ConfirmPreference = 'None' — what PowerShell users already type to run a Remove-*
-        /// unattended — skip the question. -Force is deliberately not a way past it: here it means "Approved versions
-        /// too", a separate decision. With -Confirm or a lower $ConfirmPreference, ShouldProcess has already asked.
+        /// Creating and re-tagging is routine and a scheduled run must not prompt for it, so the cmdlet is Medium;
+        /// deleting is not routine, so a prune asks as a High-impact command does (see ConfirmHighImpact). -Force is
+        /// deliberately not a way past it: here it means "Approved versions too", a separate decision.
         /// </summary>
-        private bool ConfirmPrune(string target, string what)
-        {
-            if (MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
-            var preference = SessionState.PSVariable.GetValue("ConfirmPreference");
-            if (preference is ConfirmImpact impact && impact != ConfirmImpact.High) return true;
-            if (preference is string text && Enum.TryParse<ConfirmImpact>(text, true, out var parsed) && parsed != ConfirmImpact.High) return true;
-            if (_yesToAll) return true;
-            if (_noToAll) return false;
-            try
-            {
-                return ShouldContinue($"{what}?", $"Prune {target}", ref _yesToAll, ref _noToAll);
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                // A host that cannot ask (a scheduled job without -Confirm:$false) must not delete silently.
-                WriteFailure(new InvalidOperationException(
-                    $"Pruning {target} needs confirmation, and this host cannot ask ({ex.Message}). Use -Confirm:$false to prune unattended.", ex), target);
-                _noToAll = true;
-                return false;
-            }
-        }
+        private bool ConfirmPrune(string target, string what) => ConfirmHighImpact(target, what, $"Prune {target}", "prune");
 
         private static GroupSyncResult Declined(GroupDrift d) => new GroupSyncResult(d, SyncAction.Skipped, d.Actual, "declined");
     }
