@@ -130,8 +130,9 @@ namespace ModelRegistry.Engine.Deployment
                 }
             }
             // A switch takes a live endpoint off the version it serves: the plan names that version (-WhatIf, the question).
-            var serving = endpoint != null && !string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase)
-                ? await DescribeOrNullAsync(request.EndpointName, ct).ConfigureAwait(false) : null;
+            var serving = endpoint?.EndpointConfigName != null && !string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase)
+                ? await ServingVersionAsync(endpoint.EndpointConfigName, ct).ConfigureAwait(false) : null;
+            var servingVersion = VersionArnPattern.Match(serving ?? "");
             var model = await _target.GetModelAsync(name, ct).ConfigureAwait(false);
             var config = await _target.GetEndpointConfigAsync(name, ct).ConfigureAwait(false);
             if (model != null && !string.Equals(model.ModelVersionArn, version.Arn, StringComparison.Ordinal))
@@ -156,12 +157,21 @@ namespace ModelRegistry.Engine.Deployment
                 EndpointConfigExists = config != null,
                 UpdatesExistingEndpoint = endpoint != null,
                 CurrentEndpointConfigName = endpoint?.EndpointConfigName,
-                CurrentModelVersionArn = serving?.ModelVersionArn,
-                CurrentGroupName = serving?.GroupName,
-                CurrentVersion = serving?.Version,
+                CurrentModelVersionArn = serving,
+                CurrentGroupName = servingVersion.Success ? servingVersion.Groups["group"].Value : null,
+                CurrentVersion = servingVersion.Success ? int.Parse(servingVersion.Groups["version"].Value, CultureInfo.InvariantCulture) : (int?)null,
                 Unchanged = endpoint != null && string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase),
                 Tags = tags,
             };
+        }
+
+        /// <summary>The model version a config's primary variant (the largest weight) serves; null when none.</summary>
+        private async Task<string?> ServingVersionAsync(string configName, CancellationToken ct)
+        {
+            var config = await _target.GetEndpointConfigAsync(configName, ct).ConfigureAwait(false);
+            var primary = config?.Variants.Where(v => !v.IsShadow).OrderByDescending(v => v.Weight ?? 1f).FirstOrDefault();
+            var model = primary?.ModelName is null ? null : await _target.GetModelAsync(primary.ModelName, ct).ConfigureAwait(false);
+            return model?.ModelVersionArn;
         }
 
         /// <summary>Plans and deploys; <paramref name="progress"/> hears each step and, with Wait, each status read.</summary>

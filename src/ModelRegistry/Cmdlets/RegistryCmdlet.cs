@@ -377,9 +377,10 @@ namespace ModelRegistry.Cmdlets
                     cannotAsk = ex;
                 }
             }
-            WriteFailure(new InvalidOperationException(
+            FlushCallLog();
+            WriteError(ErrorRecords.ConfirmationRequired(
                 $"To {verb} {target} needs confirmation (High impact), and this host cannot ask ({cannotAsk.Message}). Nothing was done. Use -Confirm:$false to {verb} unattended.",
-                cannotAsk), target);
+                target, cannotAsk));
             return false;
         }
 

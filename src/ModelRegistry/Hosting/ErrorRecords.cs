@@ -33,6 +33,10 @@ namespace ModelRegistry.Hosting
         public static ErrorRecord Invalid(string message, object? target, string errorId = "ModelRegistry.Invalid") =>
             new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
 
+        /// <summary>A High-impact step needed a yes, and the host could not ask (a job, a scheduled task): not done.</summary>
+        public static ErrorRecord ConfirmationRequired(string message, object? target, Exception? cause) =>
+            new ErrorRecord(new InvalidOperationException(message, cause), "ModelRegistry.ConfirmationRequired", ErrorCategory.InvalidOperation, target);
+
         private static string? Detail(RegistryException ex)
         {
             if (ex.ServiceCode is null && ex.RequestId is null) return null;

@@ -89,7 +89,7 @@ public sealed class DeploymentCmdletTests : IDisposable
         var v1 = Register();
         var v2 = Register();
         Run($"Deploy-MRModelVersion -Arn '{v1.Arn}' -EndpointName ep-switch");
-        var switched = Run($"Deploy-MRModelVersion -Arn '{v2.Arn}' -EndpointName ep-switch").Objects<ModelRegistry.Deployment>().Single();
+        var switched = Run($"Deploy-MRModelVersion -Arn '{v2.Arn}' -EndpointName ep-switch -Confirm:$false").Objects<ModelRegistry.Deployment>().Single();
         Assert.Equal("Updated", switched.Change);
         Assert.NotNull(switched.PreviousEndpointConfigName);
         Assert.Equal(v2.Version, Run("Get-MRDeployment ep-switch").Objects<ModelRegistry.Deployment>().Single().Version);

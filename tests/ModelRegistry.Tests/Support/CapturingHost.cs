@@ -7,11 +7,14 @@ using System.Security;
 namespace ModelRegistry.Tests.Support;
 
 /// <summary>A PowerShell host whose console is a list: what a cmdlet writes to the host UI directly (as it
-/// must once the pipeline is stopped) lands in <see cref="Lines"/>.</summary>
+/// must once the pipeline is stopped) lands in <see cref="Lines"/>. Questions (ShouldContinue, -Confirm) land in
+/// <see cref="Prompts"/> and get <see cref="Answer"/> ("Yes", "No", …); with no answer set, the host cannot ask.</summary>
 public sealed class CapturingHost : PSHost
 {
     private readonly CapturingUI _ui = new();
     public ConcurrentQueue<string> Lines => _ui.Lines;
+    public ConcurrentQueue<string> Prompts => _ui.Prompts;
+    public string? Answer { get => _ui.Answer; set => _ui.Answer = value; }
     public override string Name => "CapturingHost";
     public override Version Version => new(1, 0);
     public override Guid InstanceId { get; } = Guid.NewGuid();
@@ -27,6 +30,8 @@ public sealed class CapturingHost : PSHost
     private sealed class CapturingUI : PSHostUserInterface
     {
         public ConcurrentQueue<string> Lines { get; } = new();
+        public ConcurrentQueue<string> Prompts { get; } = new();
+        public string? Answer { get; set; }
         public override PSHostRawUserInterface? RawUI => null;
         public override string ReadLine() => "";
         public override SecureString ReadLineAsSecureString() => new();
@@ -41,6 +46,12 @@ public sealed class CapturingHost : PSHost
         public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) => throw new NotSupportedException();
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
-        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) => throw new NotSupportedException();
+        public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
+        {
+            Prompts.Enqueue($"{caption}: {message}");
+            if (Answer is null) throw new NotSupportedException("this test host cannot ask");
+            var index = choices.ToList().FindIndex(c => c.Label.Replace("&", "") == Answer);
+            return index >= 0 ? index : throw new InvalidOperationException($"no choice '{Answer}' among {string.Join(", ", choices.Select(c => c.Label))}");
+        }
     }
 }
