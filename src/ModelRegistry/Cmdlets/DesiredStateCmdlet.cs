@@ -25,8 +25,10 @@ namespace ModelRegistry.Cmdlets
         private string? _batchAccount;
         private string? _batchRegion;
 
-        /// <summary>TeamProject objects from Get-MRProject: the groups that should exist. Other projects of the same file count as configured too (never Extra), so a filtered pipeline never prunes the rest.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByProject)]
+        /// <summary>TeamProject objects from Get-MRProject: the groups that should exist. Other projects of the same file count as configured too (never Extra), so a filtered pipeline never prunes the rest. With no input at all (no pipeline, no -Path), the session's configuration file (Set-MRConfiguration -ConfigPath), else ./.env.shared.</summary>
+        // Not Mandatory: with no input at all the session's configuration file is read (never a prompt, which would
+        // hang a job whose stdin stays open).
+        [Parameter(ValueFromPipeline = true, ParameterSetName = ByProject)]
         public TeamProject[]? InputObject { get; set; }
 
         /// <summary>The configuration file (.env.shared) to compare with, instead of pipeline input.</summary>
@@ -75,9 +77,11 @@ namespace ModelRegistry.Cmdlets
 
         private IEnumerable<(RegistryConnection, DesiredConfiguration)> Batches()
         {
-            if (ParameterSetName == ByPath)
+            var noInput = ParameterSetName == ByProject && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+            if (ParameterSetName == ByPath || noInput)
             {
-                var catalog = ConfigurationReader.Load(this, Path, terminating: true);
+                // No input at all reads the session's configuration file (Set-MRConfiguration), else ./.env.shared.
+                var catalog = noInput ? ConfigurationReader.LoadWithoutInput(this, MyInvocation.MyCommand.Name) : ConfigurationReader.Load(this, Path, terminating: true);
                 if (catalog is null) yield break;
                 // An empty configuration (disabled, or nothing valid) has nothing to compare: it must never read as
                 // "everything is Extra".

@@ -48,8 +48,10 @@ namespace ModelRegistry.Cmdlets
         private readonly List<GroupInput> _inputs = new List<GroupInput>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-        /// <summary>TeamProject objects from Get-MRProject.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByProject)]
+        /// <summary>TeamProject objects from Get-MRProject. With no input at all (no pipeline, no -Name), the projects
+        /// of the session's configuration file (Set-MRConfiguration -ConfigPath), else ./.env.shared.</summary>
+        // Not Mandatory: a mandatory parameter prompts for its value, and a job whose stdin stays open would hang.
+        [Parameter(ValueFromPipeline = true, ParameterSetName = ByProject)]
         public TeamProject[]? InputObject { get; set; }
 
         /// <summary>Model group names. Binds by property name from ModelGroup and other objects with a Name.</summary>
@@ -90,6 +92,13 @@ namespace ModelRegistry.Cmdlets
 
         protected override void EndProcessing()
         {
+            if (ParameterSetName == ByProject && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+            {
+                // No input at all: the configured projects. Empty pipeline input (a filter that kept nothing) is not this.
+                var catalog = ConfigurationReader.LoadWithoutInput(this, MyInvocation.MyCommand.Name);
+                foreach (var project in catalog?.Projects ?? (IReadOnlyList<TeamProject>)Array.Empty<TeamProject>())
+                    Add(new GroupInput(project.GroupName, project, project));
+            }
             if (_inputs.Count == 0) return;
             foreach (var batch in _inputs.GroupBy(i => ResolveConnection(i.ConfiguredRegion), ConnectionComparer.Instance))
             {

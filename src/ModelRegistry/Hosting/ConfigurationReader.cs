@@ -31,5 +31,21 @@ namespace ModelRegistry.Hosting
             foreach (var problem in catalog.Problems) cmdlet.WriteError(ErrorRecords.From(problem, full));
             return catalog;
         }
+
+        /// <summary>
+        /// The configuration a command reads when it was given no input at all (no pipeline, no parameters): the
+        /// session's file (Set-MRConfiguration -ConfigPath), else ./.env.shared. Neither existing is a terminating
+        /// ConfigNotFound error — never a prompt, so a job without a console cannot hang on one.
+        /// </summary>
+        public static ProjectCatalog? LoadWithoutInput(PSCmdlet cmdlet, string commandName)
+        {
+            var full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(null));
+            if (!System.IO.File.Exists(full))
+                cmdlet.ThrowTerminatingError(ErrorRecords.ConfigNotFound(
+                    $"{commandName} was given no input, so it reads the session's configuration file, and {full} does not exist" +
+                    (SessionSettings.Current.ConfigPath is null ? " (no file was set with Set-MRConfiguration -ConfigPath)" : "") +
+                    $". Pipe TeamProject objects (Get-MRProject), name the groups, or set the file with Set-MRConfiguration -ConfigPath.", full));
+            return Load(cmdlet, full);
+        }
     }
 }

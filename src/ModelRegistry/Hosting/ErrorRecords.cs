@@ -30,6 +30,10 @@ namespace ModelRegistry.Hosting
             return new ErrorRecord(exception, "ModelRegistry.Unexpected", ErrorCategory.NotSpecified, target);
         }
 
+        /// <summary>No configuration file to read (a command given no input, and neither the session's file nor ./.env.shared exists).</summary>
+        public static ErrorRecord ConfigNotFound(string message, string path) =>
+            new ErrorRecord(new System.IO.FileNotFoundException(message, path), "ModelRegistry.ConfigNotFound", ErrorCategory.ObjectNotFound, path);
+
         public static ErrorRecord Invalid(string message, object? target, string errorId = "ModelRegistry.Invalid") =>
             new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
 
