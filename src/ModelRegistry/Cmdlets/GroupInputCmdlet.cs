@@ -97,7 +97,7 @@ namespace ModelRegistry.Cmdlets
                 // No input at all: the configured projects. Empty pipeline input (a filter that kept nothing) is not this.
                 var catalog = ConfigurationReader.LoadWithoutInput(this, MyInvocation.MyCommand.Name);
                 foreach (var project in catalog?.Projects ?? (IReadOnlyList<TeamProject>)Array.Empty<TeamProject>())
-                    Add(new GroupInput(project.GroupName, project, project));
+                    Add(new GroupInput(project.GroupName, project, project, Expected(project.AccountId, ExpectedAccountId), project.Region));
             }
             if (_inputs.Count == 0) return;
             foreach (var batch in _inputs.GroupBy(i => ResolveConnection(i.ConfiguredRegion), ConnectionComparer.Instance))
