@@ -21,6 +21,7 @@
         'Get-MRDeployment'
         'Get-MRIamPolicy'
         'Get-MRModelGroup'
+        'Get-MRModelMetric'
         'Get-MRModelVersion'
         'Get-MRProject'
         'Get-MRRegistry'

@@ -32,6 +32,9 @@ namespace ModelRegistry
         /// <summary>ModelMetrics.ModelQuality.Statistics.S3Uri.</summary>
         public string? ModelStatisticsUri { get; set; }
         public string? ModelStatisticsContentType { get; set; }
+        /// <summary>Every metrics file the version names (AWS: ModelMetrics — model quality, data quality, bias,
+        /// explainability); filled by detailed reads. Get-MRModelMetric reads them.</summary>
+        public IReadOnlyList<MetricsSource>? MetricsSources { get; set; }
         /// <summary>AWS: CustomerMetadataProperties.</summary>
         public IReadOnlyDictionary<string, string>? CustomerMetadata { get; set; }
         /// <summary>AWS: ModelLifeCycle.Stage — the lifecycle stage (e.g. Staging, Production); null when none was set.</summary>
@@ -79,10 +82,16 @@ namespace ModelRegistry
         public IReadOnlyList<string> TransformInstanceTypes { get; set; } = Array.Empty<string>();
         public string? ModelStatisticsUri { get; set; }
         public string? ModelStatisticsContentType { get; set; }
+        /// <summary>Further metrics files (AWS: ModelMetrics). A model quality statistics source here and
+        /// <see cref="ModelStatisticsUri"/> together are an error: one file per kind.</summary>
+        public IReadOnlyList<MetricsSource> MetricsSources { get; set; } = Array.Empty<MetricsSource>();
         public ApprovalStatus ApprovalStatus { get; set; } = ApprovalStatus.PendingManualApproval;
         public string? Description { get; set; }
         public IReadOnlyDictionary<string, string> CustomerMetadata { get; set; } = new Dictionary<string, string>();
         public IReadOnlyDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        /// <summary>Metric values measured by the caller (Register-MRModelVersion -Metric), kept in the version's customer
+        /// metadata as "metric:&lt;name&gt;" entries.</summary>
+        public IReadOnlyDictionary<string, double> Metrics { get; set; } = new Dictionary<string, double>();
         /// <summary>Idempotency token (AWS: ClientToken), 1–36 chars of [a-zA-Z0-9-].</summary>
         public string? ClientToken { get; set; }
     }

@@ -49,6 +49,8 @@ namespace ModelRegistry.Engine.Operations
             var token = spec.ClientToken ?? Guid.NewGuid().ToString("D");
             var metadata = new Dictionary<string, string>(spec.CustomerMetadata.Count + 1);
             foreach (var kv in spec.CustomerMetadata) metadata[kv.Key] = kv.Value;
+            // -Metric values travel as customer metadata ("metric:auc"), so every backend keeps and returns them.
+            foreach (var kv in Metrics.MetricsSources.ToMetadata(spec.Metrics)) metadata[kv.Key] = kv.Value;
             metadata[VersionSpecValidator.ClientTokenKey] = token;
             return _registry.RegisterVersionAsync(Copy(spec, token, metadata), ct);
         }
@@ -68,6 +70,7 @@ namespace ModelRegistry.Engine.Operations
             TransformInstanceTypes = s.TransformInstanceTypes,
             ModelStatisticsUri = s.ModelStatisticsUri,
             ModelStatisticsContentType = s.ModelStatisticsContentType,
+            MetricsSources = s.MetricsSources,
             ApprovalStatus = s.ApprovalStatus,
             Description = s.Description,
             CustomerMetadata = metadata,

@@ -35,14 +35,11 @@ namespace ModelRegistry.Engine.Operations
             else if (spec.ImageUri!.Length > 255 || !Image.IsMatch(spec.ImageUri))
                 problems.Add($"-ImageUri '{spec.ImageUri}' is not a container image reference like registry/repository:tag (at most 255 characters, no spaces)");
             if (spec.ModelDataUrl != null) Add(CheckS3("-ModelDataUrl", spec.ModelDataUrl));
-            if (spec.ModelStatisticsUri != null)
-            {
-                Add(CheckS3("-ModelStatisticsUri", spec.ModelStatisticsUri));
-                if (string.IsNullOrEmpty(spec.ModelStatisticsContentType))
-                    problems.Add("-ModelStatisticsContentType is required with -ModelStatisticsUri (e.g. application/json)");
-            }
+            if (spec.ModelStatisticsUri != null && string.IsNullOrEmpty(spec.ModelStatisticsContentType))
+                problems.Add("-ModelStatisticsContentType is required with -ModelStatisticsUri (e.g. application/json)");
             if (spec.ModelStatisticsContentType != null && spec.ModelStatisticsContentType.Length > 256)
                 problems.Add("-ModelStatisticsContentType is longer than 256 characters");
+            problems.AddRange(Metrics.MetricsSources.Problems(spec));
             foreach (var t in spec.ContentTypes)
                 if (string.IsNullOrEmpty(t) || t.Length > 256) problems.Add($"-ContentType '{t}' must be 1 to 256 characters");
             foreach (var t in spec.ResponseTypes)
@@ -56,8 +53,9 @@ namespace ModelRegistry.Engine.Operations
                 var d = Naming.CheckDescription(spec.Description);
                 if (d != null) problems.Add("-Description: " + d);
             }
-            if (spec.CustomerMetadata.Count > MaxMetadataEntries - 1)
-                problems.Add($"-CustomerMetadata has {spec.CustomerMetadata.Count} entries; SageMaker allows {MaxMetadataEntries}, and the module keeps one for its client token");
+            var metrics = spec.Metrics?.Count ?? 0;
+            if (spec.CustomerMetadata.Count + metrics > MaxMetadataEntries - 1)
+                problems.Add($"-CustomerMetadata and -Metric have {spec.CustomerMetadata.Count + metrics} entries; SageMaker allows {MaxMetadataEntries} customer metadata entries, and the module keeps one for its client token");
             foreach (var kv in spec.CustomerMetadata)
             {
                 Add(Naming.CheckMetadataKey(kv.Key));

@@ -44,6 +44,7 @@ namespace ModelRegistry.Engine.Registry
                 if (entry.IsValueCreated) entry.Value.Dispose();
             Open.Clear();
             AccountGuard.Reset();
+            Metrics.MetricsReader.ResetAll();
         }
 
         /// <summary>What makes two connections the same registry (the cache key of opened registries and caller accounts).</summary>

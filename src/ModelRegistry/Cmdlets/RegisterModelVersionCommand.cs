@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Config;
@@ -12,7 +13,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Registers a new model version in a model group.</para>
-    /// <para type="description">What the seed's model.register(...) example does, checked before any call: S3 URIs, the image reference, ml.* instance types against SageMaker's lists, metadata and tag limits. Each registration carries a client token, so a retried call never registers twice. The group comes from -GroupName or from the pipeline (a ModelGroup, TeamProject or anything with a GroupName). Emits the new ModelVersion.</para>
+    /// <para type="description">What the seed's model.register(...) example does, checked before any call: S3 URIs, the image reference, ml.* instance types against SageMaker's lists, metadata and tag limits. Every metrics file SageMaker knows can be named (model quality and data quality statistics and constraints, bias and explainability reports), and -Metric keeps measured values in the version's customer metadata under "metric:" keys. Each registration carries a client token, so a retried call never registers twice. The group comes from -GroupName or from the pipeline (a ModelGroup, TeamProject or anything with a GroupName). Emits the new ModelVersion.</para>
     /// <example>
     ///   <code>Register-MRModelVersion rc-fraud-detection -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0 -ModelDataUrl s3://acme-models/fraud/model.tar.gz -ContentType application/json -ResponseType application/json -InferenceInstanceType ml.m5.large, ml.m5.xlarge -TransformInstanceType ml.m5.xlarge -ModelStatisticsUri s3://acme-models/fraud/statistics.json -Description "Fraud detection model v1.0"</code>
     ///   <para>The seed README's registration, as PowerShell.</para>
@@ -28,6 +29,10 @@ namespace ModelRegistry.Cmdlets
     /// <example>
     ///   <code>$p = Get-MRProject -Project fraud-detection; Register-MRModelVersion -Project $p -ImageUri $image -ModelDataUrl $data</code>
     ///   <para>The same with the project given as a parameter: its group, account guard and region apply just the same.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Register-MRModelVersion rc-fraud-detection -ImageUri $image -ModelDataUrl $data -ModelStatisticsUri s3://acme-models/fraud/2/statistics.json -ModelConstraintsUri s3://acme-models/fraud/2/constraints.json -BiasReportUri s3://acme-models/fraud/2/bias.json -Metric @{ auc = 0.93; f1 = 0.85 }</code>
+    ///   <para>Registers a version with its evaluation files and two measured values; Get-MRModelMetric reads them all back, Approve-MRModelVersion -Require judges them.</para>
     /// </example>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
@@ -76,6 +81,45 @@ namespace ModelRegistry.Cmdlets
         /// <summary>Content type of the statistics file; application/json when not given.</summary>
         [Parameter]
         public string? ModelStatisticsContentType { get; set; }
+
+        /// <summary>Model quality constraints (ModelMetrics.ModelQuality.Constraints), an S3 URI.</summary>
+        [Parameter]
+        public string? ModelConstraintsUri { get; set; }
+
+        /// <summary>Data quality statistics (ModelMetrics.ModelDataQuality.Statistics), an S3 URI.</summary>
+        [Parameter]
+        public string? DataStatisticsUri { get; set; }
+
+        /// <summary>Data quality constraints (ModelMetrics.ModelDataQuality.Constraints), an S3 URI.</summary>
+        [Parameter]
+        public string? DataConstraintsUri { get; set; }
+
+        /// <summary>A SageMaker Clarify bias report (ModelMetrics.Bias.Report), an S3 URI.</summary>
+        [Parameter]
+        public string? BiasReportUri { get; set; }
+
+        /// <summary>A pre-training bias report (ModelMetrics.Bias.PreTrainingReport), an S3 URI.</summary>
+        [Parameter]
+        public string? BiasPreTrainingReportUri { get; set; }
+
+        /// <summary>A post-training bias report (ModelMetrics.Bias.PostTrainingReport), an S3 URI.</summary>
+        [Parameter]
+        public string? BiasPostTrainingReportUri { get; set; }
+
+        /// <summary>A SageMaker Clarify explainability report (ModelMetrics.Explainability.Report), an S3 URI.</summary>
+        [Parameter]
+        public string? ExplainabilityReportUri { get; set; }
+
+        /// <summary>Metrics files as MetricsSource objects, for a content type other than application/json or a content digest.
+        /// On a Local registry any metrics URI may also be a file:///path (offline use).</summary>
+        [Parameter]
+        public MetricsSource[]? MetricsSource { get; set; }
+
+        /// <summary>Metric values measured by the caller, e.g. @{ auc = 0.93; f1 = 0.85 }: kept in the version's customer
+        /// metadata as "metric:auc" = "0.93" (so they count toward SageMaker's 50 entries), read by Get-MRModelMetric and
+        /// judged by Approve-MRModelVersion -Require.</summary>
+        [Parameter]
+        public Hashtable? Metric { get; set; }
 
         /// <summary>The initial approval status; PendingManualApproval unless given.</summary>
         [Parameter]
@@ -132,9 +176,12 @@ namespace ModelRegistry.Cmdlets
                 Description = Description,
                 CustomerMetadata = ToDictionary(CustomerMetadata),
                 Tags = ToDictionary(Tag),
+                MetricsSources = Sources(),
             };
+            var metricProblems = new List<string>();
+            spec.Metrics = ToMetrics(Metric, metricProblems);
             // Bad input is reported per pipeline object, before anything is sent.
-            var problems = VersionSpecValidator.Problems(spec).ToList();
+            var problems = metricProblems.Concat(VersionSpecValidator.Problems(spec)).ToList();
             if (!string.IsNullOrEmpty(ExpectedAccountId) && !Naming.IsAccountId(ExpectedAccountId))
                 problems.Add($"-ExpectedAccountId '{ExpectedAccountId}' is not a 12-digit AWS account id");
             if (!string.IsNullOrEmpty(Project?.AccountId) && !Naming.IsAccountId(Project!.AccountId))
@@ -171,6 +218,44 @@ namespace ModelRegistry.Cmdlets
                     else WriteObject(outcome.Result!.WithExpectedAccount(origin[outcome.Input].Account, origin[outcome.Input].Region));
                 });
             }
+        }
+
+        private IReadOnlyList<MetricsSource> Sources()
+        {
+            var sources = new List<MetricsSource>(MetricsSource?.Where(m => m != null) ?? Enumerable.Empty<MetricsSource>());
+            void Add(MetricsSourceKind kind, string? uri) { if (!string.IsNullOrEmpty(uri)) sources.Add(new MetricsSource(kind, uri!)); }
+            Add(MetricsSourceKind.ModelQualityConstraints, ModelConstraintsUri);
+            Add(MetricsSourceKind.ModelDataQualityStatistics, DataStatisticsUri);
+            Add(MetricsSourceKind.ModelDataQualityConstraints, DataConstraintsUri);
+            Add(MetricsSourceKind.BiasReport, BiasReportUri);
+            Add(MetricsSourceKind.BiasPreTrainingReport, BiasPreTrainingReportUri);
+            Add(MetricsSourceKind.BiasPostTrainingReport, BiasPostTrainingReportUri);
+            Add(MetricsSourceKind.ExplainabilityReport, ExplainabilityReportUri);
+            return sources;
+        }
+
+        /// <summary>-Metric values as numbers: a number, or text that is one in the invariant culture ("0.93").</summary>
+        private static IReadOnlyDictionary<string, double> ToMetrics(Hashtable? table, List<string> problems)
+        {
+            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            if (table is null) return metrics;
+            foreach (DictionaryEntry e in table)
+            {
+                var name = e.Key?.ToString() ?? "";
+                var raw = e.Value is PSObject pso ? pso.BaseObject : e.Value;
+                double value;
+                if (raw is IConvertible c && !(raw is string) && !(raw is bool) && !(raw is char))
+                    value = c.ToDouble(CultureInfo.InvariantCulture);
+                else if (raw is string text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+                    value = parsed;
+                else
+                {
+                    problems.Add($"-Metric '{name}' = '{raw}' is not a number");
+                    continue;
+                }
+                metrics[name] = value;
+            }
+            return metrics;
         }
 
         private static IReadOnlyDictionary<string, string> ToDictionary(Hashtable? table) =>

@@ -44,6 +44,8 @@ namespace ModelRegistry.Engine.Registry.Local
         public List<string> TransformInstanceTypes { get; set; } = new List<string>();
         public string? ModelStatisticsUri { get; set; }
         public string? ModelStatisticsContentType { get; set; }
+        /// <summary>Every metrics file (ModelStatisticsUri included, as ModelQualityStatistics); absent in older records.</summary>
+        public List<MetricsSourceRecord>? MetricsSources { get; set; }
         public Dictionary<string, string> CustomerMetadata { get; set; } = new Dictionary<string, string>();
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
         public string? ClientToken { get; set; }
@@ -58,6 +60,15 @@ namespace ModelRegistry.Engine.Registry.Local
             ?? (Enum.IsDefined(typeof(ApprovalStatus), Status) ? null : $"its Status {(int)Status} is not an approval status")
             ?? (ContentTypes is null || ResponseTypes is null || InferenceInstanceTypes is null || TransformInstanceTypes is null
                 || CustomerMetadata is null || Tags is null ? "a list or map in it is null" : null);
+    }
+
+    /// <summary>One metrics file of a version (AWS: MetricsSource).</summary>
+    internal sealed class MetricsSourceRecord
+    {
+        public MetricsSourceKind Kind { get; set; }
+        public string Uri { get; set; } = "";
+        public string? ContentType { get; set; }
+        public string? ContentDigest { get; set; }
     }
 
     /// <summary>groups/&lt;key&gt;/tokens/&lt;hex of token&gt;.json: which version a ClientToken registered.</summary>

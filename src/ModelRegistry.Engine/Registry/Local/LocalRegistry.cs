@@ -305,6 +305,9 @@ namespace ModelRegistry.Engine.Registry.Local
                     TransformInstanceTypes = spec.TransformInstanceTypes?.ToList() ?? new List<string>(),
                     ModelStatisticsUri = spec.ModelStatisticsUri,
                     ModelStatisticsContentType = spec.ModelStatisticsContentType,
+                    MetricsSources = Metrics.MetricsSources.Of(spec)
+                        .Select(m => new MetricsSourceRecord { Kind = m.Kind, Uri = m.Uri, ContentType = m.ContentType, ContentDigest = m.ContentDigest })
+                        .ToList(),
                     CustomerMetadata = spec.CustomerMetadata?.ToDictionary(kv => kv.Key, kv => kv.Value) ?? new Dictionary<string, string>(),
                     Tags = tags,
                     ClientToken = spec.ClientToken,
@@ -540,6 +543,11 @@ namespace ModelRegistry.Engine.Registry.Local
             v.TransformInstanceTypes = r.TransformInstanceTypes.ToArray();
             v.ModelStatisticsUri = r.ModelStatisticsUri;
             v.ModelStatisticsContentType = r.ModelStatisticsContentType;
+            v.MetricsSources = r.MetricsSources != null
+                ? r.MetricsSources.Select(m => new MetricsSource(m.Kind, m.Uri, m.ContentType, m.ContentDigest)).ToList()
+                : r.ModelStatisticsUri != null
+                    ? new[] { new MetricsSource(MetricsSourceKind.ModelQualityStatistics, r.ModelStatisticsUri, r.ModelStatisticsContentType) }
+                    : Array.Empty<MetricsSource>();
             v.CustomerMetadata = new Dictionary<string, string>(r.CustomerMetadata);
             v.LastModified = r.LastModified;
             return v;

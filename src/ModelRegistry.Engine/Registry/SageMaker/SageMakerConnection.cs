@@ -2,6 +2,7 @@ using System;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
 using Amazon.SecurityToken;
 
 namespace ModelRegistry.Engine.Registry.SageMaker
@@ -29,14 +30,22 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     /// <summary>Region, profile and endpoint resolved the AWS way, and the clients built from them.</summary>
     internal sealed class SageMakerConnection
     {
+        private readonly string? _explicitProfile;
+        private readonly string? _registryEndpoint;
+        private readonly SageMakerClientSettings _settings;
+
         private SageMakerConnection(string region, string? profileName, SageMakerClientConfig config,
-            AmazonSecurityTokenServiceConfig stsConfig, AWSCredentials? credentials)
+            AmazonSecurityTokenServiceConfig stsConfig, AWSCredentials? credentials,
+            string? explicitProfile, string? registryEndpoint, SageMakerClientSettings settings)
         {
             Region = region;
             ProfileName = profileName;
             Config = config;
             StsConfig = stsConfig;
             Credentials = credentials;
+            _explicitProfile = explicitProfile;
+            _registryEndpoint = registryEndpoint;
+            _settings = settings;
         }
 
         public string Region { get; }
@@ -112,7 +121,57 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 sts.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
             sts.AuthenticationRegion = region;
 
-            return new SageMakerConnection(region, profileName, config, sts, settings.Credentials);
+            return new SageMakerConnection(region, profileName, config, sts, settings.Credentials,
+                explicitProfile != null && profile != null ? explicitProfile : null, endpoint, settings);
+        }
+
+        /// <summary>
+        /// The S3 client configuration for reading metrics files, from this same resolution: region, profile, timeout,
+        /// credentials (<see cref="Credentials"/>). The endpoint is AWS_ENDPOINT_URL_S3, else the registry's own endpoint
+        /// when it is an emulator (moto serves S3 on the SageMaker port), else AWS_ENDPOINT_URL, else S3's regional one;
+        /// emulators are addressed path-style. Retries belong to the engine's <see cref="RetryPolicy"/>, as for SageMaker.
+        /// </summary>
+        public AmazonS3Config S3Config()
+        {
+            var config = new AmazonS3Config
+            {
+                RetryMode = RequestRetryMode.Standard,
+                MaxErrorRetry = 0,
+                MaxStaleConnectionRetries = 0,
+                Timeout = _settings.Timeout,
+            };
+            if (_explicitProfile != null)
+                config.Profile = new Profile(_explicitProfile, _settings.ProfilesLocation);
+            var (endpoint, pathStyle) = S3Endpoint(_settings.Environment, _registryEndpoint);
+            if (endpoint != null)
+            {
+                config.ServiceURL = endpoint;
+                config.ForcePathStyle = pathStyle;
+            }
+            else
+            {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(Region);
+            }
+            config.AuthenticationRegion = Region;
+            return config;
+        }
+
+        /// <summary>Which S3 endpoint to use (null: the regional default) and whether to address it path-style.</summary>
+        internal static (string? Url, bool PathStyle) S3Endpoint(Func<string, string?> env, string? registryEndpoint)
+        {
+            var url = NullIfEmpty(env("AWS_ENDPOINT_URL_S3"))
+                ?? (IsEmulator(registryEndpoint) ? registryEndpoint : null)
+                ?? NullIfEmpty(env("AWS_ENDPOINT_URL"));
+            return url is null ? (null, false) : (url, IsEmulator(url));
+        }
+
+        /// <summary>An endpoint that is not AWS's own (moto, LocalStack, MinIO …): not under amazonaws.com.</summary>
+        internal static bool IsEmulator(string? url)
+        {
+            if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri)) return false;
+            var host = uri.Host.ToLowerInvariant();
+            return !(host.EndsWith(".amazonaws.com", StringComparison.Ordinal) || host.EndsWith(".amazonaws.com.cn", StringComparison.Ordinal)
+                || host.EndsWith(".api.aws", StringComparison.Ordinal));
         }
 
         private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s!.Trim();

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using ModelRegistry.Engine.Metrics;
 
 namespace ModelRegistry.Engine.Registry.SageMaker
 {
@@ -222,6 +223,11 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct)
         {
             if (spec is null) throw new ArgumentNullException(nameof(spec));
+            // SageMaker reads metrics files from S3 only; file:// sources are the Local registry's offline form.
+            var local = MetricsSources.Of(spec).FirstOrDefault(x => MetricsSources.IsFileUri(x.Uri));
+            if (local != null)
+                throw new RegistryException(RegistryErrorKind.Invalid,
+                    $"{MetricsSources.ParameterOf(local.Kind)} '{local.Uri}': SageMaker takes metrics files from S3 (s3://bucket/key); file:// paths are for a Local registry. Nothing was registered.", spec.GroupName);
             var started = DateTime.UtcNow;
             string? token = null;
             if (!string.IsNullOrEmpty(spec.ClientToken) &&
@@ -248,6 +254,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     TransformInstanceTypes = spec.TransformInstanceTypes.ToList(),
                     ModelStatisticsUri = spec.ModelStatisticsUri,
                     ModelStatisticsContentType = spec.ModelStatisticsUri is null ? null : StatisticsContentType(spec),
+                    MetricsSources = MetricsSources.Of(spec),
                     CustomerMetadata = spec.CustomerMetadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
                 };
             }, Idempotency.Create, token is null ? null : async ctoken =>
@@ -451,13 +458,17 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 v.InferenceInstanceTypes = Strings(spec, "SupportedRealtimeInferenceInstanceTypes");
                 v.TransformInstanceTypes = Strings(spec, "SupportedTransformInstanceTypes");
             }
-            if (e.TryGetProperty("ModelMetrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object &&
-                metrics.TryGetProperty("ModelQuality", out var quality) && quality.ValueKind == JsonValueKind.Object &&
-                quality.TryGetProperty("Statistics", out var stats) && stats.ValueKind == JsonValueKind.Object)
-            {
-                v.ModelStatisticsUri = Str(stats, "S3Uri");
-                v.ModelStatisticsContentType = Str(stats, "ContentType");
-            }
+            var sources = new List<MetricsSource>();
+            if (e.TryGetProperty("ModelMetrics", out var metrics) && metrics.ValueKind == JsonValueKind.Object)
+                foreach (var wire in MetricsSources.Wire)
+                    if (metrics.TryGetProperty(wire.Section, out var section) && section.ValueKind == JsonValueKind.Object &&
+                        section.TryGetProperty(wire.Member, out var source) && source.ValueKind == JsonValueKind.Object &&
+                        Str(source, "S3Uri") is string uri)
+                        sources.Add(new MetricsSource(wire.Kind, uri, Str(source, "ContentType"), Str(source, "ContentDigest")));
+            v.MetricsSources = sources;
+            var statistics = sources.FirstOrDefault(x => x.Kind == MetricsSourceKind.ModelQualityStatistics);
+            v.ModelStatisticsUri = statistics?.Uri;
+            v.ModelStatisticsContentType = statistics?.ContentType;
             if (e.TryGetProperty("CustomerMetadataProperties", out var meta) && meta.ValueKind == JsonValueKind.Object)
                 v.CustomerMetadata = meta.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
             return v;
@@ -495,15 +506,24 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 WriteStrings(w, "SupportedTransformInstanceTypes", spec.TransformInstanceTypes);
                 w.WriteEndObject();
             }
-            if (spec.ModelStatisticsUri != null)
+            var sources = MetricsSources.Of(spec);
+            if (sources.Count > 0)
             {
                 w.WriteStartObject("ModelMetrics");
-                w.WriteStartObject("ModelQuality");
-                w.WriteStartObject("Statistics");
-                w.WriteString("ContentType", StatisticsContentType(spec));
-                w.WriteString("S3Uri", spec.ModelStatisticsUri);
-                w.WriteEndObject();
-                w.WriteEndObject();
+                foreach (var section in MetricsSources.Wire.Where(x => sources.Any(s => s.Kind == x.Kind)).GroupBy(x => x.Section))
+                {
+                    w.WriteStartObject(section.Key);
+                    foreach (var member in section)
+                    {
+                        var source = sources.First(s => s.Kind == member.Kind);
+                        w.WriteStartObject(member.Member);
+                        w.WriteString("ContentType", source.ContentType);
+                        if (source.ContentDigest != null) w.WriteString("ContentDigest", source.ContentDigest);
+                        w.WriteString("S3Uri", source.Uri);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
             }
             w.WriteString("ModelApprovalStatus", WireStatus(spec.ApprovalStatus));

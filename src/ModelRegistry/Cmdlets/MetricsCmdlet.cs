@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Metrics;
+using ModelRegistry.Engine.Operations;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Cmdlets
+{
+    /// <summary>
+    /// Base of the cmdlets that read versions' metrics (Get-MRModelMetric, Test-MRModelVersion): versions come piped
+    /// (Get-MRModelVersion, Register-MRModelVersion) or by -GroupName [-Version]; EndProcessing reads them through the
+    /// bulk path, in input order, one error per version or metrics file that cannot be read.
+    /// </summary>
+    public abstract class MetricsCmdlet : RegistryCmdlet
+    {
+        protected const string ByVersion = "Version";
+        protected const string ByGroup = "Group";
+
+        private readonly List<ModelVersion> _versions = new List<ModelVersion>();
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Versions from Get-MRModelVersion or Register-MRModelVersion.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
+        public ModelVersion[]? InputObject { get; set; }
+
+        /// <summary>A model group (exact name): all its versions, or those named by -Version.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByGroup)]
+        [Alias("ModelPackageGroupName")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Hosting.GroupNameCompleter))]
+        public string? GroupName { get; set; }
+
+        /// <summary>Only these version numbers of -GroupName.</summary>
+        [Parameter(Position = 1, ParameterSetName = ByGroup)]
+        [ValidateRange(1, int.MaxValue)]
+        public int[]? Version { get; set; }
+
+        /// <summary>How many versions are read at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ByVersion)
+            {
+                foreach (var v in InputObject ?? Array.Empty<ModelVersion>())
+                    if (v != null && _seen.Add(v.Arn)) _versions.Add(v);
+                return;
+            }
+            var registry = OpenRegistry(ResolveConnection());
+            var operations = new ModelVersionOperations(registry);
+            try
+            {
+                // -Version names versions exactly: each is read (and reported missing) on its own.
+                var versions = Version != null && Version.Length > 0
+                    ? Version.Select(n => new ModelVersion { GroupName = GroupName!, Version = n, Arn = operations.VersionArn(GroupName!, n) })
+                    : operations.List(GroupName!, null, null, null, false, null, null, Cancellation);
+                foreach (var v in versions)
+                    if (_seen.Add(v.Arn)) _versions.Add(v);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteFailure(ex, GroupName);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_versions.Count == 0) return;
+            var connection = ResolveConnection();
+            var registry = OpenRegistry(connection);
+            var reader = MetricsReader.For(connection);
+            var outcomes = BulkRunner.Run(_versions, (v, token) => reader.ReadAsync(registry, v, ReadFresh, token), ThrottleLimit, Cancellation);
+            var readouts = new List<(ModelVersion, IReadOnlyList<ModelMetric>)>();
+            Drain(outcomes, _versions.Count, "Reading model metrics", o =>
+            {
+                if (o.Error != null)
+                {
+                    WriteFailure(o.Error, o.Input);
+                    return;
+                }
+                var readout = o.Result!;
+                readouts.Add((readout.Version, readout.Metrics));
+                OnRead(readout.Version, readout.Metrics);
+                foreach (var failure in readout.Failures) WriteFailure(failure, readout.Version);
+            });
+            OnAllRead(readouts);
+        }
+
+        /// <summary>Re-read each version even when it came piped in full (a decision judges the registry's current state).</summary>
+        protected virtual bool ReadFresh => false;
+
+        // Overridable members take domain and framework types only (see VersionInputCmdlet).
+        /// <summary>One version (as read, in full) and its metrics, in input order.</summary>
+        protected abstract void OnRead(ModelVersion version, IReadOnlyList<ModelMetric> metrics);
+
+        /// <summary>After every version was read (for output that needs them all).</summary>
+        protected virtual void OnAllRead(IReadOnlyList<(ModelVersion Version, IReadOnlyList<ModelMetric> Metrics)> readouts) { }
+    }
+}
