@@ -34,6 +34,7 @@
         'Set-MRConfiguration'
         'Sync-MRModelGroup'
         'Test-MRModelGroup'
+        'Test-MRModelVersion'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -48,6 +48,18 @@ namespace ModelRegistry
         /// <summary>SAGEMAKER_EXECUTION_ROLE_ARN from the configuration: the role deployed models run as (optional).</summary>
         public string? ExecutionRoleArn { get; }
 
+        /// <summary>{TEAM}_APPROVAL_REQUIRE from the configuration: rules such as "auc &gt;= 0.9" that Approve-MRModelVersion
+        /// applies to this team's versions unless -Require is given; empty when the team sets none.</summary>
+        public IReadOnlyList<string> ApprovalRequire { get; private set; } = System.Array.Empty<string>();
+
+        /// <summary>This project with the team's default approval rules.</summary>
+        public TeamProject WithApprovalRequire(IReadOnlyList<string> rules)
+        {
+            var copy = (TeamProject)MemberwiseClone();
+            copy.ApprovalRequire = rules;
+            return copy;
+        }
+
         public override string ToString() => GroupName;
     }
 }

@@ -259,14 +259,32 @@ namespace ModelRegistry.Engine.Config
                         continue;
                     }
 
+                    var rules = ApprovalRules(upper);
                     foreach (var project in projectIds)
                     {
                         var p = Expand(settings, team, fullName, fullNameKey, project, projectsEntry, groups);
-                        if (p != null) all.Add(p);
+                        if (p != null) all.Add(rules.Count > 0 ? p.WithApprovalRequire(rules) : p);
                     }
                 }
 
                 WarnAboutStrayTeamKeys(teamKeys);
+            }
+
+            /// <summary>{TEAM}_APPROVAL_REQUIRE="auc>=0.9 f1>=0.8": the team's default approval rules, in canonical form.
+            /// A value that does not parse is a problem on its line, and the team then has no default rules.</summary>
+            private IReadOnlyList<string> ApprovalRules(string upper)
+            {
+                var key = $"{upper}_APPROVAL_REQUIRE";
+                if (!_file.TryGet(key, out var entry) || string.IsNullOrWhiteSpace(entry.Value)) return Array.Empty<string>();
+                try
+                {
+                    return Metrics.MetricRule.ParseList(entry.Value).Select(r => r.ToString()).ToList();
+                }
+                catch (ArgumentException e)
+                {
+                    Problem(key, entry.Line, e.Message);
+                    return Array.Empty<string>();
+                }
             }
 
             private TeamProject? Expand(CatalogSettings settings, string team, string fullName, string fullNameKey,

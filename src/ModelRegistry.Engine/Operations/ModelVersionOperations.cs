@@ -120,6 +120,18 @@ namespace ModelRegistry.Engine.Operations
         /// <summary>The safety rules every change, removal and deploy of this command is judged by; add rules here.</summary>
         public VersionGuards Guards { get; } = new VersionGuards();
 
+        /// <summary>The metric requirement on approvals (-Require, or the team's default rules); null for none.</summary>
+        public Metrics.ApprovalGate? Gate { get; private set; }
+
+        /// <summary>Gates approvals on metrics: the gate's check joins <see cref="Guards"/> (RequirementNotMet, judged last
+        /// as it reads files), and an approval it let through records the rules and values that held in its description.</summary>
+        public void UseGate(Metrics.ApprovalGate gate)
+        {
+            if (Gate != null) throw new InvalidOperationException("A gate is set already.");
+            Gate = gate ?? throw new ArgumentNullException(nameof(gate));
+            if (gate.HasRules) Guards.Add(gate.Guard(_registry));
+        }
+
         /// <summary>Sets a version's approval status and reason, judged by <see cref="Guards"/> on the registry's
         /// current state. Returns the version as it now is.</summary>
         public Task<ModelVersion> SetApprovalAsync(VersionTarget target, ApprovalStatus status, string? reason, bool force, CancellationToken ct) =>
@@ -152,6 +164,8 @@ namespace ModelRegistry.Engine.Operations
             var current = await CurrentAsync(versions, target, ct).ConfigureAwait(false);
             await Guards.CheckAsync(new VersionGuardContext(VersionChange.Update, current, update, Deployed), force, ct).ConfigureAwait(false);
             if (planOnly) return current;
+            // This version's copy of the update: the reason, then the gate's rules and values that held.
+            if (Gate != null) update = Gate.Recorded(current.Arn, update);
             var changed = await _registry.UpdateVersionAsync(target.Arn, update, ct).ConfigureAwait(false);
             // The version as it now is: what we read, with what we changed.
             return update.ApplyTo(current, changed.LastModified);

@@ -15,6 +15,16 @@ namespace ModelRegistry.Cmdlets
         [ValidateLength(0, 1024)]
         public string? Reason { get; set; }
 
+        /// <summary>Approve only when every rule holds on the version's metrics as read now (Get-MRModelMetric), e.g.
+        /// 'auc >= 0.90', 'f1 >= 0.80': a metric name, one of >= > &lt;= &lt; == !=, a number. Otherwise the version is refused
+        /// (ErrorId ModelRegistry.Conflict.RequirementNotMet) naming each failing rule and the actual value, and nothing changes;
+        /// a missing metric fails its rule, and -Force does not override it. The rules that held, with their values, are added
+        /// to the approval description. Without -Require, the team's {TEAM}_APPROVAL_REQUIRE from .env.shared applies to its
+        /// groups' versions. -WhatIf reports the same refusals.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Require { get; set; }
+
         /// <summary>Approve a version that was Rejected, or change the status of a version that serves an endpoint.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -27,6 +37,15 @@ namespace ModelRegistry.Cmdlets
 
         protected override ApprovalStatus? TargetStatus => NewStatus;
         protected override string? ReasonText => Reason;
+        protected override string[]? RequireText => Require;
+
+        protected override void BeginProcessing()
+        {
+            // Rules are checked before anything is read or changed.
+            if (Require != null && NewStatus != ApprovalStatus.Approved)
+                ThrowTerminatingError(Hosting.ErrorRecords.Invalid($"-Require applies to approvals; the status here is {NewStatus}.", null, "ModelRegistry.Invalid.Rule"));
+            Hosting.ApprovalRules.ParseRequire(this, Require);
+        }
         protected override bool ForceChange => Force;
 
         protected override string Action => $"Set approval status to {NewStatus}{(Reason is null ? "" : $" (\"{Reason}\")")}";

@@ -76,6 +76,10 @@ namespace ModelRegistry.Cmdlets
                 var confirmed = whatIf ? passed : passed.Where(t => ShouldProcess(Describe(t.Known, t.Arn), Action)).ToList();
                 if (confirmed.Count == 0) continue;
                 var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(batch.Key));
+                // Approvals are gated on metrics by -Require, else by the team's rules from .env.shared (a guard in the list).
+                if (TargetStatus == ApprovalStatus.Approved)
+                    operations.UseGate(new Engine.Metrics.ApprovalGate(Engine.Metrics.MetricsReader.For(batch.Key),
+                        Hosting.ApprovalRules.ParseRequire(this, RequireText), RequireText is null ? Hosting.ApprovalRules.TeamDefaults(this) : null));
                 // -WhatIf runs the same reads and guards without the change: the same refusals, and a "What if" for the rest.
                 var outcomes = TargetStatus is ApprovalStatus status
                     ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf)
@@ -103,6 +107,8 @@ namespace ModelRegistry.Cmdlets
         /// <summary>The approval status to set; null means delete the versions.</summary>
         protected abstract ApprovalStatus? TargetStatus { get; }
         protected virtual string? ReasonText => null;
+        /// <summary>Metric rules an approval must meet (-Require); null to use the team's defaults from .env.shared.</summary>
+        protected virtual string[]? RequireText => null;
         /// <summary>Overrides the safety rule (approving a Rejected version, deleting an Approved one).</summary>
         protected abstract bool ForceChange { get; }
         protected abstract void OnDone(ModelVersion version);
