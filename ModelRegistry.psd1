@@ -13,9 +13,11 @@
     CmdletsToExport      = @(
         'Approve-MRModelVersion'
         'Compare-MRModelGroup'
+        'Compare-MRModelVersion'
         'Connect-MRRegistry'
         'Deny-MRModelVersion'
         'Deploy-MRModelVersion'
+        'Export-MRApprovalAudit'
         'Export-MRModelGroupList'
         'Get-MRConfiguration'
         'Get-MRDeployment'

@@ -46,6 +46,8 @@ namespace ModelRegistry
         public DateTime? LastModified { get; set; }
         /// <summary>AWS: LastModifiedBy / CreatedBy user profile or ARN, when the service reports it.</summary>
         public string? LastModifiedBy { get; set; }
+        /// <summary>AWS: CreatedBy (IAM identity ARN, else user profile), when the service reports it; the OS user on the Local registry.</summary>
+        public string? CreatedBy { get; set; }
         /// <summary>True when the full description was read (Describe), not only the list summary.</summary>
         public bool IsDetailed { get; set; }
 

@@ -92,6 +92,47 @@ print(json.dumps(out))
         $state[1].Status | Should -Be 'PendingManualApproval'
     }
 
+    It 'Compare-MRModelVersion shows the difference' {
+        $rows = Get-MRModelVersion $group | Compare-MRModelVersion -ErrorAction SilentlyContinue
+        $auc = $rows | Where-Object { $_.Kind -eq 'Metric' -and $_.Name -eq 'auc' }
+        $auc.Reference | Should -Be 0.93
+        $auc.Difference | Should -Be 0.71
+        [math]::Round($auc.Change, 6) | Should -Be -0.22
+        ($rows | Where-Object Kind -eq 'Image').DifferenceValue | Should -Be "$image-b"
+        ($rows | Where-Object Kind -eq 'ModelData').ReferenceValue | Should -Be 's3://acme-models/fraud/1/model.tar.gz'
+        ($rows | Where-Object Kind -eq 'Status').ReferenceValue | Should -Be 'Approved'
+        ($rows | Where-Object { $_.Kind -eq 'Metric' -and $_.Name -eq 'latency_ms' }).SideIndicator | Should -Be '<='
+    }
+
+    It 'Export-MRApprovalAudit writes CSV and HTML that say the same' {
+        $csvPath = Join-Path $TestDrive 'audit.csv'
+        $htmlPath = Join-Path $TestDrive 'audit.html'
+        Get-MRModelGroup $group | Export-MRApprovalAudit -Path $csvPath -ErrorAction SilentlyContinue
+        Get-MRModelVersion $group | Export-MRApprovalAudit -Path $htmlPath -ErrorAction SilentlyContinue
+        $csv = Import-Csv $csvPath
+        $csv.Version | Should -Be @('1', '2')
+        $csv.Status | Should -Be @('Approved', 'PendingManualApproval')
+        $csv[0].GateRules | Should -Be 'auc >= 0.9'
+        $csv[0].GatedMetrics | Should -Be 'auc=0.93'
+        $csv[1].GatedMetrics | Should -Be 'auc=0.71'
+        $csv[0].Created | Should -Match '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$'
+
+        # The page, read with a real HTML parser (AngleSharp, restored with the xunit tests).
+        $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+        Add-Type -Path (Join-Path $packages 'anglesharp/1.10.3/lib/net8.0/AngleSharp.dll')
+        $doc = [AngleSharp.Html.Parser.HtmlParser]::new().ParseDocument((Get-Content -Raw $htmlPath))
+        $headers = @($doc.QuerySelectorAll('table.audit thead th') | ForEach-Object TextContent)
+        $rows = @($doc.QuerySelectorAll('table.audit tbody tr'))
+        $rows.Count | Should -Be 2
+        for ($i = 0; $i -lt 2; $i++) {
+            $cells = @($rows[$i].QuerySelectorAll('td') | ForEach-Object TextContent)
+            for ($c = 0; $c -lt $headers.Count; $c++) { $cells[$c] | Should -Be ($csv[$i].($headers[$c])) -Because "$($headers[$c]) of row $i" }
+        }
+        $points = @($doc.QuerySelectorAll('svg.chart[data-metric="auc"] circle.point'))
+        @($points | ForEach-Object { $_.GetAttribute('data-value') }) | Should -Be @('0.93', '0.71')
+        @($points | ForEach-Object { $_.GetAttribute('data-status') }) | Should -Be @('Approved', 'PendingManualApproval')
+    }
+
     It 'a bad rule is an error before any call' {
         { Get-MRModelVersion $group -Version 2 | Approve-MRModelVersion -Require 'auc => 0.9' } | Should -Throw -ErrorId 'ModelRegistry.Invalid.Rule*'
         (Get-MRModelVersion $group -Version 2).Status | Should -Be 'PendingManualApproval'

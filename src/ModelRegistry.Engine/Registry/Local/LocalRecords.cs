@@ -34,6 +34,9 @@ namespace ModelRegistry.Engine.Registry.Local
         public ApprovalStatus Status { get; set; }
         public DateTime Created { get; set; }
         public DateTime LastModified { get; set; }
+        /// <summary>The OS user who registered the version, and who last changed it (Local has no IAM identity).</summary>
+        public string? CreatedBy { get; set; }
+        public string? LastModifiedBy { get; set; }
         public string? Description { get; set; }
         public string? ApprovalDescription { get; set; }
         public string? ImageUri { get; set; }

@@ -296,6 +296,8 @@ namespace ModelRegistry.Engine.Registry.Local
                     Status = spec.ApprovalStatus,
                     Created = now,
                     LastModified = now,
+                    CreatedBy = LocalUser(),
+                    LastModifiedBy = LocalUser(),
                     Description = spec.Description,
                     ImageUri = spec.ImageUri,
                     ModelDataUrl = spec.ModelDataUrl,
@@ -388,6 +390,7 @@ namespace ModelRegistry.Engine.Registry.Local
                     record.StageDescription = update.Lifecycle.StageDescription;
                 }
                 record.LastModified = DateTime.UtcNow;
+                record.LastModifiedBy = LocalUser();
                 AtomicFile.Replace(VersionPath(key, version.Value), LocalJson.Serialize(record));
                 return ToVersion(record, version.Value, detailed: true);
             }
@@ -550,7 +553,18 @@ namespace ModelRegistry.Engine.Registry.Local
                     : Array.Empty<MetricsSource>();
             v.CustomerMetadata = new Dictionary<string, string>(r.CustomerMetadata);
             v.LastModified = r.LastModified;
+            v.CreatedBy = r.CreatedBy;
+            v.LastModifiedBy = r.LastModifiedBy ?? r.CreatedBy;
             return v;
+        }
+
+        /// <summary>Who acts, for CreatedBy/LastModifiedBy: the OS user (domain\user where there is a domain).</summary>
+        private static string LocalUser()
+        {
+            var domain = Environment.UserDomainName;
+            var user = Environment.UserName;
+            return string.IsNullOrEmpty(domain) || string.Equals(domain, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+                ? user : domain + "\\" + user;
         }
 
         private static Dictionary<string, string> ValidatedTags(IReadOnlyDictionary<string, string>? tags)

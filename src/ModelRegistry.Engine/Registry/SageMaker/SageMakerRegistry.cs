@@ -445,6 +445,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             v.ApprovalDescription = Str(e, "ApprovalDescription");
             v.LastModified = Time(e, "LastModifiedTime");
             v.LastModifiedBy = Who(e, "LastModifiedBy") ?? Who(e, "CreatedBy");
+            v.CreatedBy = Who(e, "CreatedBy");
             if (e.TryGetProperty("InferenceSpecification", out var spec) && spec.ValueKind == JsonValueKind.Object)
             {
                 var first = Items(spec, "Containers").FirstOrDefault();
