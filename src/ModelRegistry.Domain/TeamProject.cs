@@ -60,6 +60,17 @@ namespace ModelRegistry
             return copy;
         }
 
+        /// <summary>MODEL_METRICS_S3_PREFIX from the configuration (s3://bucket/prefix/): where metrics files live; null when not set.</summary>
+        public string? MetricsS3Prefix { get; private set; }
+
+        /// <summary>This project with the configured metrics location.</summary>
+        public TeamProject WithMetricsS3Prefix(string? prefix)
+        {
+            var copy = (TeamProject)MemberwiseClone();
+            copy.MetricsS3Prefix = prefix;
+            return copy;
+        }
+
         public override string ToString() => GroupName;
     }
 }

@@ -34,6 +34,9 @@ namespace ModelRegistry.Engine.Config
         public string? TagPrefix { get; }
         /// <summary>SAGEMAKER_EXECUTION_ROLE_ARN: the role SageMaker assumes to run deployed models; optional.</summary>
         public string? ExecutionRoleArn { get; set; }
+        /// <summary>MODEL_METRICS_S3_PREFIX: where the metrics files live (s3://bucket/prefix/); roles that read metrics get
+        /// s3:GetObject on exactly that. Null when not set or not an S3 prefix (a problem then).</summary>
+        public string? MetricsS3Prefix { get; set; }
     }
 
     /// <summary>
@@ -155,6 +158,7 @@ namespace ModelRegistry.Engine.Config
                 var settings = new CatalogSettings(region, accountId, company, profile, outputDir, tagPrefix)
                 {
                     ExecutionRoleArn = Value("SAGEMAKER_EXECUTION_ROLE_ARN"),
+                    MetricsS3Prefix = MetricsPrefix(),
                 };
                 if (enabled)
                     ExpandTeams(settings, all); // also when the account is broken: every problem is reported at once
@@ -263,11 +267,24 @@ namespace ModelRegistry.Engine.Config
                     foreach (var project in projectIds)
                     {
                         var p = Expand(settings, team, fullName, fullNameKey, project, projectsEntry, groups);
-                        if (p != null) all.Add(rules.Count > 0 ? p.WithApprovalRequire(rules) : p);
+                        if (p != null) all.Add((rules.Count > 0 ? p.WithApprovalRequire(rules) : p).WithMetricsS3Prefix(settings.MetricsS3Prefix));
                     }
                 }
 
                 WarnAboutStrayTeamKeys(teamKeys);
+            }
+
+            private static readonly Regex S3Prefix = new Regex(@"\As3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[^*?\s]*)?\z", RegexOptions.CultureInvariant);
+
+            /// <summary>MODEL_METRICS_S3_PREFIX=s3://bucket/prefix/ (no wildcards: the policy adds the one it needs).</summary>
+            private string? MetricsPrefix()
+            {
+                const string key = "MODEL_METRICS_S3_PREFIX";
+                var value = Value(key);
+                if (value == null) return null;
+                if (S3Prefix.IsMatch(value)) return value;
+                Problem(key, $"'{value}' is not an S3 bucket or prefix like s3://acme-models/metrics/ (no wildcards)");
+                return null;
             }
 
             /// <summary>{TEAM}_APPROVAL_REQUIRE="auc>=0.9 f1>=0.8": the team's default approval rules, in canonical form.

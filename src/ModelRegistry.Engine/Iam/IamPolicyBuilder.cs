@@ -77,7 +77,18 @@ namespace ModelRegistry.Engine.Iam
                 statements.Add(new Statement("RegisterVersions", new[] { "sagemaker:CreateModelPackage", "sagemaker:AddTags" }, new[] { groupArn, versionsArn }));
             }
             if (role == IamPolicyRole.Approver || role == IamPolicyRole.Admin)
+            {
                 statements.Add(new Statement("ApproveVersions", new[] { "sagemaker:UpdateModelPackage" }, new[] { versionsArn }));
+                // Approvers read metrics (Get-MRModelMetric, Approve-MRModelVersion -Require): the objects under the configured
+                // prefix only — never s3:*, never a whole account's buckets.
+                var metrics = MetricsObjectsArn(partition, project.MetricsS3Prefix);
+                if (metrics is null)
+                    notes.Add("MODEL_METRICS_S3_PREFIX is not set in .env.shared, so s3:GetObject on the metrics files is not granted; " +
+                              "Get-MRModelMetric and gated approval (-Require) read them. Add e.g. MODEL_METRICS_S3_PREFIX=s3://acme-models/metrics/ " +
+                              "to grant s3:GetObject on exactly that prefix.");
+                else
+                    statements.Add(new Statement("ReadModelMetrics", new[] { "s3:GetObject" }, new[] { metrics }));
+            }
             if (role == IamPolicyRole.Deployer || role == IamPolicyRole.Admin)
             {
                 var resourcePrefix = DeploymentNaming.ResourcePrefix(group);
@@ -135,6 +146,15 @@ namespace ModelRegistry.Engine.Iam
                 Size = size,
                 Notes = notes,
             };
+        }
+
+        /// <summary>s3://bucket/prefix/ → arn:aws:s3:::bucket/prefix/* (the objects under it); null when there is no prefix.</summary>
+        internal static string? MetricsObjectsArn(string partition, string? prefix)
+        {
+            if (string.IsNullOrEmpty(prefix) || !prefix!.StartsWith("s3://", StringComparison.Ordinal)) return null;
+            var path = prefix.Substring("s3://".Length);
+            if (path.IndexOf('/') < 0) path += "/";
+            return $"arn:{partition}:s3:::{path}*";
         }
 
         /// <summary>Writes the document to <paramref name="folder"/>/{PolicyName}.json (atomically) and records the path.</summary>
