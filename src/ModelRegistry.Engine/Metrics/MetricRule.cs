@@ -146,7 +146,15 @@ namespace ModelRegistry.Engine.Metrics
             foreach (var part in approvalDescription.Substring(at + 6).Split(';'))
             {
                 var m = Regex.Match(part, @"\A\s*(?<name>\S+) = (?<value>\S+) \((?<op>>=|<=|==|!=|>|<) (?<num>[^)]+)\)\s*\z");
-                if (m.Success) list.Add($"{m.Groups["name"].Value} {m.Groups["op"].Value} {m.Groups["num"].Value}");
+                if (!m.Success) continue;
+                // A hand-written description may look like a gate and not be one: only real rules count.
+                try
+                {
+                    list.Add(MetricRule.Parse($"{m.Groups["name"].Value} {m.Groups["op"].Value} {m.Groups["num"].Value}").ToString());
+                }
+                catch (ArgumentException)
+                {
+                }
             }
             return list;
         }

@@ -96,6 +96,7 @@ public sealed class MetricRuleTests
         Assert.Equal("reviewed by ml-lead | Gate: auc = 0.93 (>= 0.9); f1 = 0.85 (> 0.8)", text);
         Assert.Equal(new[] { "auc >= 0.9", "f1 > 0.8" }, Requirements.HeldRules(text));
         Assert.Empty(Requirements.HeldRules("AUC 0.93"));
+        Assert.Empty(Requirements.HeldRules("Gate: auc = high (>= 0.9x)"));
         Assert.True(Requirements.Describe(new string('x', 1020), results).Length <= 1024);
     }
 
