@@ -44,6 +44,14 @@ namespace ModelRegistry.Engine.Metrics
         private static string Metrics(ApprovalAuditRecord r) =>
             string.Join("; ", r.GatedMetrics.Select(m => $"{m.Key}={(m.Value.HasValue ? MetricRule.Format(m.Value.Value) : "")}"));
 
+        /// <summary>Writes the report atomically (a reader never sees half a file), UTF-8 without a byte order mark.</summary>
+        public static void Write(string path, string text)
+        {
+            var folder = System.IO.Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(folder)) System.IO.Directory.CreateDirectory(folder);
+            IO.AtomicFile.Replace(path, new UTF8Encoding(false).GetBytes(text));
+        }
+
         /// <summary>RFC 4180 CSV with a header row, UTF-8, CRLF line ends (what Excel and Import-Csv read).</summary>
         public static string ToCsv(IEnumerable<ApprovalAuditRecord> records)
         {

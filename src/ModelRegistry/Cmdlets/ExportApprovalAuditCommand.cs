@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using ModelRegistry.Engine.Bulk;
 using ModelRegistry.Engine.Metrics;
 using ModelRegistry.Engine.Operations;
@@ -129,9 +128,7 @@ namespace ModelRegistry.Cmdlets
             var text = _html ? ApprovalAudit.ToHtml(records, DateTime.UtcNow) : ApprovalAudit.ToCsv(records);
             try
             {
-                var folder = System.IO.Path.GetDirectoryName(_full);
-                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-                Engine.IO.AtomicFile.Replace(_full, new UTF8Encoding(false).GetBytes(text));
+                ApprovalAudit.Write(_full, text);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
