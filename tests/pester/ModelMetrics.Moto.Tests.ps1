@@ -92,6 +92,14 @@ print(json.dumps(out))
         $state[1].Status | Should -Be 'PendingManualApproval'
     }
 
+    It '-WhatIf reports the refusal the real run would meet, -Force does not override it, and changes nothing' {
+        $null = Get-MRModelVersion $group -Version 2 | Approve-MRModelVersion -Require 'auc >= 0.9' -WhatIf -ErrorVariable whatIfRefused -ErrorAction SilentlyContinue
+        $whatIfRefused[0].FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.Conflict.RequirementNotMet,*'
+        $null = Get-MRModelVersion $group -Version 2 | Approve-MRModelVersion -Require 'auc >= 0.9' -Force -ErrorVariable forced -ErrorAction SilentlyContinue
+        $forced[0].FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.Conflict.RequirementNotMet,*'
+        (Get-MRModelVersion $group -Version 2).Status | Should -Be 'PendingManualApproval'
+    }
+
     It 'Compare-MRModelVersion shows the difference' {
         $rows = Get-MRModelVersion $group | Compare-MRModelVersion -ErrorAction SilentlyContinue
         $auc = $rows | Where-Object { $_.Kind -eq 'Metric' -and $_.Name -eq 'auc' }
