@@ -109,7 +109,6 @@ print(json.dumps(out))
         ($rows | Where-Object Kind -eq 'Image').DifferenceValue | Should -Be "$image-b"
         ($rows | Where-Object Kind -eq 'ModelData').ReferenceValue | Should -Be 's3://acme-models/fraud/1/model.tar.gz'
         ($rows | Where-Object Kind -eq 'Status').ReferenceValue | Should -Be 'Approved'
-        ($rows | Where-Object { $_.Kind -eq 'Metric' -and $_.Name -eq 'latency_ms' }).SideIndicator | Should -Be '<='
     }
 
     It 'Export-MRApprovalAudit writes CSV and HTML that say the same' {
