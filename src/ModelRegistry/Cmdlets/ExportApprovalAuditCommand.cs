@@ -100,7 +100,7 @@ namespace ModelRegistry.Cmdlets
             var reader = MetricsReader.For(connection);
             // Every version as it is now, in full.
             var current = new List<ModelVersion>();
-            Drain(BulkRunner.Run(_versions, (v, token) => registry.GetVersionAsync(v.Arn, token), ThrottleLimit, Cancellation), _versions.Count,
+            Drain(BulkRunner.Run(_versions, (v, token) => registry.GetVersionAsync(v.Arn, token), Bulk(ThrottleLimit), Cancellation), _versions.Count,
                 "Reading versions for the audit", o =>
                 {
                     if (o.Error != null) WriteFailure(o.Error, o.Input);
@@ -112,7 +112,7 @@ namespace ModelRegistry.Cmdlets
             var gated = current.GroupBy(v => v.GroupName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ApprovalAudit.GatedNames(g), StringComparer.Ordinal);
             var needMetrics = current.Where(v => gated[v.GroupName].Count > 0).ToList();
             var metrics = new Dictionary<string, IReadOnlyList<ModelMetric>>(StringComparer.Ordinal);
-            Drain(BulkRunner.Run(needMetrics, (v, token) => reader.ReadAsync(v, token), ThrottleLimit, Cancellation), needMetrics.Count,
+            Drain(BulkRunner.Run(needMetrics, (v, token) => reader.ReadAsync(v, token), Bulk(ThrottleLimit), Cancellation), needMetrics.Count,
                 "Reading gated metrics", o =>
                 {
                     if (o.Error != null) { WriteFailure(o.Error, o.Input); return; }

@@ -74,7 +74,7 @@ namespace ModelRegistry.Cmdlets
             var connection = ResolveConnection();
             var registry = OpenRegistry(connection);
             var reader = MetricsReader.For(connection);
-            var outcomes = BulkRunner.Run(_versions, (v, token) => reader.ReadAsync(registry, v, ReadFresh, token), ThrottleLimit, Cancellation);
+            var outcomes = BulkRunner.Run(_versions, (v, token) => reader.ReadAsync(registry, v, ReadFresh, token), Bulk(ThrottleLimit), Cancellation);
             var readouts = new List<(ModelVersion, IReadOnlyList<ModelMetric>)>();
             Drain(outcomes, _versions.Count, "Reading model metrics", o =>
             {
