@@ -12,18 +12,15 @@ namespace ModelRegistry.Engine.DesiredState
     /// <summary>What pruning one Extra group takes, or why it must not happen.</summary>
     public sealed class PrunePlan
     {
-        public PrunePlan(GroupDrift drift, GroupRemovalPlan? removal, IReadOnlyList<string> blockers)
+        public PrunePlan(GroupDrift drift, GroupRemovalPlan? removal)
         {
             Drift = drift;
             Removal = removal;
-            Blockers = blockers;
         }
 
         public GroupDrift Drift { get; }
-        /// <summary>The group and its versions as read just now; null when the group is already gone.</summary>
+        /// <summary>The group and its versions as read just now, with the verdict; null when the group is already gone.</summary>
         public GroupRemovalPlan? Removal { get; }
-        /// <summary>Safety rules that stop the removal; empty when it may go ahead.</summary>
-        public IReadOnlyList<string> Blockers { get; }
     }
 
     /// <summary>
@@ -80,37 +77,36 @@ namespace ModelRegistry.Engine.DesiredState
         public const string DescriptionNote =
             "description not changed: SageMaker cannot change a group's description; re-create the group (Remove-MRModelGroup, then sync) to change it";
 
+        /// <summary>Reasons of the refusals only pruning has (ErrorId ModelRegistry.Conflict.&lt;reason&gt;); -Force overrides neither.</summary>
+        public const string IncompleteConfiguration = nameof(IncompleteConfiguration);
+        public const string NotManaged = nameof(NotManaged);
+
         /// <summary>
-        /// Reads an Extra group again (with its tags and versions) and applies the safety rules: the configuration
-        /// must be complete, the group must still carry this configuration's ManagedBy, and a group holding Approved
-        /// versions needs <paramref name="force"/>.
+        /// Plans pruning an Extra group through the one group-removal path (ModelGroupOperations): read again, with
+        /// its versions, and refused when the configuration is incomplete, when the group no longer carries this
+        /// configuration's ManagedBy, or when the version guards keep it (Approved or deployed versions, unless
+        /// <paramref name="force"/>).
         /// </summary>
         public async Task<PrunePlan> PlanPruneAsync(GroupDrift extra, DesiredConfiguration config, bool force, CancellationToken ct)
         {
             if (extra.State != GroupState.Extra) throw new ArgumentException($"'{extra.Name}' is {extra.State}, not Extra.", nameof(extra));
-            var blockers = new List<string>();
-            if (!config.IsComplete)
-                blockers.Add("the configuration is incomplete, so the group may only look unconfigured: " + string.Join("; ", config.Gaps));
-
-            var removal = await _groups.PlanRemovalAsync(extra.Name, ct).ConfigureAwait(false);
-            if (removal is null) return new PrunePlan(extra, null, blockers);
-
-            // The plan may be minutes old in a confirmation prompt: check ownership on what is there now.
-            var managedBy = GroupPlanner.ManagedByOf(removal.Group);
-            if (managedBy is null || !config.ManagedBy.Contains(managedBy))
-                blockers.Add($"its ManagedBy tag is now {(managedBy is null ? "gone" : $"'{managedBy}'")}; it is no longer this configuration's");
-            // Approved or deployed versions keep the group unless -Force (issue: "never a group holding Approved or
-            // deployed versions without -Force").
-            if (!force)
-                foreach (var reason in removal.ReasonsToKeep()) blockers.Add(reason + "; use -Force to remove it anyway");
-            return new PrunePlan(extra, removal, blockers);
+            IEnumerable<GroupBlocker> Ownership(ModelGroup group)
+            {
+                if (!config.IsComplete)
+                    yield return new GroupBlocker(IncompleteConfiguration,
+                        "the configuration is incomplete, so the group may only look unconfigured: " + string.Join("; ", config.Gaps), forceOverrides: false);
+                // The plan may be minutes old in a confirmation prompt: check ownership on what is there now.
+                var managedBy = GroupPlanner.ManagedByOf(group);
+                if (managedBy is null || !config.ManagedBy.Contains(managedBy))
+                    yield return new GroupBlocker(NotManaged,
+                        $"its ManagedBy tag is now {(managedBy is null ? "gone" : $"'{managedBy}'")}; it is no longer this configuration's", forceOverrides: false);
+            }
+            var removal = await _groups.PlanRemovalAsync(extra.Name, force, ct, Ownership).ConfigureAwait(false);
+            return new PrunePlan(extra, removal);
         }
 
-        /// <summary>Deletes the versions of a group to prune (bounded concurrency); the group goes after, with <see cref="RemoveGroupAsync"/>.</summary>
-        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion>> RemoveVersions(GroupRemovalPlan removal, BulkOptions bulk, CancellationToken ct) =>
-            _groups.RemoveVersions(removal.Versions, bulk, ct);
-
-        public Task RemoveGroupAsync(string name, CancellationToken ct) => _groups.RemoveGroupAsync(name, ct);
+        /// <summary>The removal path these plans go through (the same as Remove-MRModelGroup's).</summary>
+        public ModelGroupOperations Groups => _groups;
 
         /// <summary>The result for an entry no phase acts on (InSync, Foreign, Extra without prune).</summary>
         public static GroupSyncResult Untouched(GroupDrift d) => d.State switch
@@ -148,32 +144,21 @@ namespace ModelRegistry.Engine.DesiredState
         {
             try
             {
-                var plan = PlanPruneAsync(extra, config, force, ct).GetAwaiter().GetResult();
-                if (plan.Removal is null) return new GroupSyncResult(extra, SyncAction.None, null, "already gone");
-                if (plan.Blockers.Count > 0)
+                var removal = PlanPruneAsync(extra, config, force, ct).GetAwaiter().GetResult().Removal;
+                if (removal is null) return new GroupSyncResult(extra, SyncAction.None, null, "already gone");
+                if (removal.Refusal != null)
                 {
-                    var refusal = RefusalError(extra.Name, plan.Blockers);
-                    onError?.Invoke(extra, refusal);
-                    return new GroupSyncResult(extra, SyncAction.Refused, plan.Removal.Group, refusal.Message);
+                    onError?.Invoke(extra, removal.Refusal);
+                    return new GroupSyncResult(extra, SyncAction.Refused, removal.Group, removal.Refusal.Message);
                 }
-                var failed = RemoveVersions(plan.Removal, bulk, ct).Count(o => !o.Succeeded);
-                if (failed > 0) throw VersionsRemain(extra.Name, failed, plan.Removal.Versions.Count);
-                RemoveGroupAsync(extra.Name, ct).GetAwaiter().GetResult();
-                return new GroupSyncResult(extra, SyncAction.Removed, null, $"{plan.Removal.Versions.Count} version(s) removed");
+                _groups.RemoveAsync(removal, bulk, ct).GetAwaiter().GetResult();
+                return new GroupSyncResult(extra, SyncAction.Removed, null, $"{removal.Versions.Count} version(s) removed");
             }
             catch (Exception ex) when (ex is RegistryException || ex is OperationCanceledException)
             {
                 return Failed(extra, ex, onError);
             }
         }
-
-        public static RegistryException RefusalError(string name, IReadOnlyList<string> blockers) =>
-            new RegistryException(RegistryErrorKind.Conflict,
-                $"Model group '{name}' was not removed: {string.Join("; ", blockers)}.", name);
-
-        public static RegistryException VersionsRemain(string name, int failed, int total) =>
-            new RegistryException(RegistryErrorKind.Conflict,
-                $"Model group '{name}' was not removed: {failed} of its {total} version(s) could not be deleted.", name);
 
         private static GroupSyncResult Failed(GroupDrift d, Exception error, Action<GroupDrift, Exception>? onError)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -158,57 +159,57 @@ namespace ModelRegistry.Engine.Operations
             return new VersionCounts(approved, pending, rejected);
         }
 
-        /// <summary>What removing a group takes: the group and every version in it. Null when the group does not exist.</summary>
-        public async Task<GroupRemovalPlan?> PlanRemovalAsync(string name, CancellationToken ct)
+        /// <summary>The rules a removal is judged by: the same list that judges removing one version.</summary>
+        public VersionGuards Guards { get; } = new VersionGuards();
+
+        /// <summary>
+        /// Steps 1–2 of the one group-removal path (plan → refuse → delete versions → delete group), for
+        /// Remove-MRModelGroup and Sync-MRModelGroup -Prune alike: reads the group and every version now, and judges
+        /// removing each version by <see cref="Guards"/> (an Approved or deployed version keeps the group unless
+        /// <paramref name="force"/>), after the caller's own <paramref name="blockers"/> for the group as read.
+        /// Null when the group does not exist. Deletes nothing.
+        /// </summary>
+        public async Task<GroupRemovalPlan?> PlanRemovalAsync(string name, bool force, CancellationToken ct,
+            Func<ModelGroup, IEnumerable<GroupBlocker>>? blockers = null)
         {
             var group = await _registry.GetGroupAsync(name, ct).ConfigureAwait(false);
             if (group is null) return null;
             var versions = await _registry.ListAllVersionsAsync(new VersionQuery(group.Name), ct).ConfigureAwait(false);
-            var deployed = versions.Count == 0
-                ? new List<(string, IReadOnlyList<string>)>()
-                : await Deployed.InGroupAsync(group.Arn.Replace(":model-package-group/", ":model-package/") + "/", ct).ConfigureAwait(false);
-            return new GroupRemovalPlan(group, versions, deployed);
+            var refusals = new List<(ModelVersion, RegistryException, bool)>();
+            foreach (var v in versions)
+                foreach (var (guard, error) in await Guards.RefusalsAsync(new VersionGuardContext(VersionChange.Remove, v, null, Deployed), force, ct).ConfigureAwait(false))
+                    refusals.Add((v, error, guard.ForceOverrides));
+            var all = (blockers?.Invoke(group) ?? Enumerable.Empty<GroupBlocker>()).Concat(GroupRemovalPlan.Fold(refusals)).ToList();
+            return new GroupRemovalPlan(group, versions, all);
         }
 
-        /// <summary>Deletes the plan's versions (bounded concurrency), reporting each; the caller deletes the group after.</summary>
-        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion>> RemoveVersions(
-            IReadOnlyList<ModelVersion> versions, BulkOptions bulk, CancellationToken ct) =>
-            BulkRunner.Run(versions, async (v, token) =>
+        /// <summary>Step 3: deletes the plan's versions (bounded concurrency), an outcome each. A refused plan deletes nothing.</summary>
+        public IEnumerable<BulkOutcome<ModelVersion, ModelVersion>> RemoveVersions(GroupRemovalPlan plan, BulkOptions bulk, CancellationToken ct)
+        {
+            if (plan.Refusal != null) throw plan.Refusal;
+            return BulkRunner.Run(plan.Versions, async (v, token) =>
             {
                 await _registry.DeleteVersionAsync(v.Arn, token).ConfigureAwait(false);
                 return v;
             }, bulk, ct);
-
-        public Task RemoveGroupAsync(string name, CancellationToken ct) => _registry.DeleteGroupAsync(name, ct);
-    }
-
-    /// <summary>A group and the versions that must go before it.</summary>
-    public sealed class GroupRemovalPlan
-    {
-        public GroupRemovalPlan(ModelGroup group, IReadOnlyList<ModelVersion> versions,
-            IReadOnlyList<(string VersionArn, IReadOnlyList<string> Endpoints)>? deployed = null)
-        {
-            Group = group;
-            Versions = versions;
-            Deployed = deployed ?? Array.Empty<(string, IReadOnlyList<string>)>();
         }
 
-        public ModelGroup Group { get; }
-        public IReadOnlyList<ModelVersion> Versions { get; }
-        public IReadOnlyList<ModelVersion> Approved => Versions.Where(v => v.Status == ApprovalStatus.Approved).ToList();
-        /// <summary>Versions of the group that serve endpoints, with the endpoints.</summary>
-        public IReadOnlyList<(string VersionArn, IReadOnlyList<string> Endpoints)> Deployed { get; }
-
-        /// <summary>Why the group must not go without -Force: Approved versions, deployed versions. Empty when nothing holds it.</summary>
-        public IReadOnlyList<string> ReasonsToKeep()
+        /// <summary>Step 4: deletes the group once every version went; otherwise Conflict saying how many remain.</summary>
+        public async Task RemoveGroupAsync(GroupRemovalPlan plan, int versionsNotRemoved, CancellationToken ct)
         {
-            var reasons = new List<string>();
-            var approved = Approved;
-            if (approved.Count > 0)
-                reasons.Add($"it holds {approved.Count} Approved version(s) ({string.Join(", ", approved.Select(v => v.Version))})");
-            if (Deployed.Count > 0)
-                reasons.Add($"{Deployed.Count} of its version(s) serve endpoints ({string.Join("; ", Deployed.Select(d => $"{d.VersionArn.Substring(d.VersionArn.LastIndexOf('/') + 1)} → {string.Join(", ", d.Endpoints)}"))})");
-            return reasons;
+            if (plan.Refusal != null) throw plan.Refusal;
+            if (versionsNotRemoved > 0 || ct.IsCancellationRequested)
+                throw new RegistryException(RegistryErrorKind.Conflict,
+                    $"Model group '{plan.Group.Name}' was not removed: {(versionsNotRemoved > 0 ? versionsNotRemoved.ToString(CultureInfo.InvariantCulture) : "some")} of its {plan.Versions.Count} version(s) remain.",
+                    plan.Group.Name);
+            await _registry.DeleteGroupAsync(plan.Group.Name, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>Steps 3–4 for callers that neither ask nor show progress (GroupSync.Apply).</summary>
+        public async Task RemoveAsync(GroupRemovalPlan plan, BulkOptions bulk, CancellationToken ct)
+        {
+            var notRemoved = RemoveVersions(plan, bulk, ct).Count(o => !o.Succeeded);
+            await RemoveGroupAsync(plan, notRemoved, ct).ConfigureAwait(false);
         }
     }
 }

@@ -128,14 +128,28 @@ namespace ModelRegistry.Engine.Operations
         /// </summary>
         public async Task CheckAsync(VersionGuardContext context, bool force, CancellationToken ct)
         {
+            var refusals = await RefusalsAsync(context, force, firstOnly: true, ct).ConfigureAwait(false);
+            if (refusals.Count > 0) throw refusals[0].Error;
+        }
+
+        /// <summary>Every rule that refuses the change (not only the first), for a group's plan that lists them all.</summary>
+        public Task<IReadOnlyList<(VersionGuard Guard, RegistryException Error)>> RefusalsAsync(VersionGuardContext context, bool force, CancellationToken ct) =>
+            RefusalsAsync(context, force, firstOnly: false, ct);
+
+        private async Task<IReadOnlyList<(VersionGuard Guard, RegistryException Error)>> RefusalsAsync(VersionGuardContext context, bool force,
+            bool firstOnly, CancellationToken ct)
+        {
+            var refusals = new List<(VersionGuard, RegistryException)>();
             foreach (var guard in _checks)
             {
                 if (force && guard.ForceOverrides) continue;
                 var refusal = await guard.Check(context, ct).ConfigureAwait(false);
                 if (refusal is null) continue;
-                throw new RegistryException(RegistryErrorKind.Conflict, $"{refusal}. {NothingDone(context.Change)}",
-                    context.Current.Arn, reason: guard.Reason);
+                refusals.Add((guard, new RegistryException(RegistryErrorKind.Conflict, $"{refusal}. {NothingDone(context.Change)}",
+                    context.Current.Arn, reason: guard.Reason)));
+                if (firstOnly) break;
             }
+            return refusals;
         }
 
         internal static string NothingDone(VersionChange change) => change switch

@@ -36,9 +36,9 @@ namespace ModelRegistry.Cmdlets
                 GroupRemovalPlan? plan;
                 try
                 {
-                    plan = operations.PlanRemovalAsync(input.Name, Cancellation).GetAwaiter().GetResult();
+                    plan = operations.PlanRemovalAsync(input.Name, Force, Cancellation).GetAwaiter().GetResult();
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (ex is not PipelineStoppedException)
                 {
                     WriteFailure(ex, input.Target);
                     continue;
@@ -49,66 +49,11 @@ namespace ModelRegistry.Cmdlets
                         $"Model group '{input.Name}' does not exist in {registry.Location}; nothing to remove.", input.Name), input.Target);
                     continue;
                 }
-                RemoveOne(operations, registry, plan, input);
+                var end = RemoveGroup(operations, plan, input.Target, null, ThrottleLimit,
+                    what => ShouldProcess($"{plan.Group.Name} in {registry.Location}", what), out var detail);
+                if (end == GroupRemovalEnd.Removed)
+                    WriteObject(new ModelGroupChangeResult(plan.Group.WithExpectedAccount(input.ExpectedAccountId, input.ConfiguredRegion), GroupChange.Removed, detail));
             }
-        }
-
-        private void RemoveOne(ModelGroupOperations operations, IModelRegistry registry, GroupRemovalPlan plan, GroupInput input)
-        {
-            var name = plan.Group.Name;
-            var reasons = plan.ReasonsToKeep();
-            if (reasons.Count > 0 && !Force)
-            {
-                WriteFailure(new RegistryException(RegistryErrorKind.Conflict,
-                    $"Model group '{name}' was kept: {string.Join("; ", reasons)}. Nothing was deleted. Use -Force to delete it anyway.",
-                    name), input.Target);
-                return;
-            }
-            if (operations.Deployed.Unavailable != null) WriteWarning($"{name}: {operations.Deployed.Unavailable}.");
-
-            if (IsWhatIf())
-            {
-                // -WhatIf names everything that would go, versions first, as the deletion would run.
-                foreach (var v in plan.Versions) ShouldProcess(v.Arn, $"Remove model version {v.Version} ({v.Status})");
-                ShouldProcess(plan.Group.Arn, "Remove model group");
-                return;
-            }
-
-            var what = plan.Versions.Count == 0
-                ? "Remove model group (it holds no versions)"
-                : $"Remove model group and its {plan.Versions.Count} version(s): {string.Join(", ", plan.Versions.Select(v => $"{v.Version} ({v.Status})"))}";
-            if (!ShouldProcess($"{name} in {registry.Location}", what)) return;
-
-            var failed = 0;
-            Drain(operations.RemoveVersions(plan.Versions, Bulk(ThrottleLimit), Cancellation), plan.Versions.Count, $"Removing versions of {name}", outcome =>
-            {
-                if (outcome.Error != null)
-                {
-                    failed++;
-                    WriteFailure(outcome.Error, outcome.Input.Arn);
-                }
-                else WriteVerbose($"Removed model version {outcome.Input.Arn}");
-            });
-            var removed = plan.Versions.Count - failed;
-            if (failed > 0 || Cancellation.IsCancellationRequested)
-            {
-                WriteFailure(new RegistryException(RegistryErrorKind.Conflict,
-                    $"Model group '{name}' was not removed: {plan.Versions.Count - removed} of its {plan.Versions.Count} version(s) remain.", name), input.Target);
-                return;
-            }
-
-            try
-            {
-                operations.RemoveGroupAsync(name, Cancellation).GetAwaiter().GetResult();
-            }
-            catch (Exception ex)
-            {
-                WriteFailure(ex, input.Target);
-                return;
-            }
-            WriteVerbose($"Removed model group {plan.Group.Arn}");
-            WriteObject(new ModelGroupChangeResult(plan.Group.WithExpectedAccount(input.ExpectedAccountId, input.ConfiguredRegion),
-                GroupChange.Removed, $"{removed} version(s) removed"));
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Bulk;
 using ModelRegistry.Engine.DesiredState;
+using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 
 namespace ModelRegistry.Cmdlets
@@ -68,7 +69,7 @@ namespace ModelRegistry.Cmdlets
             foreach (var d in plan.InState(GroupState.Extra))
             {
                 if (Cancellation.IsCancellationRequested) break;
-                results[d] = Prune ? PruneOne(sync, config, d, Target(d), whatIf) : GroupSync.Untouched(d);
+                results[d] = Prune ? PruneOne(sync, config, d, Target(d)) : GroupSync.Untouched(d);
             }
 
             // -WhatIf shows what would change; result objects would only say "nothing was done".
@@ -83,64 +84,29 @@ namespace ModelRegistry.Cmdlets
         private GroupSyncResult Stamped(GroupSyncResult r) =>
             new GroupSyncResult(Stamped(r.Drift), r.Action, r.Group, r.Detail);
 
-        private GroupSyncResult PruneOne(GroupSync sync, DesiredConfiguration config, GroupDrift d, string target, bool whatIf)
+        private GroupSyncResult PruneOne(GroupSync sync, DesiredConfiguration config, GroupDrift d, string target)
         {
-            PrunePlan plan;
+            GroupRemovalPlan? removal;
             try
             {
-                plan = sync.PlanPruneAsync(d, config, Force, Cancellation).GetAwaiter().GetResult();
+                removal = sync.PlanPruneAsync(d, config, Force, Cancellation).GetAwaiter().GetResult().Removal;
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
                 WriteFailure(ex, d.Name);
                 return new GroupSyncResult(d, SyncAction.Failed, d.Actual, ex.Message);
             }
-            var removal = plan.Removal;
             if (removal is null) return new GroupSyncResult(d, SyncAction.None, null, "already gone");
-            if (plan.Blockers.Count > 0)
-            {
-                var refusal = GroupSync.RefusalError(d.Name, plan.Blockers);
-                WriteFailure(refusal, d.Name);
-                return new GroupSyncResult(d, SyncAction.Refused, removal.Group, refusal.Message);
-            }
 
-            if (whatIf)
+            var end = RemoveGroup(sync.Groups, removal, d.Name, "no longer configured", ThrottleLimit,
+                what => ShouldProcess(target, what) && ConfirmPrune(target, what), out var detail);
+            return end switch
             {
-                // As Remove-MRModelGroup -WhatIf: every version, then the group, in the order deletion would run.
-                foreach (var v in removal.Versions) ShouldProcess(v.Arn, $"Remove model version {v.Version} ({v.Status})");
-                ShouldProcess(removal.Group.Arn, "Remove model group (no longer configured)");
-                return Declined(d);
-            }
-
-            var what = removal.Versions.Count == 0
-                ? "Remove model group no longer configured (it holds no versions)"
-                : $"Remove model group no longer configured, and its {removal.Versions.Count} version(s): {string.Join(", ", removal.Versions.Select(v => $"{v.Version} ({v.Status})"))}";
-            if (!ShouldProcess(target, what) || !ConfirmPrune(target, what)) return Declined(d);
-
-            var failed = 0;
-            Drain(sync.RemoveVersions(removal, Bulk(ThrottleLimit), Cancellation), removal.Versions.Count, $"Removing versions of {d.Name}", o =>
-            {
-                if (o.Error is null) return;
-                failed++;
-                WriteFailure(o.Error, o.Input.Arn);
-            });
-            if (failed > 0 || Cancellation.IsCancellationRequested)
-            {
-                var error = GroupSync.VersionsRemain(d.Name, failed, removal.Versions.Count);
-                WriteFailure(error, d.Name);
-                return new GroupSyncResult(d, SyncAction.Failed, removal.Group, error.Message);
-            }
-            try
-            {
-                sync.RemoveGroupAsync(d.Name, Cancellation).GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, d.Name);
-                return new GroupSyncResult(d, SyncAction.Failed, removal.Group, ex.Message);
-            }
-            WriteVerbose($"Removed model group {removal.Group.Arn}");
-            return new GroupSyncResult(d, SyncAction.Removed, null, $"{removal.Versions.Count} version(s) removed");
+                GroupRemovalEnd.Refused => new GroupSyncResult(d, SyncAction.Refused, removal.Group, detail),
+                GroupRemovalEnd.Failed => new GroupSyncResult(d, SyncAction.Failed, removal.Group, detail),
+                GroupRemovalEnd.Removed => new GroupSyncResult(d, SyncAction.Removed, null, detail),
+                _ => Declined(d),
+            };
         }
 
         /// <summary>

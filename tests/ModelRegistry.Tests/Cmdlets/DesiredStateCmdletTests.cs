@@ -92,6 +92,26 @@ public sealed class DesiredStateCmdletTests : IDisposable
     }
 
     [Fact]
+    public void Remove_MRModelGroup_and_Prune_refuse_by_the_same_rules_also_under_WhatIf()
+    {
+        Run("Get-MRProject | Sync-MRModelGroup");
+        Run("Register-MRModelVersion rc-anti-money-laundering -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/aml:1 -ApprovalStatus Approved");
+        Configure("fraud-detection");
+
+        static string Id(ModuleHost.Result r) => Assert.Single(r.Errors).FullyQualifiedErrorId.Split(',')[0];
+        var runs = new[]
+        {
+            Run("Remove-MRModelGroup rc-anti-money-laundering -Confirm:$false"),
+            Run("Remove-MRModelGroup rc-anti-money-laundering -WhatIf"),
+            Run("Sync-MRModelGroup ./.env.shared -Prune -Confirm:$false"),
+            Run("Sync-MRModelGroup ./.env.shared -Prune -WhatIf"),
+        };
+        Assert.All(runs, r => Assert.Equal("ModelRegistry.Conflict.ApprovedVersion", Id(r)));
+        Assert.All(runs, r => Assert.Equal("rc-anti-money-laundering", r.Errors[0].TargetObject?.ToString()));
+        Assert.Single(Run("Get-MRModelVersion rc-anti-money-laundering").Objects<ModelVersion>());
+    }
+
+    [Fact]
     public void Prune_refuses_Approved_versions_without_Force_as_an_error_naming_the_group()
     {
         Run("Get-MRProject | Sync-MRModelGroup");
@@ -103,7 +123,8 @@ public sealed class DesiredStateCmdletTests : IDisposable
 
         var refused = Run("Sync-MRModelGroup ./.env.shared -Prune -Confirm:$false");
         var error = Assert.Single(refused.Errors);
-        Assert.Equal(ErrorCategory.ResourceBusy, error.CategoryInfo.Category);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Equal("ModelRegistry.Conflict.ApprovedVersion", error.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal("rc-anti-money-laundering", error.TargetObject);
         Assert.Contains("Approved", error.Exception.Message);
         Assert.Equal(SyncAction.Refused, refused.Objects<GroupSyncResult>().Single(r => r.Name == "rc-anti-money-laundering").Action);

@@ -212,7 +212,7 @@ public abstract class DesiredStateTests : IDisposable
 
         var results = Apply(current, Plan(current), prune: true).ToDictionary(r => r.Name);
         Assert.Equal(SyncAction.Refused, results[G("approved")].Action);
-        Assert.Contains("1 Approved version(s) (1)", results[G("approved")].Detail);
+        Assert.Contains($"Version 1 of '{G("approved")}' is Approved", results[G("approved")].Detail);
         Assert.Equal(SyncAction.Removed, results[G("pending")].Action);
         Assert.Equal("1 version(s) removed", results[G("pending")].Detail);
         Assert.NotNull(await Registry.GetGroupAsync(G("approved"), Ct));

@@ -59,10 +59,17 @@ public sealed class DeployedVersionSafetyTests : IDisposable
     [Fact]
     public async Task A_group_with_a_deployed_version_has_a_reason_to_be_kept()
     {
-        var plan = await new ModelGroupOperations(_local).PlanRemovalAsync("g", Ct);
-        var reasons = plan!.ReasonsToKeep();
-        Assert.Contains(reasons, r => r.Contains("Approved"));
-        Assert.Contains(reasons, r => r.Contains("1 → g-endpoint"));
+        var plan = await new ModelGroupOperations(_local).PlanRemovalAsync("g", force: false, Ct);
+        // One refusal per rule, the first rule's reason on the error; both versions are Approved, one is deployed.
+        Assert.Equal(new[] { VersionGuards.ApprovedVersion, VersionGuards.DeployedVersion }, plan!.Blockers.Select(b => b.Reason));
+        Assert.Contains("(so are version(s) 2)", plan.Blockers[0].Text);
+        Assert.Contains("g-endpoint", plan.Blockers[1].Text);
+        Assert.Equal(VersionGuards.ApprovedVersion, plan.Refusal!.Reason);
+        Assert.Contains("Use -Force", plan.Refusal.Message);
+        Assert.Throws<RegistryException>(() => new ModelGroupOperations(_local).RemoveVersions(plan, 4, Ct));
+
+        var forced = await new ModelGroupOperations(_local).PlanRemovalAsync("g", force: true, Ct);
+        Assert.Null(forced!.Refusal);
     }
 
     [Fact]
