@@ -84,9 +84,12 @@ public sealed class LocalMultiProcessTests : LocalRegistryTestBase
         try
         {
             var versions = Path.Combine(GroupFolder("g"), "versions");
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (Directory.GetFiles(versions, "*.json").Length < 200 && DateTime.UtcNow < deadline)
+            // Waits for the writer's progress, not for a time: a busy machine only makes this slower. The bound is
+            // there so a writer that died early fails the test (below) instead of hanging it.
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (Directory.GetFiles(versions, "*.json").Length < 200 && !writer.HasExited && DateTime.UtcNow < deadline)
                 await Task.Delay(10);
+            if (writer.HasExited) Assert.Fail("the writer stopped before it was killed: " + await writer.StandardError.ReadToEndAsync());
             writer.Kill(); // mid-stream: between any two instructions of a registration
             writer.WaitForExit(10_000);
         }
