@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     RootModule           = if ($PSEdition -eq 'Core') { 'net8.0/ModelRegistry.dll' } else { 'netstandard2.0/ModelRegistry.dll' }
-    FormatsToProcess     = @('ModelRegistry.format.ps1xml')
+    # Views: compiled into the assembly from src/ModelRegistry/Formats (Hosting/ModuleViews.cs), not FormatsToProcess.
     CmdletsToExport      = @(
         'Approve-MRModelVersion'
         'Compare-MRModelGroup'

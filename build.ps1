@@ -5,7 +5,7 @@
 .DESCRIPTION
     Tasks:
       Build  - compiles the assemblies and lays out the module in ./out/ModelRegistry
-               (manifest, net8.0/ and netstandard2.0/ with Dependencies/, format file, help).
+               (manifest, net8.0/ and netstandard2.0/ with Dependencies/, help; the views are compiled into the assembly).
       Test   - Build, then every xunit test and every Pester test; ends with one line
                "N passed, N failed, N skipped" and exits non-zero on any failure.
       Demo   - Build, then the seed's job on .env.shared.example against a Local registry in ./registry:
@@ -79,7 +79,6 @@ function Invoke-Build {
             Copy-Item -Destination $dependencies
     }
     Copy-Item (Join-Path $root 'ModelRegistry.psd1') $moduleOut
-    Copy-Item (Join-Path $root 'src/ModelRegistry/Formats/ModelRegistry.format.ps1xml') $moduleOut
 
     & (Join-Path $root 'build/New-ModuleHelp.ps1') -ModulePath $moduleOut `
         -DocumentationXml (Join-Path $root "src/ModelRegistry/bin/$Configuration/net8.0/ModelRegistry.xml") `

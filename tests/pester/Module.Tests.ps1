@@ -19,6 +19,32 @@ Describe 'The module' {
         ($commands.Name | Sort-Object) | Should -Be $listed
     }
 
+    It 'brings every view of Formats/ModelRegistry.format.ps1xml without a format file to parse at import' {
+        # FormatsToProcess made PowerShell parse the XML at every import; the views are compiled in instead.
+        (Get-Module ModelRegistry).ExportedFormatFiles | Should -BeNullOrEmpty
+        $source = [xml](Get-Content -Raw (Join-Path $PSScriptRoot '../../src/ModelRegistry/Formats/ModelRegistry.format.ps1xml'))
+        foreach ($view in $source.Configuration.ViewDefinitions.View) {
+            $data = Get-FormatData -TypeName $view.ViewSelectedBy.TypeName
+            $data | Should -Not -BeNullOrEmpty -Because $view.Name
+            $data.FormatViewDefinition.Name | Should -Contain $view.Name
+        }
+        $table = Get-MRProject (Join-Path $PSScriptRoot '../../.env.shared.example') | Out-String -Width 200
+        $table | Should -Match 'Team\s+Project\s+GroupName\s+Description'
+    }
+
+    It 'does not import twice the views of a session that already has them' {
+        Import-Module $manifestPath -Force
+        @(Get-FormatData -TypeName ModelRegistry.ModelVersion).Count | Should -Be 1
+        @((Get-FormatData -TypeName ModelRegistry.ModelVersion).FormatViewDefinition).Count | Should -Be 1
+    }
+
+    It 'stops the build on a view element it cannot compile, naming it, rather than losing the view' {
+        $xml = Join-Path $TestDrive 'wide.format.ps1xml'
+        Set-Content $xml '<Configuration><ViewDefinitions><View><Name>W</Name><ViewSelectedBy><TypeName>X</TypeName></ViewSelectedBy><WideControl /></View></ViewDefinitions></Configuration>'
+        { & (Join-Path $PSScriptRoot '../../build/New-FormatSource.ps1') -Path $xml -OutFile (Join-Path $TestDrive 'w.cs') } |
+            Should -Throw -ExpectedMessage "*view 'W': <WideControl>*"
+    }
+
     It 'uses approved verbs only' {
         $approved = (Get-Verb).Verb
         foreach ($c in $commands) { $approved | Should -Contain $c.Verb -Because $c.Name }

@@ -28,6 +28,7 @@ namespace ModelRegistry.Hosting
 #else
             AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencies;
 #endif
+            ModuleViews.AddToCurrentSession();
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
