@@ -26,7 +26,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Export, "MRApprovalAudit", DefaultParameterSetName = ByVersion, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ApprovalAuditRecord))]
-    public sealed class ExportApprovalAuditCommand : RegistryCmdlet
+    public sealed class ExportApprovalAuditCommand : BulkCmdlet
     {
         private const string ByVersion = "Version";
         private const string ByGroup = "Group";
@@ -53,10 +53,6 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>How many versions are read at once.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
 
         private string _full = "";
         private bool _html;

@@ -14,7 +14,7 @@ namespace ModelRegistry.Cmdlets
     /// (Get-MRModelVersion, Register-MRModelVersion) or by -GroupName [-Version]; EndProcessing reads them through the
     /// bulk path, in input order, one error per version or metrics file that cannot be read.
     /// </summary>
-    public abstract class MetricsCmdlet : RegistryCmdlet
+    public abstract class MetricsCmdlet : BulkCmdlet
     {
         protected const string ByVersion = "Version";
         protected const string ByGroup = "Group";
@@ -38,10 +38,6 @@ namespace ModelRegistry.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int[]? Version { get; set; }
 
-        /// <summary>How many versions are read at once.</summary>
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = BulkRunner.DefaultThrottleLimit;
 
         protected override void ProcessRecord()
         {
