@@ -21,7 +21,10 @@ param(
     [int] $BotoSequentialGroups = 300,
     [int] $Versions = 1000,
     [int] $Threads = 16,
-    [int] $ImportRuns = 15
+    [int] $ImportRuns = 15,
+    # All: every row (what docs/benchmarks.md is written from). ServiceModel: only the rate-limited rows.
+    [ValidateSet('All', 'ServiceModel')] [string] $Only = 'All',
+    [int] $LimitedSeedItems = 6
 )
 
 $ErrorActionPreference = 'Stop'
@@ -109,11 +112,173 @@ function Get-Machine {
     }
 }
 
+
+# ---- the service model: rate-limited rows ----------------------------------------------------------
+# Regimes of a SageMaker-like service: per-operation token bucket (rate, burst) and fixed latency. N items each.
+$regimes = @(
+    @{ Rate = 40; Burst = 40; LatencyMs = 100; N = 400; Groups = 100 }
+    @{ Rate = 10; Burst = 10; LatencyMs = 50; N = 200; Groups = 100 }
+    @{ Rate = 5; Burst = 5; LatencyMs = 50; N = 200; Groups = 100 }
+    @{ Rate = 2; Burst = 2; LatencyMs = 50; N = 60; Groups = 60 }
+)
+
+function Start-ServiceModel([hashtable] $Regime) {
+    $out = Join-Path $work ("sm-" + [Guid]::NewGuid().ToString('N').Substring(0, 6) + '.out')
+    $p = Start-Process python3 -PassThru -RedirectStandardOutput $out -RedirectStandardError "$out.err" -ArgumentList @(
+        (Join-Path $here 'service_model.py'), '--upstream', $moto.Url, '--rate', $Regime.Rate, '--burst', $Regime.Burst,
+        '--latency-ms', $Regime.LatencyMs, '--max-seconds', 1200, '--idle-seconds', 300)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $line = if (Test-Path $out) { Get-Content $out -TotalCount 1 } else { $null }
+        if ($line) { return @{ Process = $p; Url = ($line | ConvertFrom-Json).url } }
+        Start-Sleep -Milliseconds 100
+    }
+    throw "service_model.py did not start"
+}
+
+function Reset-ServiceModel($Sm) { Invoke-RestMethod -Method Post "$($Sm.Url)/service-model/reset" | Out-Null }
+function Get-ServiceModelStats($Sm) {
+    $s = Invoke-RestMethod "$($Sm.Url)/service-model/stats"
+    $fw = 0; $th = 0
+    foreach ($op in $s.PSObject.Properties) { $fw += $op.Value.forwarded; $th += $op.Value.throttled }
+    @{ Calls = $fw + $th; Throttled = $th }
+}
+
+function New-LimitedRow([string] $Task, [hashtable] $Regime, [string] $Way, [int] $N, [int] $Done, [double] $Seconds, $Stats, [string] $Note = '') {
+    $limitSeconds = ($N - $Regime.Burst) / $Regime.Rate
+    [pscustomobject]@{
+        Task = $Task
+        Regime = "$($Regime.Rate)/s, burst $($Regime.Burst), $($Regime.LatencyMs) ms"
+        Way = $Way; N = $N; Done = $Done; Lost = $N - $Done
+        Seconds = [math]::Round($Seconds, 1)
+        Throttled = "$($Stats.Throttled) of $($Stats.Calls) calls ($(if ($Stats.Calls) { [math]::Round(100 * $Stats.Throttled / $Stats.Calls) } else { 0 }) %)"
+        WastePct = if ($Stats.Calls) { 100 * $Stats.Throttled / $Stats.Calls } else { 0 }
+        OfLimit = if ($limitSeconds -gt 0 -and $Seconds -gt 0 -and $Done -eq $N) { '{0:0} %' -f (100 * $limitSeconds / $Seconds) } elseif ($limitSeconds -le 0) { 'n/a (N ≤ burst)' } else { 'n/a (items lost)' }
+        OfLimitValue = if ($limitSeconds -gt 0 -and $Seconds -gt 0) { $limitSeconds / $Seconds } else { $null }
+        Note = $Note
+    }
+}
+
+function Invoke-SeedLoop([string[]] $Lines) {
+    # The seed's way: one aws process per call, stopping for nothing; failures counted.
+    $failed = Join-Path $work ("failed-" + [Guid]::NewGuid().ToString('N'))
+    $script = "set -u`nfail=0`n" + (($Lines | ForEach-Object { "$_ >/dev/null 2>&1 || fail=`$((fail+1))" }) -join "`n") + "`necho `$fail > '$failed'"
+    $seconds = Measure-Bash $script
+    @{ Seconds = $seconds; Failed = [int](Get-Content $failed) }
+}
+
+function Invoke-ServiceModelBench {
+    $hasAws = [bool](Get-Command aws -ErrorAction Ignore)
+    foreach ($regime in $regimes) {
+        $sm = Start-ServiceModel $regime
+        $tag = "r$($regime.Rate)"
+        Write-Host "service model $($regime.Rate)/s burst $($regime.Burst) $($regime.LatencyMs) ms at $($sm.Url)" -ForegroundColor Cyan
+        try {
+            # -- approving versions: fresh Pending versions per row, registered straight into moto (not timed)
+            $n = $regime.N
+            $perGroup = [math]::Ceiling($n / 10)
+            $register = {
+                param([string] $Prefix)
+                $file = Join-Path $work "$Prefix.arns"
+                Invoke-Boto @('register', $moto.Url, $Prefix, 10, $perGroup, $file) | Out-Null
+                , @(Get-Content $file | Where-Object { $_ } | Select-Object -First $n)
+            }
+
+            if ($hasAws) {
+                $arns = & $register "$tag-seed"
+                $seedN = [math]::Min($LimitedSeedItems, $n)
+                Reset-ServiceModel $sm
+                Write-Host "  approve: seed's aws loop ($seedN)"
+                $r = Invoke-SeedLoop ($arns | Select-Object -First $seedN | ForEach-Object {
+                        "aws sagemaker update-model-package --model-package-arn '$_' --model-approval-status Approved --endpoint-url $($sm.Url)" })
+                $limited.Add((New-LimitedRow 'approve versions' $regime "seed: bash loop of aws update-model-package" $seedN ($seedN - $r.Failed) $r.Seconds (Get-ServiceModelStats $sm) 'small N: one process per call'))
+            }
+            else {
+                $limited.Add((New-LimitedRow 'approve versions' $regime 'seed: bash loop of aws update-model-package' 0 0 0 @{ Calls = 0; Throttled = 0 } 'not run: the aws CLI is not installed'))
+            }
+
+            foreach ($way in @(@{ Name = 'boto3 sequential, default retries'; Threads = 1 }, @{ Name = "boto3 $Threads threads, default retries"; Threads = $Threads })) {
+                $file = Join-Path $work "$tag-b$($way.Threads).arns"
+                & $register "$tag-b$($way.Threads)" | Set-Content $file
+                Reset-ServiceModel $sm
+                Write-Host "  approve: $($way.Name) ($n)"
+                $r = Invoke-Boto @('limited-approve', $sm.Url, $file, $n, $way.Threads)
+                $limited.Add((New-LimitedRow 'approve versions' $regime $way.Name $r.n $r.ok $r.seconds (Get-ServiceModelStats $sm) $(if ($r.error) { "first error: $($r.error)" } else { '' })))
+            }
+
+            $null = & $register "$tag-mr"
+            Reset-ServiceModel $sm
+            Write-Host "  approve: ModelRegistry Get-MRModelVersion | Set-MRApproval ($n)"
+            $json = Invoke-Pwsh @"
+`$ErrorActionPreference = 'Continue'
+Import-Module '$ModulePath'
+Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)'
+`$names = 0..9 | ForEach-Object { '$tag-mr-{0:D2}' -f `$_ }
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$r = `$names | ForEach-Object { Get-MRModelVersion -GroupName `$_ } | Set-MRApproval -Status Approved -PassThru -Confirm:`$false -ErrorVariable errs -ErrorAction SilentlyContinue
+`$sw.Stop()
+@{ done = @(`$r | Where-Object { "`$(`$_.Status)" -eq 'Approved' }).Count; seconds = `$sw.Elapsed.TotalSeconds; error = if (`$errs) { "`$(`$errs[0])" } else { `$null } } | ConvertTo-Json -Compress
+"@
+            $r = ($json | Select-Object -Last 1) | ConvertFrom-Json
+            $limited.Add((New-LimitedRow 'approve versions' $regime 'ModelRegistry: Get-MRModelVersion | Set-MRApproval' $n $r.done $r.seconds (Get-ServiceModelStats $sm) $(if ($r.error) { "listing included; first error: $($r.error)" } else { 'listing included' })))
+
+            # -- creating groups: names new to moto per row
+            $g = $regime.Groups
+            if ($hasAws) {
+                $seedN = [math]::Min($LimitedSeedItems, $g)
+                Reset-ServiceModel $sm
+                Write-Host "  groups: seed's aws loop ($seedN)"
+                $r = Invoke-SeedLoop (0..($seedN - 1) | ForEach-Object {
+                        $name = "$tag-seedg-{0:D3}" -f $_
+                        "{ aws sagemaker describe-model-package-group --model-package-group-name $name --endpoint-url $($sm.Url) || aws sagemaker create-model-package-group --model-package-group-name $name --model-package-group-description 'Models for seed/p$_' --endpoint-url $($sm.Url) ; }" })
+                $limited.Add((New-LimitedRow 'create groups' $regime "seed: bash loop of aws describe + create" $seedN ($seedN - $r.Failed) $r.Seconds (Get-ServiceModelStats $sm) 'small N: one process per call'))
+            }
+            else {
+                $limited.Add((New-LimitedRow 'create groups' $regime 'seed: bash loop of aws describe + create' 0 0 0 @{ Calls = 0; Throttled = 0 } 'not run: the aws CLI is not installed'))
+            }
+            foreach ($way in @(@{ Name = 'boto3 sequential, default retries (create only)'; Threads = 1 }, @{ Name = "boto3 $Threads threads, default retries (create only)"; Threads = $Threads })) {
+                Reset-ServiceModel $sm
+                Write-Host "  groups: $($way.Name) ($g)"
+                $r = Invoke-Boto @('limited-groups', $sm.Url, "$tag-bg$($way.Threads)", $g, $way.Threads)
+                $limited.Add((New-LimitedRow 'create groups' $regime $way.Name $r.n $r.ok $r.seconds (Get-ServiceModelStats $sm) $(if ($r.error) { "first error: $($r.error)" } else { '' })))
+            }
+            $teams = [math]::Ceiling($g / 10)
+            $envFile = Join-Path $work "$tag.env.shared"
+            $lines = @('ENABLE_MODEL_REGISTRY=true', 'COMPANY=bench', 'AWS_ACCOUNT_ID=123456789012', 'AWS_REGION=us-east-1')
+            $ids = 0..($teams - 1) | ForEach-Object { "$tag" + [char](97 + $_) }
+            $lines += 'TEAMS="' + ($ids -join ' ') + '"'
+            foreach ($t in $ids) {
+                $lines += "TEAM_$($t.ToUpperInvariant())_FULLNAME=team-$t"
+                $lines += "$($t.ToUpperInvariant())_PROJECTS=""" + ((0..9 | ForEach-Object { 'p{0:D2}' -f $_ }) -join ' ') + '"'
+            }
+            Set-Content -Path $envFile -Value $lines
+            Reset-ServiceModel $sm
+            Write-Host "  groups: ModelRegistry Get-MRProject | New-MRModelGroup ($($teams * 10))"
+            $json = Invoke-Pwsh @"
+`$ErrorActionPreference = 'Continue'
+Import-Module '$ModulePath'
+Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)'
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$r = Get-MRProject -Path '$envFile' | New-MRModelGroup -ErrorVariable errs -ErrorAction SilentlyContinue
+`$sw.Stop()
+@{ n = $($teams * 10); done = @(`$r | Where-Object { "`$(`$_.Change)" -eq 'Created' }).Count; seconds = `$sw.Elapsed.TotalSeconds; error = if (`$errs) { "`$(`$errs[0])" } else { `$null } } | ConvertTo-Json -Compress
+"@
+            $r = ($json | Select-Object -Last 1) | ConvertFrom-Json
+            $limited.Add((New-LimitedRow 'create groups' $regime 'ModelRegistry: Get-MRProject | New-MRModelGroup' $r.n $r.done $r.seconds (Get-ServiceModelStats $sm) $(if ($r.error) { "listing and account check included; first error: $($r.error)" } else { 'listing and account check included' })))
+        }
+        finally {
+            if (-not $sm.Process.HasExited) { $sm.Process.Kill($true); $sm.Process.WaitForExit(5000) | Out-Null }
+        }
+    }
+}
+
 $rows = [Collections.Generic.List[object]]::new()
+$limited = [Collections.Generic.List[object]]::new()
 $moto = Start-Moto
 $env:AWS_ENDPOINT_URL_STS = $moto.Url   # the account guard's STS call goes to moto too
 Write-Host "moto_server at $($moto.Url)" -ForegroundColor Cyan
 try {
+  if ($Only -eq 'All') {
     # ---- creating groups ------------------------------------------------------------------------
     Reset-Moto
     Write-Host "groups: seed's bash loop ($SeedItems)"
@@ -204,9 +369,69 @@ Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($moto.Url)'
         $rows.Add([pscustomobject]@{ Task = 'approve versions'; Way = 'ModelRegistry: Get-MRModelVersion | Set-MRApproval'; N = 0; Seconds = $null
                 MsPerItem = $null; PerSecond = $null; Note = 'skipped: Set-MRApproval/Get-MRModelVersion are not in this build' })
     }
+  }
+    # ---- the service model ------------------------------------------------------------------------
+    Reset-Moto
+    Invoke-ServiceModelBench
 }
 finally {
     if (-not $moto.Process.HasExited) { $moto.Process.Kill($true); $moto.Process.WaitForExit(5000) | Out-Null }
+}
+
+function ConvertTo-MdTable($Items, [string[]] $Columns) {
+    $lines = [Collections.Generic.List[string]]::new()
+    $lines.Add('| ' + ($Columns -join ' | ') + ' |')
+    $lines.Add('|' + (($Columns | ForEach-Object { '---' }) -join '|') + '|')
+    # A pipe inside a cell (a pipeline) would end the cell.
+    foreach ($i in $Items) { $lines.Add('| ' + (($Columns | ForEach-Object { "$($i.$_)".Replace('|', '\|') }) -join ' | ') + ' |') }
+    $lines -join "`n"
+}
+
+# How to read the service-model rows, and the targets (ModelRegistry loses nothing, ≥ 95 % of the limit,
+# ahead of the thread pool, < 20 % of its calls throttled).
+function Get-LimitedChecks {
+    foreach ($group in ($limited | Where-Object Way -like 'ModelRegistry*')) {
+        $pool = $limited | Where-Object { $_.Task -eq $group.Task -and $_.Regime -eq $group.Regime -and $_.Way -like "boto3 $Threads threads*" } | Select-Object -First 1
+        $misses = @()
+        if ($group.Lost -gt 0) { $misses += "lost $($group.Lost)" }
+        if ($null -eq $group.OfLimitValue -or $group.OfLimitValue -lt 0.95) { $misses += 'below 95 % of the limit' }
+        if ($pool -and $pool.Seconds -gt 0 -and $group.Seconds -gt $pool.Seconds) { $misses += "slower than boto3's thread pool ($($pool.Seconds) s)" }
+        if ($group.WastePct -ge 20) { $misses += '20 % or more of its calls throttled' }
+        [pscustomobject]@{
+            Task = $group.Task; Regime = $group.Regime
+            Result = "$($group.Done) of $($group.N) in $($group.Seconds) s, $($group.OfLimit) of the limit, $([math]::Round($group.WastePct)) % of calls throttled"
+            Met = if ($misses) { 'NO: ' + ($misses -join '; ') } else { 'yes' }
+        }
+    }
+}
+$limitedColumns = 'Task', 'Regime', 'Way', 'N', 'Done', 'Lost', 'Seconds', 'Throttled', 'OfLimit', 'Note'
+$limitedHowTo = @"
+Each regime is a SageMaker-like service (``build/service_model.py`` in front of moto, loopback): every call
+waits the latency, and each operation has its own token bucket (rate, burst; full at the start of each row)
+that answers HTTP 400 ThrottlingException "Rate exceeded" without forwarding when empty. **Done / Lost**: items
+that succeeded / failed (a lost item is an error the user must clean up after). **Throttled**: calls the
+service refused, of all calls the row made (listing included). **Of the limit**: the least time the limit
+allows, (N − burst) ÷ rate, over the measured time — 100 % is running exactly at the limit; it is only given
+when nothing was lost. boto3 rows use boto3's default retry configuration, as a user's script gets it.
+"@
+$limitedChecks = @(Get-LimitedChecks)
+$limited | Format-Table $limitedColumns -AutoSize | Out-Host
+$limitedChecks | Format-Table -AutoSize | Out-Host
+
+if ($Only -eq 'ServiceModel') {
+    Remove-Item $work -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Force (Split-Path $OutFile) | Out-Null
+    Set-Content -Path $OutFile -Value @"
+# Service-model rows (``build/Bench.ps1 -Only ServiceModel``, $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm')) UTC)
+
+$limitedHowTo
+
+$(ConvertTo-MdTable $limited $limitedColumns)
+
+$(ConvertTo-MdTable $limitedChecks 'Task', 'Regime', 'Result', 'Met')
+"@
+    Write-Host "Written to $OutFile" -ForegroundColor Green
+    return
 }
 
 # ---- Import-Module time: beside the two-cmdlet floor, in the same run (build/Measure-Import.ps1) -------
@@ -262,14 +487,6 @@ $ratios.Add([pscustomobject]@{ Task = 'list 10,000 versions (Local)'; Measure = 
 $rows | Format-Table Task, Way, N, Seconds, MsPerItem, PerSecond, Note -AutoSize | Out-Host
 $ratios | Format-Table -AutoSize | Out-Host
 
-function ConvertTo-MdTable($Items, [string[]] $Columns) {
-    $lines = [Collections.Generic.List[string]]::new()
-    $lines.Add('| ' + ($Columns -join ' | ') + ' |')
-    $lines.Add('|' + (($Columns | ForEach-Object { '---' }) -join '|') + '|')
-    # A pipe inside a cell (a pipeline) would end the cell.
-    foreach ($i in $Items) { $lines.Add('| ' + (($Columns | ForEach-Object { "$($i.$_)".Replace('|', '\|') }) -join ' | ') + ' |') }
-    $lines -join "`n"
-}
 $machine = Get-Machine
 $notesFile = Join-Path $here 'benchmarks-notes.md'
 $doc = @"
@@ -295,6 +512,16 @@ $(ConvertTo-MdTable $ratios 'Task', 'Measure', 'Value', 'Target', 'Met')
 ## Import-Module
 
 $($import.Markdown)
+
+## At a service's rate limit (the service model)
+
+$limitedHowTo
+
+$(ConvertTo-MdTable $limited $limitedColumns)
+
+### Against the targets (ModelRegistry: nothing lost, ≥ 95 % of the limit, ahead of boto3's thread pool, < 20 % of calls throttled)
+
+$(ConvertTo-MdTable $limitedChecks 'Task', 'Regime', 'Result', 'Met')
 
 $(if (Test-Path $notesFile) { Get-Content -Raw $notesFile })
 "@

@@ -7,6 +7,11 @@
   approve-seq    <endpoint> <arns-file> <n>         update-model-package per version, one at a time
   approve-threads <endpoint> <arns-file> <n> <threads>
   reset          <endpoint>                         empties moto (POST /moto-api/reset)
+
+Against the service model (build/service_model.py), with boto3's DEFAULT retry configuration, counting
+failures instead of stopping at the first; prints {"n":…, "ok":…, "lost":…, "seconds":…, "error": first error}:
+  limited-approve <endpoint> <arns-file> <n> <threads>
+  limited-groups  <endpoint> <prefix> <n> <threads>       create only (the names are new)
 """
 import json
 import sys
@@ -86,11 +91,45 @@ def approve_threads(sm, items, threads):
         list(pool.map(lambda a: sm.update_model_package(ModelPackageArn=a, ModelApprovalStatus="Approved"), items))
 
 
+def limited(endpoint, threads, work, items):
+    """Default retries (legacy mode, 5 attempts, unless AWS_RETRY_MODE says otherwise): what a user's script gets."""
+    sm = boto3.client("sagemaker", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                      aws_secret_access_key="test", config=Config(max_pool_connections=max(10, threads)))
+    errors = []
+
+    def one(item):
+        try:
+            work(sm, item)
+            return True
+        except ClientError as e:
+            errors.append(str(e))
+            return False
+    start = time.perf_counter()
+    if threads <= 1:
+        ok = sum(1 for i in items if one(i))
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            ok = sum(1 for r in pool.map(one, items) if r)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"n": len(items), "ok": ok, "lost": len(items) - ok, "seconds": seconds,
+                      "error": errors[0] if errors else None}))
+
+
 def main(a):
     mode, endpoint = a[1], a[2]
     if mode == "reset":
         urllib.request.urlopen(urllib.request.Request(endpoint + "/moto-api/reset", method="POST")).read()
         print(json.dumps({}))
+        return
+    if mode == "limited-approve":
+        limited(endpoint, int(a[5]), lambda sm, arn: sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved"),
+                arns(a[3], int(a[4])))
+        return
+    if mode == "limited-groups":
+        prefix = a[3]
+        limited(endpoint, int(a[5]), lambda sm, i: sm.create_model_package_group(
+            ModelPackageGroupName=f"{prefix}-{i:04d}", ModelPackageGroupDescription=f"Models for boto/p{i:04d}", Tags=tags(i)),
+            list(range(int(a[4]))))
         return
     threads = int(a[-1]) if mode.endswith("threads") else 1
     sm = client(endpoint, max(16, threads))
