@@ -23,6 +23,9 @@ namespace ModelRegistry
         public string? LocalPath { get; set; }
         /// <summary>Account used in Local ARNs (Local has no caller identity).</summary>
         public string? LocalAccountId { get; set; }
+        /// <summary>How long one SageMaker call (one attempt) may take (-TimeoutSec); null: 30 seconds.
+        /// How many attempts a failing call gets is AWS_MAX_ATTEMPTS or the profile's max_attempts.</summary>
+        public System.TimeSpan? Timeout { get; set; }
 
         public RegistryConnection Clone() => (RegistryConnection)MemberwiseClone();
 

@@ -50,7 +50,7 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>What makes two connections the same registry (the cache key of opened registries and caller accounts).</summary>
         internal static string Key(RegistryConnection o) => o.Backend == RegistryBackend.Local
             ? "local|" + Path.GetFullPath(o.LocalPath ?? ".") + "|" + o.Region + "|" + o.LocalAccountId
-            : string.Join("|", "sagemaker", o.Region, o.ProfileName, o.EndpointUrl,
+            : string.Join("|", "sagemaker", o.Region, o.ProfileName, o.EndpointUrl, o.Timeout?.Ticks, Environment.GetEnvironmentVariable("AWS_MAX_ATTEMPTS"),
                 Environment.GetEnvironmentVariable("AWS_PROFILE"), Environment.GetEnvironmentVariable("AWS_REGION"),
                 Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_SAGEMAKER"), Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"),
                 Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS"));

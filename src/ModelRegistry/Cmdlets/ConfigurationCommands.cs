@@ -17,10 +17,15 @@ namespace ModelRegistry.Cmdlets
     public sealed class SetConfigurationCommand : PSCmdlet
     {
         /// <summary>The .env.shared to read by default; resolved to a full path now.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(Position = 0)]
         [Alias("Path")]
         [ValidateNotNullOrEmpty]
-        public string ConfigPath { get; set; } = "";
+        public string? ConfigPath { get; set; }
+
+        /// <summary>Seconds one SageMaker call (one attempt) may take, for the session's registry (as Connect-MRRegistry -TimeoutSec).</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; }
 
         /// <summary>Emit the resulting configuration.</summary>
         [Parameter]
@@ -28,9 +33,21 @@ namespace ModelRegistry.Cmdlets
 
         protected override void EndProcessing()
         {
-            var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
-            if (!File.Exists(full)) WriteWarning($"{full} does not exist yet; commands that read it will say so.");
-            SessionSettings.Current.ConfigPath = full;
+            if (ConfigPath is null && TimeoutSec == 0)
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -ConfigPath, -TimeoutSec, or both."),
+                    "NothingToSet", ErrorCategory.InvalidArgument, null));
+            if (ConfigPath != null)
+            {
+                var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);
+                if (!File.Exists(full)) WriteWarning($"{full} does not exist yet; commands that read it will say so.");
+                SessionSettings.Current.ConfigPath = full;
+            }
+            if (TimeoutSec > 0)
+            {
+                var connection = SessionSettings.Current.Connection?.Clone() ?? new RegistryConnection();
+                connection.Timeout = System.TimeSpan.FromSeconds(TimeoutSec);
+                SessionSettings.Current.Connection = connection;
+            }
             if (PassThru) WriteObject(GetConfigurationCommand.Current(this));
         }
     }

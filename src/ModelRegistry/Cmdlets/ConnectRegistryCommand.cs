@@ -53,6 +53,11 @@ namespace ModelRegistry.Cmdlets
         [ValidateAbsoluteUri]
         public string? EndpointUrl { get; set; }
 
+        /// <summary>Seconds one SageMaker call (one attempt) may take before it fails as Unavailable ("timed out"); default 30. How many attempts a failing call gets follows AWS_MAX_ATTEMPTS or the profile's max_attempts.</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; }
+
         /// <summary>Emit the connection, to pass to -Registry or keep in a variable.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -67,7 +72,11 @@ namespace ModelRegistry.Cmdlets
                     Region = Region,
                     LocalAccountId = AccountId,
                 }
-                : new RegistryConnection { Backend = RegistryBackend.SageMaker, Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl };
+                : new RegistryConnection
+                {
+                    Backend = RegistryBackend.SageMaker, Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl,
+                    Timeout = TimeoutSec > 0 ? System.TimeSpan.FromSeconds(TimeoutSec) : (System.TimeSpan?)null,
+                };
 
             // A Local folder is opened now, so a bad path is reported here. SageMaker is resolved per command:
             // the region may still come from .env.shared (AWS_REGION) there.

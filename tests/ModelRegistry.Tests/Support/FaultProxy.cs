@@ -22,6 +22,9 @@ public enum Fault
     ResetAfter,
     /// <summary>Forwarded; the answer is held back for <see cref="FaultProxy.Delay"/> first.</summary>
     Delay,
+    /// <summary>Forwarded, then answered 200 with a body that is not JSON: the request took effect, and the
+    /// reply cannot say what was done. Not in the default mix (scripted or listed explicitly).</summary>
+    GarbageAfter,
 }
 
 /// <summary>
@@ -150,6 +153,13 @@ public sealed class FaultProxy : IDisposable
                 {
                     Reset(client);
                     return;
+                }
+                if (fault == Fault.GarbageAfter)
+                {
+                    var garbage = Encoding.UTF8.GetBytes("{\"ModelPackageGroupArn\": \"arn:aws:sagemaker:us-east-1:1234");
+                    var head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n" +
+                        $"x-amzn-RequestId: garbage-{number}\r\nContent-Length: {garbage.Length}\r\nConnection: close\r\n\r\n");
+                    response = head.Concat(garbage).ToArray();
                 }
                 if (fault == Fault.Delay) await Task.Delay(Delay, _stop.Token);
                 await stream.WriteAsync(response, _stop.Token);

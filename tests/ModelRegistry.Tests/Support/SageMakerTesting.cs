@@ -11,7 +11,7 @@ internal static class SageMakerTesting
     public const string Region = "us-east-1";
 
     public static SageMakerRegistry Registry(string endpointUrl, int maxErrorRetry = 2, string? stsUrl = null,
-        TimeSpan? timeout = null, TimeSpan? retryBaseDelay = null)
+        TimeSpan? timeout = null, TimeSpan? retryBaseDelay = null, TimeSpan? throttlePatience = null)
     {
         var options = new RegistryConnection { Region = Region, EndpointUrl = endpointUrl };
         var settings = new SageMakerClientSettings
@@ -23,6 +23,7 @@ internal static class SageMakerTesting
             Environment = _ => null,
         };
         if (retryBaseDelay.HasValue) settings.RetryBaseDelay = retryBaseDelay.Value;
+        if (throttlePatience.HasValue) settings.ThrottlePatience = throttlePatience.Value;
         return new SageMakerRegistry(options, settings);
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -18,18 +19,28 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     }
 
     /// <summary>
-    /// The one retry policy of the SageMaker backend (SageMaker calls and STS). The SDK's own retries are
-    /// switched off (MaxErrorRetry = 0) and everything is decided here, because:
-    /// - creates must not be re-sent blindly after a lost response; the SDK cannot check what exists between
-    ///   attempts, so it could only own the retries of the other operations — two policies instead of one;
-    /// - the SDK's adaptive mode is a per-client cubic rate limiter: under throttling that is not caused by
-    ///   our own rate (a shared account limit, or the fault proxy's random 20 %) it cuts the send rate by 30 %
-    ///   per throttle down to 0.5 requests/s and stays there. Limiting concurrency instead (AIMD, never below
-    ///   one request in flight) backs off just as surely and recovers as soon as calls succeed;
-    /// - decisions use the domain's error kinds from <see cref="SageMakerErrors"/>, the one error path.
-    /// What it does, like the SDK's standard mode: throttling, 5xx and transport failures (connection reset,
-    /// refused, timeout) are retried up to MaxErrorRetry times with full-jitter exponential backoff (longer
-    /// after throttling), drawing on a retry budget so a dead endpoint fails fast instead of multiplying load.
+    /// The one retry policy of the SageMaker backend (SageMaker calls and STS). The SDK's own retries are off
+    /// (MaxErrorRetry = 0); everything is decided here, on the domain's error kinds from
+    /// <see cref="SageMakerErrors"/>.
+    ///
+    /// Throttling and failures are different problems, so they are handled differently:
+    /// - Throttling is the service saying "slower", not "broken": SageMaker limits each control-plane operation
+    ///   per account, often to a few calls a second. A throttled call is paced and sent again, and it never
+    ///   spends the attempt count or the retry quota (a fixed count cannot outlast a limit that many senders
+    ///   overrun: that is how bulk jobs lose a third of their items with "reached max retries"). Each operation
+    ///   gets a <see cref="SendRate"/> learned from the throttles: after the first one, calls of that operation
+    ///   are paced at the rate the service grants (measured from what succeeded) plus a margin that keeps it
+    ///   busy, and the rate creeps up again while nothing is throttled. So a bulk run settles at the limit,
+    ///   wastes few calls, and loses nothing. Only time bounds it: a call throttled for longer than the
+    ///   patience (the user's deadline when set) fails.
+    /// - 5xx and transport failures (reset, refused, timeout) may mean a dead or overloaded endpoint: they are
+    ///   retried up to the attempt count (AWS_MAX_ATTEMPTS / max_attempts) with full-jitter exponential backoff,
+    ///   drawing on the SDKs' standard-mode retry quota so a dead endpoint fails fast instead of multiplying
+    ///   load, and they halve the calls in flight (<see cref="ConcurrencyGovernor"/>).
+    /// - Creates are never re-sent blindly after a failure that may have landed: the caller's lookup runs first
+    ///   (moto replaces a re-created group and ignores ClientToken, so a blind re-send duplicates or clobbers).
+    /// The SDK's adaptive mode is not used: it is per client, not per operation, and it cuts by 30 % per
+    ///   throttle down to 0.5 calls/s whether or not our own rate caused the throttle.
     /// </summary>
     internal sealed class RetryPolicy
     {
@@ -39,76 +50,142 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private const int RetryCost = 5;
         private const int TransportRetryCost = 10;
         private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(20);
+        /// <summary>Calls in flight at the start (slow start: one more per success until the first throttle or
+        /// failure). Against an unknown limit, 16 senders at once would waste 14 calls on a 2-call burst.</summary>
+        private const int InitialConcurrency = 2;
+        /// <summary>How long one call may keep being throttled when the user set no deadline.</summary>
+        internal static readonly TimeSpan DefaultThrottlePatience = TimeSpan.FromMinutes(10);
 
         private readonly int _maxRetries;
         private readonly TimeSpan _baseDelay;
+        private readonly TimeSpan _throttlePatience;
         private readonly object _quotaLock = new object();
         private readonly Random _random;
+        private readonly Func<double> _now;
+        private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+        private readonly Dictionary<string, SendRate> _rates = new Dictionary<string, SendRate>(StringComparer.Ordinal);
         private int _quota = QuotaCapacity;
 
-        public RetryPolicy(int maxRetries, TimeSpan baseDelay, int maxConcurrency, int? seed = null)
+        /// <summary>A policy allowing <paramref name="maxRetries"/> retries after failures (throttles aside), backing
+        /// off from <paramref name="baseDelay"/>, with at most <paramref name="maxConcurrency"/> calls in flight and
+        /// throttling tolerated for <paramref name="throttlePatience"/> per call. <paramref name="clock"/> (seconds,
+        /// monotonic) and <paramref name="delay"/> are replaceable, so tests of pacing need no real sleeps;
+        /// <paramref name="seed"/> fixes the jitter.</summary>
+        public RetryPolicy(int maxRetries, TimeSpan baseDelay, int maxConcurrency, int? seed = null, TimeSpan? throttlePatience = null,
+            Func<double>? clock = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
         {
             _maxRetries = Math.Max(0, maxRetries);
             _baseDelay = baseDelay;
+            _throttlePatience = throttlePatience ?? DefaultThrottlePatience;
             _random = seed.HasValue ? new Random(seed.Value) : new Random();
-            Governor = new ConcurrencyGovernor(maxConcurrency);
+            var watch = Stopwatch.StartNew();
+            _now = clock ?? (() => watch.Elapsed.TotalSeconds);
+            _delay = delay ?? Task.Delay;
+            Governor = new ConcurrencyGovernor(maxConcurrency, InitialConcurrency);
         }
 
-        /// <summary>Limits calls in flight for the whole registry; shrinks when the service throttles.</summary>
+        /// <summary>Limits calls in flight for the whole registry; shrinks while calls fail (not when throttled).</summary>
         public ConcurrencyGovernor Governor { get; }
 
         internal int QuotaLeft { get { lock (_quotaLock) return _quota; } }
 
+        /// <summary>The learned send rate of <paramref name="operation"/> (calls a second), or null while it has not been throttled.</summary>
+        internal double? RateOf(string operation)
+        {
+            lock (_rates) return _rates.TryGetValue(operation, out var r) ? r.Rate : null;
+        }
+
+        private SendRate RateFor(string? operation)
+        {
+            lock (_rates)
+            {
+                var key = operation ?? "";
+                if (!_rates.TryGetValue(key, out var rate))
+                    _rates[key] = rate = new SendRate();
+                return rate;
+            }
+        }
+
         /// <summary>
-        /// Runs <paramref name="call"/> under the policy. For <see cref="Idempotency.Create"/>,
-        /// <paramref name="recover"/> runs before each re-send that follows an ambiguous failure and returns
-        /// the earlier attempt's result when it landed.
+        /// Runs <paramref name="call"/> (one attempt of <paramref name="operation"/>) under the policy. For
+        /// <see cref="Idempotency.Create"/>, <paramref name="recover"/> runs before each re-send that follows an
+        /// ambiguous failure and returns the earlier attempt's result when it landed.
         /// </summary>
         public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> call, Idempotency idempotency,
-            Func<CancellationToken, Task<(bool Found, T Value)>>? recover, CancellationToken ct)
+            Func<CancellationToken, Task<(bool Found, T Value)>>? recover, CancellationToken ct, string? operation = null)
         {
+            var rate = RateFor(operation);
             var ambiguous = false;
             var lastCost = 0;
-            for (var attempt = 0; ; attempt++)
+            var failures = 0; // failures that count against the attempt count: not throttles
+            var attempts = 0;
+            var started = _now();
+            while (true)
             {
                 RegistryException failure;
                 await Governor.EnterAsync(ct).ConfigureAwait(false);
+                double sentAt;
+                try
+                {
+                    var wait = rate.Reserve(_now());
+                    if (wait > TimeSpan.Zero)
+                        await _delay(wait, ct).ConfigureAwait(false);
+                    sentAt = _now();
+                    attempts++;
+                }
+                catch
+                {
+                    Governor.Exit(overloaded: false);
+                    throw;
+                }
                 try
                 {
                     var result = await call(ct).ConfigureAwait(false);
-                    Governor.Exit(throttled: false);
+                    rate.OnReply(sentAt, _now(), throttled: false);
+                    Governor.Exit(overloaded: false);
                     Refund(lastCost);
                     return result;
                 }
                 catch (RegistryException e)
                 {
-                    Governor.Exit(throttled: e.Kind == RegistryErrorKind.Throttled);
+                    var throttled = e.Kind == RegistryErrorKind.Throttled;
+                    if (throttled) rate.OnReply(sentAt, _now(), throttled: true); // other failures say nothing about the rate
+                    Governor.Exit(overloaded: e.Kind == RegistryErrorKind.Unavailable, throttled);
                     failure = e;
                 }
                 catch
                 {
-                    Governor.Exit(throttled: false);
+                    Governor.Exit(overloaded: false);
                     throw; // the caller's cancellation, or a bug: not ours to retry
                 }
 
                 if (idempotency == Idempotency.Delete && ambiguous && failure.Kind == RegistryErrorKind.NotFound)
                     return default!; // our earlier, lost attempt deleted it
-                // Throttling is an answer: the request was not applied. Anything else may have been.
-                var unknown = failure.Kind == RegistryErrorKind.Unavailable;
-                ambiguous |= unknown;
                 if (!IsRetryable(failure))
                     throw failure;
-                if (idempotency == Idempotency.Create && ambiguous && recover is null)
-                    throw GaveUp(failure, attempt + 1, "a create that may have landed is not sent again without a way to check", true);
-                if (attempt >= _maxRetries)
-                    throw GaveUp(failure, attempt + 1, null, ambiguous && idempotency != Idempotency.Safe);
-                lastCost = unknown && failure.ServiceCode is null ? TransportRetryCost : RetryCost;
+
+                if (failure.Kind == RegistryErrorKind.Throttled)
+                {
+                    // An answer: the request was not applied. Paced by the learned rate, not counted, no quota.
+                    if (_now() - started >= _throttlePatience.TotalSeconds)
+                        throw GaveUp(failure, attempts, $"still throttled after {_throttlePatience.TotalSeconds:0} s", ambiguous && idempotency != Idempotency.Safe);
+                    continue;
+                }
+
+                // Anything else may have been applied.
+                ambiguous = true;
+                failures++;
+                if (idempotency == Idempotency.Create && recover is null)
+                    throw GaveUp(failure, attempts, "a create that may have landed is not sent again without a way to check", true);
+                if (failures > _maxRetries)
+                    throw GaveUp(failure, attempts, null, idempotency != Idempotency.Safe);
+                lastCost = failure.ServiceCode is null ? TransportRetryCost : RetryCost;
                 if (!TryTake(lastCost))
-                    throw GaveUp(failure, attempt + 1, "the retry budget is spent by repeated failures", ambiguous && idempotency != Idempotency.Safe);
+                    throw GaveUp(failure, attempts, "the retry budget is spent by repeated failures", idempotency != Idempotency.Safe);
 
-                await Task.Delay(Backoff(attempt, failure.Kind == RegistryErrorKind.Throttled), ct).ConfigureAwait(false);
+                await _delay(Backoff(failures - 1, throttled: false), ct).ConfigureAwait(false);
 
-                if (idempotency == Idempotency.Create && ambiguous && recover != null)
+                if (idempotency == Idempotency.Create && recover != null)
                 {
                     (bool Found, T Value) earlier;
                     try
@@ -119,7 +196,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     {
                         // Never re-send without knowing; say what is unknown.
                         throw new RegistryException(failure.Kind,
-                            $"{failure.Message} (after {attempt + 1} attempt(s); whether it took effect could not be checked: {check.Message})",
+                            $"{failure.Message} (after {attempts} attempt(s); it may have taken effect, and whether it did could not be checked: {check.Message})",
                             failure.Target, failure.ServiceCode, failure.RequestId, failure);
                     }
                     if (earlier.Found)
@@ -168,7 +245,117 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     }
 
     /// <summary>
-    /// Additive-increase / multiplicative-decrease limit on calls in flight. A throttled reply halves the limit
+    /// The send rate of one operation, learned from throttling (times are seconds on a monotonic clock, passed
+    /// in, so tests need no sleeps). Unlimited until the first throttle. Then:
+    /// - the first guess is what succeeded in the last second (a service bucket's burst included, so it is
+    ///   not too low), at least <see cref="MinRate"/>;
+    /// - while throttles keep coming (a "saturated" period), the service is granting exactly its rate to what
+    ///   we send, so the rate is re-measured as the calls sent since the period began that succeeded, over the
+    ///   time they took, times <see cref="Margin"/>: sending a little above the limit keeps the service's
+    ///   bucket empty (full use of the limit) at the cost of a few throttled calls (1 − 1/Margin of them);
+    /// - after a quiet spell without throttles the period ends and the rate grows by <see cref="Growth"/> per
+    ///   success (about 10 % a second), so a raised or shared limit is found again.
+    /// Calls are paced one by one (no client-side burst): <see cref="Reserve"/> gives each call its slot.
+    /// </summary>
+    internal sealed class SendRate
+    {
+        internal const double MinRate = 0.5;
+        internal const double Margin = 1.05;
+        internal const double Growth = 0.1;
+        private const double QuietSeconds = 2.0;
+        /// <summary>A quiet spell is also at least this many calls' worth: at the margin, about one call in 21 is throttled.</summary>
+        private const double QuietCalls = 30;
+
+        private readonly object _lock = new object();
+        private readonly Queue<double> _recentSuccesses = new Queue<double>();
+        private double? _rate;
+        private double _next;
+        private bool _saturated;
+        private double _since;
+        private int _okSince;
+        private double _lastThrottle;
+        private double _latency;
+
+        /// <summary>Calls a second, or null while the operation has not been throttled.</summary>
+        public double? Rate { get { lock (_lock) return _rate; } }
+        public bool Saturated { get { lock (_lock) return _saturated; } }
+
+        /// <summary>How long the caller waits before sending (its slot); zero while unlimited.</summary>
+        public TimeSpan Reserve(double now)
+        {
+            lock (_lock)
+            {
+                EndQuietPeriod(now);
+                if (_rate is null) return TimeSpan.Zero;
+                var slot = Math.Max(_next, now);
+                _next = slot + 1.0 / _rate.Value;
+                return TimeSpan.FromSeconds(slot - now);
+            }
+        }
+
+        /// <summary>A reply to a call sent at <paramref name="sentAt"/> arrived at <paramref name="now"/>.</summary>
+        public void OnReply(double sentAt, double now, bool throttled)
+        {
+            lock (_lock)
+            {
+                var took = Math.Max(0, now - sentAt);
+                _latency = _latency == 0 ? took : 0.8 * _latency + 0.2 * took;
+                if (throttled)
+                {
+                    if (!_saturated)
+                    {
+                        _saturated = true;
+                        _since = now; // calls sent from now on meet an empty service bucket
+                        _okSince = 0;
+                        if (_rate is null)
+                        {
+                            Trim(now);
+                            _rate = Math.Max(MinRate, _recentSuccesses.Count);
+                        }
+                    }
+                    _lastThrottle = now;
+                    Remeasure(now);
+                    return;
+                }
+                _recentSuccesses.Enqueue(now);
+                Trim(now);
+                EndQuietPeriod(now);
+                if (_saturated)
+                {
+                    if (sentAt >= _since) _okSince++;
+                    Remeasure(now);
+                }
+                else if (_rate.HasValue)
+                {
+                    _rate += Growth;
+                }
+            }
+        }
+
+        private void Remeasure(double now)
+        {
+            // Calls sent in [since, now − latency] have all been answered.
+            var span = now - _latency - _since;
+            if (span < 0.5 || _okSince < 2) return;
+            _rate = Math.Max(MinRate, Margin * _okSince / span);
+        }
+
+        private void EndQuietPeriod(double now)
+        {
+            if (_saturated && _rate.HasValue && now - _lastThrottle > Math.Max(QuietSeconds, QuietCalls / _rate.Value))
+                _saturated = false;
+        }
+
+        private void Trim(double now)
+        {
+            while (_recentSuccesses.Count > 0 && _recentSuccesses.Peek() < now - 1.0)
+                _recentSuccesses.Dequeue();
+        }
+    }
+
+    /// <summary>
+    /// Limit on calls in flight. It may start low and grow by one per success (slow start) until the first
+    /// throttle or failure; then additive-increase / multiplicative-decrease. A failed call (5xx, transport) halves the limit
     /// (once per window: replies to requests sent before the cut do not cut again); each run of successes as
     /// long as the limit raises it by one, up to the maximum. Never below one, so work always progresses.
     /// </summary>
@@ -182,11 +369,13 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private int _successes;
         private long _completions;
         private long _noCutBefore;
+        private bool _slowStart;
 
-        public ConcurrencyGovernor(int max)
+        public ConcurrencyGovernor(int max, int? initial = null)
         {
             _max = Math.Max(1, max);
-            _limit = _max;
+            _limit = Math.Max(1, Math.Min(_max, initial ?? _max));
+            _slowStart = _limit < _max;
         }
 
         public int Limit { get { lock (_lock) return _limit; } }
@@ -216,13 +405,21 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 await waiter.Task.ConfigureAwait(false);
         }
 
-        public void Exit(bool throttled)
+        /// <param name="overloaded">A 5xx or transport failure: halve the limit.</param>
+        /// <param name="throttled">A throttle: the send rate handles it; here it only ends slow start.</param>
+        public void Exit(bool overloaded, bool throttled = false)
         {
             lock (_lock)
             {
                 _inFlight--;
                 _completions++;
-                if (throttled)
+                if (overloaded || throttled)
+                    _slowStart = false;
+                if (_slowStart)
+                {
+                    if (_limit < _max) _limit++;
+                }
+                else if (overloaded)
                 {
                     _successes = 0;
                     if (_completions >= _noCutBefore)
@@ -232,7 +429,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                         Cuts++;
                     }
                 }
-                else if (++_successes >= _limit && _limit < _max)
+                else if (!throttled && ++_successes >= _limit && _limit < _max)
                 {
                     _limit++;
                     _successes = 0;

@@ -14,12 +14,16 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public AWSCredentials? Credentials { get; set; }
         /// <summary>STS endpoint override; null leaves it to the SDK (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, default).</summary>
         public string? StsEndpointUrl { get; set; }
-        /// <summary>Retries after the first attempt, by the engine's <see cref="RetryPolicy"/> (the SDK's are off).</summary>
+        /// <summary>Retries after the first attempt, by the engine's <see cref="RetryPolicy"/> (the SDK's are off),
+        /// unless AWS_MAX_ATTEMPTS or the profile's max_attempts says otherwise. Throttles do not count.</summary>
         public int MaxErrorRetry { get; set; } = 5;
+        /// <summary>How long one call may keep being throttled (paced and re-sent) before it fails.</summary>
+        public TimeSpan ThrottlePatience { get; set; } = RetryPolicy.DefaultThrottlePatience;
         /// <summary>Backoff base after a 5xx or transport failure (5× after throttling); full jitter.</summary>
         public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
         /// <summary>Most calls in flight per registry; the policy halves it while the service throttles.</summary>
         public int MaxConcurrency { get; set; } = 64;
+        /// <summary>Per call (one HTTP attempt), unless the connection sets one (-TimeoutSec).</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
         /// <summary>Shared credentials file to read profiles from (tests); null uses the SDK's default locations.</summary>
         public string? ProfilesLocation { get; set; }
@@ -36,8 +40,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
         private SageMakerConnection(string region, string? profileName, SageMakerClientConfig config,
             AmazonSecurityTokenServiceConfig stsConfig, AWSCredentials? credentials,
-            string? explicitProfile, string? registryEndpoint, SageMakerClientSettings settings)
+            string? explicitProfile, string? registryEndpoint, SageMakerClientSettings settings, int maxRetries)
         {
+            MaxRetries = maxRetries;
             Region = region;
             ProfileName = profileName;
             Config = config;
@@ -53,6 +58,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public SageMakerClientConfig Config { get; }
         public AmazonSecurityTokenServiceConfig StsConfig { get; }
         public AWSCredentials? Credentials { get; }
+        /// <summary>Retries after a failure (not a throttle): AWS_MAX_ATTEMPTS, else the profile's max_attempts
+        /// (both count the first attempt, as the AWS SDKs and CLI do), else the settings' default.</summary>
+        public int MaxRetries { get; }
         /// <summary>The endpoint actually used when it is not the regional default.</summary>
         public string? EndpointUrl => string.IsNullOrEmpty(Config.ServiceURL) ? null : Config.ServiceURL;
 
@@ -84,6 +92,26 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     "No AWS region: pass -Region, set AWS_REGION or AWS_DEFAULT_REGION, or set a region in the AWS profile '" +
                     (profileName ?? "default") + "'.", profileName);
 
+            var maxRetries = settings.MaxErrorRetry;
+            var attempts = NullIfEmpty(env("AWS_MAX_ATTEMPTS"));
+            if (attempts != null)
+            {
+                if (!int.TryParse(attempts, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+                    throw new RegistryException(RegistryErrorKind.Invalid,
+                        $"AWS_MAX_ATTEMPTS must be a whole number of at least 1 (the attempts of a call, the first included), not '{attempts}'.", "AWS_MAX_ATTEMPTS");
+                maxRetries = n - 1;
+            }
+            else if (profile?.MaxAttempts is int fromProfile)
+            {
+                if (fromProfile < 1)
+                    throw new RegistryException(RegistryErrorKind.Invalid,
+                        $"max_attempts in the AWS profile '{profile.Name}' must be at least 1, not {fromProfile}.", profile.Name);
+                maxRetries = fromProfile - 1;
+            }
+            var timeout = options.Timeout ?? settings.Timeout;
+            if (timeout <= TimeSpan.Zero)
+                throw new RegistryException(RegistryErrorKind.Invalid, $"The timeout must be positive, not {timeout.TotalSeconds} s.", null);
+
             // Retries belong to the engine's RetryPolicy (see there why); the SDK sends each request once.
             // MaxStaleConnectionRetries too: the SDK otherwise re-sends up to 10 times, uncounted, on any
             // connection reset, taking it for a stale pooled connection — including a reset after the service
@@ -93,7 +121,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 RetryMode = RequestRetryMode.Standard,
                 MaxErrorRetry = 0,
                 MaxStaleConnectionRetries = 0,
-                Timeout = settings.Timeout,
+                Timeout = timeout,
             };
             if (explicitProfile != null && profile != null)
                 config.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
@@ -111,7 +139,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 RetryMode = RequestRetryMode.Standard,
                 MaxErrorRetry = 0,
                 MaxStaleConnectionRetries = 0,
-                Timeout = settings.Timeout,
+                Timeout = timeout,
             };
             if (explicitProfile != null && profile != null)
                 sts.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
@@ -122,7 +150,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             sts.AuthenticationRegion = region;
 
             return new SageMakerConnection(region, profileName, config, sts, settings.Credentials,
-                explicitProfile != null && profile != null ? explicitProfile : null, endpoint, settings);
+                explicitProfile != null && profile != null ? explicitProfile : null, endpoint, settings, maxRetries);
         }
 
         /// <summary>

@@ -18,12 +18,21 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             {
                 case RegistryException already:
                     return already;
+                case AmazonServiceException unreadable when IsUnreadableSuccess(unreadable):
+                    // The service answered 2xx, so it acted, but the reply cannot be read: the caller cannot know
+                    // what was done. Unavailable (retryable), and creates look up before any re-send.
+                    return new RegistryException(RegistryErrorKind.Unavailable,
+                        $"SageMaker's reply{For(target)} could not be read (HTTP {(int)unreadable.StatusCode}); the request may have taken effect: {Innermost(unreadable).Message}",
+                        target, null, string.IsNullOrEmpty(unreadable.RequestId) ? null : unreadable.RequestId, unreadable);
                 case AmazonServiceException service when service.InnerException is HttpErrorResponseException || service.StatusCode != 0 || service.ErrorCode != null:
                     return FromService(service.ErrorCode, service.Message, (int)service.StatusCode, service.RequestId, target, service);
                 case HttpErrorResponseException http:
                     return FromService(null, http.Message, (int)(http.Response?.StatusCode ?? 0), http.Response?.GetHeaderValue("x-amzn-RequestId"), target, http);
             }
 
+            if (IsTimeout(error))
+                return new RegistryException(RegistryErrorKind.Unavailable,
+                    $"SageMaker timed out{For(target)}: no answer within the per-call timeout (-TimeoutSec sets it); the request may have been received: {Innermost(error).Message}", target, inner: error);
             if (IsTransportFailure(error))
                 return new RegistryException(RegistryErrorKind.Unavailable,
                     $"SageMaker could not be reached{For(target)}: {Innermost(error).Message}", target, inner: error);
@@ -89,6 +98,26 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     e is TimeoutException || e is TaskCanceledException)
                     return true;
             }
+            return false;
+        }
+
+        /// <summary>A 2xx whose body did not parse (the SDK wraps the parser's error in AmazonUnmarshallingException).</summary>
+        private static bool IsUnreadableSuccess(AmazonServiceException e)
+        {
+            var status = (int)e.StatusCode;
+            if (status != 0 && (status < 200 || status >= 300)) return false;
+            if (e is AmazonUnmarshallingException) return true;
+            for (Exception? inner = e.InnerException; inner != null; inner = inner.InnerException)
+                if (inner is System.Text.Json.JsonException) return true;
+            return false;
+        }
+
+        /// <summary>The HTTP client's own timeout (the caller's cancellation never reaches here).</summary>
+        private static bool IsTimeout(Exception error)
+        {
+            for (var e = error; e != null; e = e.InnerException)
+                if (e is TimeoutException || e is TaskCanceledException || e is OperationCanceledException)
+                    return true;
             return false;
         }
 

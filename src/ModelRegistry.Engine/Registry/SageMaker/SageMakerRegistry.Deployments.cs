@@ -194,7 +194,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 {
                     var arn = await landed(token).ConfigureAwait(false);
                     return (arn != null, arn ?? "");
-                }, ct);
+                }, ct, operation);
 
         private static EndpointInfo ToEndpoint(JsonElement e, string name) => new EndpointInfo
         {

@@ -39,7 +39,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             settings ??= new SageMakerClientSettings();
             _connection = SageMakerConnection.Resolve(options, settings);
             _client = new SageMakerClient(_connection.Credentials, _connection.Config);
-            _retry = new RetryPolicy(settings.MaxErrorRetry, settings.RetryBaseDelay, settings.MaxConcurrency);
+            _retry = new RetryPolicy(_connection.MaxRetries, settings.RetryBaseDelay, settings.MaxConcurrency, throttlePatience: settings.ThrottlePatience);
         }
 
         public string Region => _connection.Region;
@@ -114,7 +114,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             {
                 var earlier = await GetGroupAsync(name, token).ConfigureAwait(false);
                 return (earlier != null, earlier!);
-            }, ct);
+            }, ct, "CreateModelPackageGroup");
         }
 
         public async Task DeleteGroupAsync(string name, CancellationToken ct)
@@ -261,7 +261,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             {
                 var earlier = await VersionLookup.FindByTokenAsync(this, spec.GroupName, token, started, ctoken).ConfigureAwait(false);
                 return (earlier != null, earlier!);
-            }, ct);
+            }, ct, "CreateModelPackage");
         }
 
         /// <summary>One UpdateModelPackage carrying exactly the members the update sets: SageMaker leaves the
@@ -346,7 +346,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 {
                     throw SageMakerErrors.ToRegistryException(e, "sts:GetCallerIdentity");
                 }
-            }, Idempotency.Safe, null, ct).ConfigureAwait(false);
+            }, Idempotency.Safe, null, ct, "sts:GetCallerIdentity").ConfigureAwait(false);
         }
 
         public void Dispose()
@@ -360,7 +360,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         /// <summary>A call under the retry policy (creates use <see cref="RetryPolicy.ExecuteAsync"/> with a lookup).</summary>
         private Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeBody, string? target, CancellationToken ct,
             Idempotency idempotency = Idempotency.Safe) =>
-            _retry.ExecuteAsync(token => SendAsync(operation, writeBody, target, token), idempotency, null, ct);
+            _retry.ExecuteAsync(token => SendAsync(operation, writeBody, target, token), idempotency, null, ct, operation);
 
         /// <summary>One attempt: the request is sent once, failures become <see cref="RegistryException"/>s.</summary>
         private async Task<JsonElement> SendAsync(string operation, Action<Utf8JsonWriter> writeBody, string? target, CancellationToken ct)

@@ -69,12 +69,59 @@ public sealed class RetryPolicyTests
         var policy = Policy(retries: 3);
         var sends = 0;
         for (var i = 0; i < 60; i++)
-            await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => { sends++; throw Throttle(); }, Idempotency.Safe, null, None));
+            await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => { sends++; throw Unavailable503(); }, Idempotency.Safe, null, None));
         // 500 tokens at 5 a retry: 100 retries in all, then first attempts only.
         Assert.Equal(60 + 100, sends);
-        var last = await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => throw Throttle(), Idempotency.Safe, null, None));
+        var last = await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => throw Unavailable503(), Idempotency.Safe, null, None));
         Assert.Contains("retry budget", last.Message);
-        Assert.Equal(RegistryErrorKind.Throttled, last.Kind);
+        Assert.Equal(RegistryErrorKind.Unavailable, last.Kind);
+    }
+
+    private static RegistryException Unavailable503() => new(RegistryErrorKind.Unavailable, "Service Unavailable", "g", "ServiceUnavailable");
+
+    /// <summary>A policy on a fake clock: every wait advances the clock instead of sleeping.</summary>
+    private static RetryPolicy FakeClockPolicy(int retries, TimeSpan? patience = null)
+    {
+        var now = 0.0;
+        return new RetryPolicy(retries, TimeSpan.FromMilliseconds(100), 8, seed: 7, throttlePatience: patience,
+            clock: () => now, delay: (d, _) => { now += d.TotalSeconds; return Task.CompletedTask; });
+    }
+
+    [Fact]
+    public async Task Throttling_spends_neither_attempts_nor_the_retry_quota()
+    {
+        var policy = FakeClockPolicy(retries: 1);
+        var sends = 0;
+        var result = await policy.ExecuteAsync(_ => ++sends <= 40 ? throw Throttle() : Task.FromResult("done"), Idempotency.Create, null, None, "CreateModelPackageGroup");
+        Assert.Equal("done", result);
+        Assert.Equal(41, sends);
+        Assert.Equal(500, policy.QuotaLeft);
+        // The throttles taught the operation a send rate; other operations are not slowed.
+        Assert.NotNull(policy.RateOf("CreateModelPackageGroup"));
+        Assert.Null(policy.RateOf("ListModelPackages"));
+    }
+
+    [Fact]
+    public async Task Throttling_ends_when_the_patience_is_spent()
+    {
+        var policy = FakeClockPolicy(retries: 5, patience: TimeSpan.FromSeconds(30));
+        var sends = 0;
+        var e = await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => { sends++; throw Throttle(); }, Idempotency.Safe, null, None, "Op"));
+        Assert.Equal(RegistryErrorKind.Throttled, e.Kind);
+        Assert.Contains("still throttled after 30 s", e.Message);
+        Assert.InRange(sends, 2, 100); // paced at the learned floor rate, not spun
+    }
+
+    [Fact]
+    public async Task Failures_still_count_attempts_between_throttles()
+    {
+        var policy = FakeClockPolicy(retries: 2);
+        var sends = 0;
+        var e = await Assert.ThrowsAsync<RegistryException>(() => policy.ExecuteAsync<string>(_ => ++sends % 2 == 0 ? throw Throttle() : throw Unavailable503(),
+            Idempotency.Safe, null, None, "Op"));
+        Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
+        Assert.Equal(5, sends); // 503, throttle, 503, throttle, 503: three failures = 1 + 2 retries
+        Assert.Contains("gave up after 5 attempt(s)", e.Message);
     }
 
     [Fact]
@@ -88,20 +135,20 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public async Task Governor_halves_on_a_throttle_once_per_window_and_recovers_one_at_a_time()
+    public async Task Governor_halves_on_a_failure_once_per_window_and_recovers_one_at_a_time()
     {
         var g = new ConcurrencyGovernor(8);
         for (var i = 0; i < 8; i++) await g.EnterAsync(None);
-        g.Exit(throttled: true);
+        g.Exit(overloaded: true);
         Assert.Equal(4, g.Limit);
         // Replies to requests sent before the cut do not cut again.
-        for (var i = 0; i < 7; i++) g.Exit(throttled: true);
+        for (var i = 0; i < 7; i++) g.Exit(overloaded: true);
         Assert.Equal(4, g.Limit);
         Assert.Equal(1, g.Cuts);
 
         // Now a throttle cuts again, and successes raise the limit by one per limit-long run.
         await g.EnterAsync(None);
-        g.Exit(throttled: true);
+        g.Exit(overloaded: true);
         Assert.Equal(2, g.Limit);
         for (var i = 0; i < 2; i++) { await g.EnterAsync(None); g.Exit(false); }
         Assert.Equal(3, g.Limit);
@@ -111,7 +158,7 @@ public sealed class RetryPolicyTests
     public async Task Governor_never_goes_below_one_and_queues_beyond_the_limit()
     {
         var g = new ConcurrencyGovernor(2);
-        for (var round = 0; round < 5; round++) { await g.EnterAsync(None); g.Exit(throttled: true); }
+        for (var round = 0; round < 5; round++) { await g.EnterAsync(None); g.Exit(overloaded: true); }
         Assert.Equal(1, g.Limit);
         await g.EnterAsync(None);
         using var cts = new CancellationTokenSource();

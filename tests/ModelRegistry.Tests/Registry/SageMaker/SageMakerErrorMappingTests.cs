@@ -68,14 +68,21 @@ public sealed class SageMakerErrorMappingTests
     }
 
     [Fact]
-    public async Task Throttling_is_retried_by_the_retry_policy_then_reported_as_Throttled()
+    public async Task Throttling_outlasts_the_attempt_count_and_is_reported_as_Throttled_when_the_patience_is_spent()
     {
-        using var endpoint = new CapturingEndpoint(_ => Error(400, "ThrottlingException", "Rate exceeded"));
-        using var registry = SageMakerTesting.Registry(endpoint.Url, maxErrorRetry: 2);
-        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.DeleteGroupAsync("team-proj", None));
+        var calls = 0;
+        using var endpoint = new CapturingEndpoint(_ => ++calls <= 3 ? Error(400, "ThrottlingException", "Rate exceeded") : new CannedResponse(200, "{}"));
+        using (var registry = SageMakerTesting.Registry(endpoint.Url, maxErrorRetry: 1))
+            await registry.DeleteGroupAsync("team-proj", None); // three throttles, one retry allowed: still done
+        Assert.Equal(4, endpoint.Requests.Count);
+
+        using var always = new CapturingEndpoint(_ => Error(400, "ThrottlingException", "Rate exceeded"));
+        using var impatient = SageMakerTesting.Registry(always.Url, maxErrorRetry: 2, throttlePatience: TimeSpan.Zero);
+        var e = await Assert.ThrowsAsync<RegistryException>(() => impatient.DeleteGroupAsync("team-proj", None));
         Assert.Equal(RegistryErrorKind.Throttled, e.Kind);
         Assert.Equal("ThrottlingException", e.ServiceCode);
-        Assert.Equal(3, endpoint.Requests.Count); // first attempt + MaxErrorRetry
+        Assert.Contains("still throttled", e.Message);
+        Assert.Single(always.Requests);
     }
 
     [Fact]
@@ -108,7 +115,7 @@ public sealed class SageMakerErrorMappingTests
     {
         using var endpoint = new CapturingEndpoint(_ => new CannedResponse(400, """{"message":"slow down"}""",
             Headers: new Dictionary<string, string> { ["x-amzn-ErrorType"] = "ThrottlingException:http://internal.amazon.com/" }));
-        using var registry = SageMakerTesting.Registry(endpoint.Url, maxErrorRetry: 0);
+        using var registry = SageMakerTesting.Registry(endpoint.Url, maxErrorRetry: 0, throttlePatience: TimeSpan.Zero);
         var e = await Assert.ThrowsAsync<RegistryException>(() => registry.DeleteGroupAsync("team-proj", None));
         Assert.Equal(RegistryErrorKind.Throttled, e.Kind);
         Assert.Equal("ThrottlingException", e.ServiceCode);

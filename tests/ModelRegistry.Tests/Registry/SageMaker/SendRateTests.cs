@@ -1,0 +1,126 @@
+using ModelRegistry.Engine.Registry.SageMaker;
+
+namespace ModelRegistry.Tests.Registry.SageMaker;
+
+/// <summary>
+/// The send rate learned from throttling, on simulated time: a service token bucket, fixed latency, and a
+/// bulk client with 16 workers behind the policy's concurrency governor (slow start from 2) and one
+/// <see cref="SendRate"/>, as an event simulation (no sleeps, no wall clock; deterministic).
+/// </summary>
+public sealed class SendRateTests
+{
+    private sealed record Outcome(int Done, int Throttled, int Calls, double Seconds, double? Rate);
+
+    /// <summary>N items, each sent until it succeeds, by <paramref name="workers"/> concurrent senders that pace
+    /// with one <see cref="SendRate"/>, against a bucket of <paramref name="rate"/>/s, <paramref name="burst"/> deep.</summary>
+    private static Outcome Simulate(double rate, double burst, double latency, int n, int workers = 16, SendRate? learner = null, double start = 0)
+    {
+        learner ??= new SendRate();
+        var governor = new ConcurrencyGovernor(64, initial: 2);
+        var waiting = new List<(int Worker, Task Turn)>();
+        var events = new PriorityQueue<(int Kind, int Worker, double SentAt), (double Time, long Seq)>();
+        long seq = 0;
+        double tokens = burst, stamp = start;
+        int next = 0, done = 0, throttled = 0, calls = 0;
+        const int Ready = 0, Send = 1, Reply = 2, ReplyThrottled = 3;
+        for (var w = 0; w < Math.Min(workers, n); w++) { events.Enqueue((Ready, w, 0), (start, seq++)); next++; }
+        var now = start;
+        while (events.TryDequeue(out var e, out var at))
+        {
+            now = at.Time;
+            switch (e.Kind)
+            {
+                case Ready:
+                    waiting.Add((e.Worker, governor.EnterAsync(CancellationToken.None)));
+                    break;
+                case Send:
+                    calls++;
+                    tokens = Math.Min(burst, tokens + (now - stamp) * rate);
+                    stamp = now;
+                    var ok = tokens >= 1;
+                    if (ok) tokens -= 1;
+                    events.Enqueue((ok ? Reply : ReplyThrottled, e.Worker, now), (now + latency, seq++));
+                    break;
+                case Reply:
+                    learner.OnReply(e.SentAt, now, throttled: false);
+                    governor.Exit(overloaded: false);
+                    done++;
+                    if (next < n) { next++; events.Enqueue((Ready, e.Worker, 0), (now, seq++)); }
+                    break;
+                case ReplyThrottled:
+                    learner.OnReply(e.SentAt, now, throttled: true);
+                    governor.Exit(overloaded: false, throttled: true);
+                    throttled++;
+                    events.Enqueue((Ready, e.Worker, 0), (now, seq++)); // the same item again
+                    break;
+            }
+            // Workers the governor let in (its grants complete their tasks synchronously) take their send slot.
+            for (var i = 0; i < waiting.Count; i++)
+            {
+                if (!waiting[i].Turn.IsCompleted) continue;
+                events.Enqueue((Send, waiting[i].Worker, 0), (now + learner.Reserve(now).TotalSeconds, seq++));
+                waiting.RemoveAt(i--);
+            }
+        }
+        return new Outcome(done, throttled, calls, now - start, learner.Rate);
+    }
+
+    [Theory]
+    [InlineData(40, 40, 0.100, 400)]
+    [InlineData(10, 10, 0.050, 200)]
+    [InlineData(5, 5, 0.050, 200)]
+    [InlineData(2, 2, 0.050, 60)]
+    public void A_bulk_run_settles_at_the_limit_and_wastes_few_calls(double rate, double burst, double latency, int n)
+    {
+        var r = Simulate(rate, burst, latency, n);
+        Assert.Equal(n, r.Done);
+        var limitSeconds = (n - burst) / rate;
+        Assert.True(limitSeconds / r.Seconds >= 0.95, $"{r} reached {100 * limitSeconds / r.Seconds:0} % of the limit");
+        Assert.True(r.Throttled < 0.2 * r.Calls, $"{r}: {r.Throttled} of {r.Calls} calls throttled");
+        Assert.InRange(r.Rate!.Value, rate, rate * 1.3);
+    }
+
+    [Fact]
+    public void Unlimited_until_the_first_throttle()
+    {
+        var s = new SendRate();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, s.Reserve(i * 0.001));
+            s.OnReply(i * 0.001, i * 0.001 + 0.05, throttled: false);
+        }
+        Assert.Null(s.Rate);
+    }
+
+    [Fact]
+    public void The_first_guess_is_what_succeeded_in_the_last_second_and_calls_are_then_paced()
+    {
+        var s = new SendRate();
+        for (var i = 0; i < 5; i++) s.OnReply(0.0, 0.05, throttled: false);
+        s.OnReply(0.0, 0.05, throttled: true);
+        Assert.Equal(5, s.Rate);
+        Assert.Equal(TimeSpan.Zero, s.Reserve(0.05));
+        Assert.Equal(0.2, s.Reserve(0.05).TotalSeconds, 6);
+        Assert.Equal(0.4, s.Reserve(0.05).TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void Nothing_succeeding_slows_to_the_floor_not_to_zero()
+    {
+        var s = new SendRate();
+        for (var t = 0.0; t < 30; t += 0.5) s.OnReply(t, t + 0.05, throttled: true);
+        Assert.Equal(SendRate.MinRate, s.Rate);
+    }
+
+    [Fact]
+    public void A_raised_limit_is_found_again()
+    {
+        var learner = new SendRate();
+        var first = Simulate(2, 2, 0.05, 60, learner: learner);
+        Assert.InRange(learner.Rate!.Value, 2, 2.6);
+        // The account's limit goes up: the rate grows while nothing is throttled, and settles at the new limit.
+        var r = Simulate(20, 20, 0.05, 2000, learner: learner, start: first.Seconds + 1);
+        Assert.InRange(learner.Rate!.Value, 20, 26);
+        Assert.True(r.Throttled < 0.2 * r.Calls, r.ToString());
+    }
+}
