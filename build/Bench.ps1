@@ -24,11 +24,14 @@ param(
     [int] $ImportRuns = 15,
     # All: every row (what docs/benchmarks.md is written from). ServiceModel: only the rate-limited rows.
     [ValidateSet('All', 'ServiceModel')] [string] $Only = 'All',
-    [int] $LimitedSeedItems = 6
+    [int] $LimitedSeedItems = 6,
+    # Service-model regimes to run, by rate (calls a second): all four by default.
+    [double[]] $LimitRates = @(40, 10, 5, 2)
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+$ModulePath = (Resolve-Path $ModulePath).Path   # child processes import it by this path
 $here = $PSScriptRoot
 $work = Join-Path ([IO.Path]::GetTempPath()) ("mr-bench-" + [Guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory -Force $work | Out-Null
@@ -77,7 +80,7 @@ function Start-Moto {
     $p = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru `
         -RedirectStandardOutput (Join-Path $work 'moto.out') -RedirectStandardError (Join-Path $work 'moto.err')
     $url = "http://127.0.0.1:$port"
-    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    $deadline = [DateTime]::UtcNow.AddSeconds(120)
     while ([DateTime]::UtcNow -lt $deadline) {
         try { if ((Invoke-WebRequest "$url/moto-api/" -TimeoutSec 2).StatusCode -eq 200) { return @{ Process = $p; Url = $url } } } catch { }
         Start-Sleep -Milliseconds 200
@@ -169,18 +172,18 @@ function Invoke-SeedLoop([string[]] $Lines) {
 
 function Invoke-ServiceModelBench {
     $hasAws = [bool](Get-Command aws -ErrorAction Ignore)
-    foreach ($regime in $regimes) {
+    foreach ($regime in ($regimes | Where-Object { $_.Rate -in $LimitRates })) {
         $sm = Start-ServiceModel $regime
         $tag = "r$($regime.Rate)"
         Write-Host "service model $($regime.Rate)/s burst $($regime.Burst) $($regime.LatencyMs) ms at $($sm.Url)" -ForegroundColor Cyan
         try {
-            # -- approving versions: fresh Pending versions per row, registered straight into moto (not timed)
+            # -- approving versions: N fresh Pending versions in one group per row (`Get-MRModelVersion g |
+            #    Set-MRApproval`), registered straight into moto (not timed)
             $n = $regime.N
-            $perGroup = [math]::Ceiling($n / 10)
             $register = {
                 param([string] $Prefix)
                 $file = Join-Path $work "$Prefix.arns"
-                Invoke-Boto @('register', $moto.Url, $Prefix, 10, $perGroup, $file) | Out-Null
+                Invoke-Boto @('register', $moto.Url, $Prefix, 1, $n, $file) | Out-Null
                 , @(Get-Content $file | Where-Object { $_ } | Select-Object -First $n)
             }
 
@@ -211,11 +214,10 @@ function Invoke-ServiceModelBench {
             Write-Host "  approve: ModelRegistry Get-MRModelVersion | Set-MRApproval ($n)"
             $json = Invoke-Pwsh @"
 `$ErrorActionPreference = 'Continue'
-Import-Module '$ModulePath'
-Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)'
-`$names = 0..9 | ForEach-Object { '$tag-mr-{0:D2}' -f `$_ }
+Import-Module '$ModulePath' -ErrorAction Stop
+Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)' -ErrorAction Stop
 `$sw = [Diagnostics.Stopwatch]::StartNew()
-`$r = `$names | ForEach-Object { Get-MRModelVersion -GroupName `$_ } | Set-MRApproval -Status Approved -PassThru -Confirm:`$false -ErrorVariable errs -ErrorAction SilentlyContinue
+`$r = Get-MRModelVersion -GroupName '$tag-mr-00' | Set-MRApproval -Status Approved -PassThru -Confirm:`$false -ErrorVariable errs -ErrorAction SilentlyContinue
 `$sw.Stop()
 @{ done = @(`$r | Where-Object { "`$(`$_.Status)" -eq 'Approved' }).Count; seconds = `$sw.Elapsed.TotalSeconds; error = if (`$errs) { "`$(`$errs[0])" } else { `$null } } | ConvertTo-Json -Compress
 "@
@@ -256,8 +258,8 @@ Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)'
             Write-Host "  groups: ModelRegistry Get-MRProject | New-MRModelGroup ($($teams * 10))"
             $json = Invoke-Pwsh @"
 `$ErrorActionPreference = 'Continue'
-Import-Module '$ModulePath'
-Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)'
+Import-Module '$ModulePath' -ErrorAction Stop
+Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)' -ErrorAction Stop
 `$sw = [Diagnostics.Stopwatch]::StartNew()
 `$r = Get-MRProject -Path '$envFile' | New-MRModelGroup -ErrorVariable errs -ErrorAction SilentlyContinue
 `$sw.Stop()

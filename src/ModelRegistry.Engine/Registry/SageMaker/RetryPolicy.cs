@@ -28,7 +28,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     ///   per account, often to a few calls a second. A throttled call is paced and sent again, and it never
     ///   spends the attempt count or the retry quota (a fixed count cannot outlast a limit that many senders
     ///   overrun: that is how bulk jobs lose a third of their items with "reached max retries"). Each operation
-    ///   gets a <see cref="SendRate"/> learned from the throttles: after the first one, calls of that operation
+    ///   gets a <see cref="SendRate"/> learned from the throttles: once they are more than noise, calls of that operation
     ///   are paced at the rate the service grants (measured from what succeeded) plus a margin that keeps it
     ///   busy, and the rate creeps up again while nothing is throttled. So a bulk run settles at the limit,
     ///   wastes few calls, and loses nothing. Only time bounds it: a call throttled for longer than the
@@ -246,15 +246,17 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
     /// <summary>
     /// The send rate of one operation, learned from throttling (times are seconds on a monotonic clock, passed
-    /// in, so tests need no sleeps). Unlimited until the first throttle. Then:
+    /// in, so tests need no sleeps). Unlimited until throttling is more than noise: at least
+    /// <see cref="Threshold"/> of the last <see cref="Window"/> replies (a stray throttle now and then, as a shared
+    /// account sees, changes nothing). Then:
     /// - the first guess is what succeeded in the last second (a service bucket's burst included, so it is
     ///   not too low), at least <see cref="MinRate"/>;
     /// - while throttles keep coming (a "saturated" period), the service is granting exactly its rate to what
     ///   we send, so the rate is re-measured as the calls sent since the period began that succeeded, over the
     ///   time they took, times <see cref="Margin"/>: sending a little above the limit keeps the service's
-    ///   bucket empty (full use of the limit) at the cost of a few throttled calls (1 − 1/Margin of them);
-    /// - after a quiet spell without throttles the period ends and the rate grows by <see cref="Growth"/> per
-    ///   success (about 10 % a second), so a raised or shared limit is found again.
+    ///   bucket empty (full use of the limit) at the cost of a few throttled calls;
+    /// - after a quiet spell without throttles the period ends and the rate grows with each success (by 2 %,
+    ///   at least <see cref="Growth"/>), so a raised or shared limit is found again.
     /// Calls are paced one by one (no client-side burst): <see cref="Reserve"/> gives each call its slot.
     /// </summary>
     internal sealed class SendRate
@@ -262,12 +264,17 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         internal const double MinRate = 0.5;
         internal const double Margin = 1.05;
         internal const double Growth = 0.1;
+        internal const double Threshold = 0.1;
+        internal const int Window = 20;
+        private const int MinReplies = 10;
         private const double QuietSeconds = 2.0;
         /// <summary>A quiet spell is also at least this many calls' worth: at the margin, about one call in 21 is throttled.</summary>
         private const double QuietCalls = 30;
 
         private readonly object _lock = new object();
         private readonly Queue<double> _recentSuccesses = new Queue<double>();
+        private readonly Queue<bool> _replies = new Queue<bool>();
+        private int _throttlesInWindow;
         private double? _rate;
         private double _next;
         private bool _saturated;
@@ -300,18 +307,24 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             {
                 var took = Math.Max(0, now - sentAt);
                 _latency = _latency == 0 ? took : 0.8 * _latency + 0.2 * took;
+                _replies.Enqueue(throttled);
+                if (throttled) _throttlesInWindow++;
+                if (_replies.Count > Window && _replies.Dequeue()) _throttlesInWindow--;
                 if (throttled)
                 {
+                    if (_replies.Count < MinReplies || _throttlesInWindow < Threshold * _replies.Count)
+                    {
+                        if (_saturated) _lastThrottle = now; // at the limit's margin, sparse throttles are expected
+                        return; // otherwise noise, not a limit
+                    }
                     if (!_saturated)
                     {
                         _saturated = true;
                         _since = now; // calls sent from now on meet an empty service bucket
                         _okSince = 0;
-                        if (_rate is null)
-                        {
-                            Trim(now);
-                            _rate = Math.Max(MinRate, _recentSuccesses.Count);
-                        }
+                        Trim(now);
+                        var guess = Math.Max(MinRate, _recentSuccesses.Count);
+                        _rate = _rate is null ? guess : Math.Min(_rate.Value, guess);
                     }
                     _lastThrottle = now;
                     Remeasure(now);
@@ -327,7 +340,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 }
                 else if (_rate.HasValue)
                 {
-                    _rate += Growth;
+                    _rate += Math.Max(Growth, 0.02 * _rate.Value);
                 }
             }
         }

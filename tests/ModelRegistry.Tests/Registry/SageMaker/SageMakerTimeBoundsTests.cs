@@ -108,6 +108,9 @@ public sealed class SageMakerTimeBoundsTests : IDisposable
     [Fact]
     public void TimeoutSec_on_Connect_and_Set_MRConfiguration_bounds_each_call()
     {
+        // The cmdlets resolve credentials the AWS way; dummy ones (every other test injects its own).
+        foreach (var (name, value) in new[] { ("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_EC2_METADATA_DISABLED", "true") })
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) Environment.SetEnvironmentVariable(name, value);
         using var silent = new SilentEndpoint();
         using var host = new ModuleHost();
         var shown = host.Run("Connect-MRRegistry -Region us-east-1 -EndpointUrl $url -TimeoutSec 2; (Get-MRRegistry).Timeout.TotalSeconds",

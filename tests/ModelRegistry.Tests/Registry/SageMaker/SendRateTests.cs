@@ -96,19 +96,29 @@ public sealed class SendRateTests
     public void The_first_guess_is_what_succeeded_in_the_last_second_and_calls_are_then_paced()
     {
         var s = new SendRate();
-        for (var i = 0; i < 5; i++) s.OnReply(0.0, 0.05, throttled: false);
+        for (var i = 0; i < 8; i++) s.OnReply(0.0, 0.05, throttled: false);
         s.OnReply(0.0, 0.05, throttled: true);
-        Assert.Equal(5, s.Rate);
+        Assert.Null(s.Rate); // too few replies to tell a limit from noise
+        s.OnReply(0.0, 0.05, throttled: true);
+        Assert.Equal(8, s.Rate);
         Assert.Equal(TimeSpan.Zero, s.Reserve(0.05));
-        Assert.Equal(0.2, s.Reserve(0.05).TotalSeconds, 6);
-        Assert.Equal(0.4, s.Reserve(0.05).TotalSeconds, 6);
+        Assert.Equal(0.125, s.Reserve(0.05).TotalSeconds, 6);
+        Assert.Equal(0.25, s.Reserve(0.05).TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void A_stray_throttle_among_successes_is_noise()
+    {
+        var s = new SendRate();
+        for (var i = 0; i < 200; i++) s.OnReply(i * 0.01, i * 0.01 + 0.01, throttled: i % 30 == 29);
+        Assert.Null(s.Rate);
     }
 
     [Fact]
     public void Nothing_succeeding_slows_to_the_floor_not_to_zero()
     {
         var s = new SendRate();
-        for (var t = 0.0; t < 30; t += 0.5) s.OnReply(t, t + 0.05, throttled: true);
+        for (var t = 0.0; t < 30; t += 0.1) s.OnReply(t, t + 0.05, throttled: true);
         Assert.Equal(SendRate.MinRate, s.Rate);
     }
 
