@@ -71,6 +71,19 @@ namespace ModelRegistry
             return copy;
         }
 
+        /// <summary>The AWS accounts this project's model group is shared with (MODEL_REGISTRY_CONSUMER_ACCOUNTS, then
+        /// {TEAM}_CONSUMER_ACCOUNTS): Set-MRModelGroupPolicy grants each what a cross-account deploy needs, and
+        /// Compare-MRModelGroup reports a group whose policy says otherwise. Empty when the team shares with nobody.</summary>
+        public IReadOnlyList<string> ConsumerAccounts { get; private set; } = System.Array.Empty<string>();
+
+        /// <summary>This project with the accounts its group is shared with.</summary>
+        public TeamProject WithConsumerAccounts(IReadOnlyList<string> accounts)
+        {
+            var copy = (TeamProject)MemberwiseClone();
+            copy.ConsumerAccounts = accounts ?? System.Array.Empty<string>();
+            return copy;
+        }
+
         public override string ToString() => GroupName;
     }
 }

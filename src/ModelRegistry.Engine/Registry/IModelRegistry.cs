@@ -63,6 +63,18 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>Deletes an empty group; NotFound when missing (AWS: DeleteModelPackageGroup).</summary>
         Task DeleteGroupAsync(string name, CancellationToken ct);
 
+        /// <summary>The group's resource policy (a JSON document), or null when it has none; NotFound when the group does not
+        /// exist (AWS: GetModelPackageGroupPolicy).</summary>
+        Task<string?> GetGroupPolicyAsync(string groupName, CancellationToken ct);
+
+        /// <summary>Sets the group's resource policy, replacing any it had; NotFound when the group does not exist, Invalid
+        /// before any call when the document is not a JSON object or is over 20,480 characters (AWS: PutModelPackageGroupPolicy).</summary>
+        Task PutGroupPolicyAsync(string groupName, string policy, CancellationToken ct);
+
+        /// <summary>Removes the group's resource policy; NotFound when the group does not exist or has no policy
+        /// (AWS: DeleteModelPackageGroupPolicy).</summary>
+        Task DeleteGroupPolicyAsync(string groupName, CancellationToken ct);
+
         /// <summary>Tags of a group or version ARN (AWS: ListTags, every page).</summary>
         Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string arn, CancellationToken ct);
 

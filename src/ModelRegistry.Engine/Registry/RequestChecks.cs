@@ -36,6 +36,30 @@ namespace ModelRegistry.Engine.Registry
                 throw new RegistryException(RegistryErrorKind.Invalid, $"Page size {pageSize} is out of range 1–{RegistryExtensions.MaxPageSize}.");
         }
 
+        /// <summary>SageMaker's limit for a model group's resource policy (botocore: PolicyString, max 20480).</summary>
+        public const int MaxGroupPolicyLength = 20480;
+
+        /// <summary>A group's resource policy: a JSON object of 1–20,480 characters (PutModelPackageGroupPolicy's ResourcePolicy).</summary>
+        public static void GroupPolicy(string groupName, string? policy)
+        {
+            GroupName(groupName);
+            if (string.IsNullOrWhiteSpace(policy))
+                throw new RegistryException(RegistryErrorKind.Invalid, $"The resource policy for model group '{groupName}' is empty.", groupName);
+            if (policy!.Length > MaxGroupPolicyLength)
+                throw new RegistryException(RegistryErrorKind.Invalid,
+                    $"The resource policy for model group '{groupName}' is {policy.Length} characters; SageMaker allows at most {MaxGroupPolicyLength}.", groupName);
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(policy);
+                if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+                    throw new RegistryException(RegistryErrorKind.Invalid, $"The resource policy for model group '{groupName}' is not a JSON object.", groupName);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new RegistryException(RegistryErrorKind.Invalid, $"The resource policy for model group '{groupName}' is not valid JSON: {e.Message}", groupName);
+            }
+        }
+
         private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
     }
 }

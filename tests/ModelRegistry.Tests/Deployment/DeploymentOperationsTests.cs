@@ -298,6 +298,9 @@ public sealed class DeploymentOperationsTests : IDisposable
         public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => _inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
         public Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => _inner.CreateGroupAsync(name, description, tags, ct);
         public Task DeleteGroupAsync(string name, CancellationToken ct) => _inner.DeleteGroupAsync(name, ct);
+        public Task<string?> GetGroupPolicyAsync(string groupName, CancellationToken ct) => _inner.GetGroupPolicyAsync(groupName, ct);
+        public Task PutGroupPolicyAsync(string groupName, string policy, CancellationToken ct) => _inner.PutGroupPolicyAsync(groupName, policy, ct);
+        public Task DeleteGroupPolicyAsync(string groupName, CancellationToken ct) => _inner.DeleteGroupPolicyAsync(groupName, ct);
         public Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string arn, CancellationToken ct) => _inner.GetTagsAsync(arn, ct);
         public Task AddTagsAsync(string arn, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => _inner.AddTagsAsync(arn, tags, ct);
         public Task RemoveTagsAsync(string arn, IReadOnlyCollection<string> keys, CancellationToken ct) => _inner.RemoveTagsAsync(arn, keys, ct);

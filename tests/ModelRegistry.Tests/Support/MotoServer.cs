@@ -77,4 +77,8 @@ public static class MotoLacks
         $"{moto.Version} does not implement DeleteModelPackage / DeleteModelPackageGroup";
 
     public static string EndpointUpdate(MotoServer moto) => $"{moto.Version} does not implement UpdateEndpoint";
+
+    public static string GroupPolicy(MotoServer moto) =>
+        $"{moto.Version} does not implement GetModelPackageGroupPolicy / PutModelPackageGroupPolicy / DeleteModelPackageGroupPolicy " +
+        "(the requests are checked against botocore in SageMakerGroupPolicyRequestTests)";
 }

@@ -14,6 +14,9 @@ public abstract class RegistryDecorator : IModelRegistry
     public virtual Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
     public virtual Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => Inner.CreateGroupAsync(name, description, tags, ct);
     public virtual Task DeleteGroupAsync(string name, CancellationToken ct) => Inner.DeleteGroupAsync(name, ct);
+    public virtual Task<string?> GetGroupPolicyAsync(string groupName, CancellationToken ct) => Inner.GetGroupPolicyAsync(groupName, ct);
+    public virtual Task PutGroupPolicyAsync(string groupName, string policy, CancellationToken ct) => Inner.PutGroupPolicyAsync(groupName, policy, ct);
+    public virtual Task DeleteGroupPolicyAsync(string groupName, CancellationToken ct) => Inner.DeleteGroupPolicyAsync(groupName, ct);
     public virtual Task<IReadOnlyDictionary<string, string>> GetTagsAsync(string arn, CancellationToken ct) => Inner.GetTagsAsync(arn, ct);
     public virtual Task AddTagsAsync(string arn, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => Inner.AddTagsAsync(arn, tags, ct);
     public virtual Task RemoveTagsAsync(string arn, IReadOnlyCollection<string> keys, CancellationToken ct) => Inner.RemoveTagsAsync(arn, keys, ct);

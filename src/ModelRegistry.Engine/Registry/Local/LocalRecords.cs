@@ -15,6 +15,9 @@ namespace ModelRegistry.Engine.Registry.Local
         public string? Description { get; set; }
         public DateTime Created { get; set; }
         public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        /// <summary>The group's resource policy (AWS: PutModelPackageGroupPolicy's ResourcePolicy), as given; null when it has none
+        /// (and in records written before group policies existed).</summary>
+        public string? ResourcePolicy { get; set; }
         /// <summary>Highest version number ever deleted, so a deleted number is never handed out again.</summary>
         public int HighestDeletedVersion { get; set; }
 

@@ -51,8 +51,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var m = message ?? "";
             if (c == "ValidationException")
             {
-                // SageMaker reports missing resources as validation errors ("... does not exist").
-                if (Contains(m, "does not exist") || Contains(m, "not found") || Contains(m, "could not find"))
+                // SageMaker reports missing resources as validation errors ("... does not exist"; for group policies
+                // "Cannot find Model Package Group …" and "Cannot find resource policy …").
+                if (Contains(m, "does not exist") || Contains(m, "not found") || Contains(m, "could not find") || Contains(m, "cannot find"))
                     return RegistryErrorKind.NotFound;
                 if (Contains(m, "already exist"))
                     return RegistryErrorKind.AlreadyExists;
