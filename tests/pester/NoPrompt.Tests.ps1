@@ -52,3 +52,22 @@ try { Sync-MRModelGroup -ErrorAction Stop } catch { 'error ' + `$_.FullyQualifie
         $r.Output | Should -Match 'error ModelRegistry.ConfigNotFound'
     }
 }
+
+Describe 'Bare version cmdlets in a process whose stdin stays open' {
+    It 'fail clearly with NoInput instead of prompting for InputObject; an empty pipeline stays silent' {
+        $r = Invoke-WithOpenStdin -WorkingDirectory $TestDrive -Script @"
+Connect-MRRegistry -Local -Path '$(Join-Path $TestDrive registry)'
+foreach (`$c in 'Approve-MRModelVersion', 'Deny-MRModelVersion', 'Remove-MRModelVersion') {
+    try { & `$c -ErrorAction Stop; 'no error ' + `$c } catch { 'error ' + `$c + ' ' + `$_.FullyQualifiedErrorId }
+}
+try { Set-MRApproval -Status Approved -ErrorAction Stop; 'no error Set-MRApproval' } catch { 'error Set-MRApproval ' + `$_.FullyQualifiedErrorId }
+@() | Approve-MRModelVersion -ErrorAction Stop; 'empty pipeline ok'
+"@
+        $r.Exited | Should -BeTrue -Because $r.Output
+        $r.Output | Should -Not -Match 'InputObject\[0\]'
+        foreach ($c in 'Approve-MRModelVersion', 'Deny-MRModelVersion', 'Remove-MRModelVersion', 'Set-MRApproval') {
+            $r.Output | Should -Match "error $c ModelRegistry.Invalid.NoInput"
+        }
+        $r.Output | Should -Match 'empty pipeline ok'
+    }
+}

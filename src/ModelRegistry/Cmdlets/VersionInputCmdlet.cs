@@ -28,7 +28,9 @@ namespace ModelRegistry.Cmdlets
             new Dictionary<string, (IReadOnlyList<string>, string?)>(StringComparer.Ordinal);
 
         /// <summary>Versions from Get-MRModelVersion or Register-MRModelVersion.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
+        // Not Mandatory: a bare call would prompt "InputObject[0]:", and a job whose stdin stays open would hang on
+        // it. A call with neither a pipeline nor -Arn is a clear error instead (EndProcessing).
+        [Parameter(ValueFromPipeline = true, ParameterSetName = ByVersion)]
         public ModelVersion[]? InputObject { get; set; }
 
         /// <summary>Version ARNs (AWS: ModelPackageArn); binds by property name from any object with an Arn.</summary>
@@ -66,7 +68,15 @@ namespace ModelRegistry.Cmdlets
 
         protected override void EndProcessing()
         {
-            if (_targets.Count == 0) return;
+            if (_targets.Count == 0)
+            {
+                // An empty pipeline (no version was Pending) is nothing to do; no input at all is a mistake.
+                if (!MyInvocation.ExpectingInput)
+                    ThrowTerminatingError(Hosting.ErrorRecords.Invalid(
+                        $"{MyInvocation.MyCommand.Name} was given no versions. Pipe ModelVersion objects (Get-MRModelVersion) or give -Arn.",
+                        null, "ModelRegistry.Invalid.NoInput"));
+                return;
+            }
             var whatIf = IsWhatIf();
             foreach (var batch in _targets.GroupBy(t => ResolveConnection(_origin[t.Arn].Region), ConnectionComparer.Instance))
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ModelRegistry.Engine.Config;
 
@@ -29,8 +30,37 @@ namespace ModelRegistry.Hosting
             }
             foreach (var warning in catalog.Warnings) cmdlet.WriteWarning(warning);
             foreach (var problem in catalog.Problems) cmdlet.WriteError(ErrorRecords.From(problem, full));
+            if (catalog.Enabled) WriteUnmatched(cmdlet, catalog, full);
             return catalog;
         }
+
+        /// <summary>
+        /// An exact -Team or -Project that matches nothing is an error naming what exists (a typo in a job must not
+        /// pass as "nothing to do"); a wildcard that matches nothing is silent, as PowerShell's own filters are.
+        /// </summary>
+        private static void WriteUnmatched(PSCmdlet cmdlet, ProjectCatalog catalog, string path)
+        {
+            foreach (var team in catalog.UnmatchedTeamPatterns.Where(t => !WildcardPattern.ContainsWildcardCharacters(t)))
+            {
+                var known = catalog.AllProjects.Select(p => p.Team).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                cmdlet.WriteError(ErrorRecords.From(new RegistryException(RegistryErrorKind.NotFound,
+                    $"No team '{team}' in {path}. Teams there: {Names(known)}.", team, reason: "NoSuchTeam"), team));
+            }
+            foreach (var project in catalog.UnmatchedProjectPatterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p)))
+            {
+                var teams = catalog.UnmatchedTeamPatterns.Count == 0 && catalog.Projects.Count > 0
+                    ? catalog.Projects.Select(p => p.Team).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
+                    : null;
+                var pool = catalog.AllProjects.Where(p => teams is null || teams.Contains(p.Team, StringComparer.OrdinalIgnoreCase));
+                var known = pool.Select(p => p.Project).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                cmdlet.WriteError(ErrorRecords.From(new RegistryException(RegistryErrorKind.NotFound,
+                    $"No project '{project}' in {path}{(teams is null ? "" : " for team(s) " + string.Join(", ", teams))}. Projects there: {Names(known)}.",
+                    project, reason: "NoSuchProject"), project));
+            }
+        }
+
+        private static string Names(IReadOnlyCollection<string> names) =>
+            names.Count == 0 ? "none" : string.Join(", ", names.Take(20)) + (names.Count > 20 ? $" … ({names.Count} in all)" : "");
 
         /// <summary>
         /// The configuration a command reads when it was given no input at all (no pipeline, no parameters): the

@@ -48,6 +48,34 @@ public sealed class GroupCmdletTests : IDisposable
     }
 
     [Fact]
+    public void An_exact_team_or_project_that_matches_nothing_is_an_error_naming_what_exists()
+    {
+        // A typo in a job: "Get-MRProject -Team nosuch | Remove-MRModelGroup" must not pass as nothing to do.
+        var team = Run("Get-MRProject -Team nosuch | Remove-MRModelGroup -Confirm:$false");
+        Assert.Empty(team.Output);
+        var error = Assert.Single(team.Errors);
+        Assert.Equal("ModelRegistry.NotFound.NoSuchTeam", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Contains("rc", error.Exception.Message);
+        Assert.Contains("algo", error.Exception.Message);
+
+        var project = Run("Get-MRProject -Team rc -Project fraud-detection,nosuch");
+        Assert.Equal("rc-fraud-detection", Assert.Single(project.Objects<TeamProject>()).GroupName);
+        var projectError = Assert.Single(project.Errors);
+        Assert.Equal("ModelRegistry.NotFound.NoSuchProject", projectError.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains("anti-money-laundering", projectError.Exception.Message);
+        Assert.DoesNotContain("recommendation-engine", projectError.Exception.Message); // not a project of rc
+    }
+
+    [Fact]
+    public void A_wildcard_team_or_project_that_matches_nothing_is_silent()
+    {
+        var result = Run("Get-MRProject -Team nosuch* ; Get-MRProject -Project x?z");
+        Assert.Empty(result.Output);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
     public void Names_bind_by_property_name_from_groups()
     {
         Run("Get-MRProject | New-MRModelGroup");
