@@ -58,7 +58,7 @@ namespace ModelRegistry.Hosting
         // names, and acting there is what must not happen.
         private static ErrorCategory Category(RegistryException ex) =>
             ex.Reason == Engine.Registry.AccountGuard.Reason ? ErrorCategory.SecurityError
-            : ex.Reason != null ? ErrorCategory.InvalidOperation
+            : ex.Reason != null && ex.Kind == RegistryErrorKind.Conflict ? ErrorCategory.InvalidOperation
             : Category(ex.Kind);
 
         private static ErrorCategory Category(RegistryErrorKind kind) => kind switch
