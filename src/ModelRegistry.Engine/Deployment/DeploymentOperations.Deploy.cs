@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ModelRegistry.Engine.Bulk;
 using ModelRegistry.Engine.Config;
+using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 
 namespace ModelRegistry.Engine.Deployment
@@ -28,13 +29,7 @@ namespace ModelRegistry.Engine.Deployment
                 throw new RegistryException(RegistryErrorKind.Invalid,
                     $"Cannot deploy to '{request.EndpointName}': {string.Join("; ", problems)}. Nothing was created.", request.EndpointName);
 
-            var version = await _registry.GetVersionAsync(request.ModelVersionArn, ct).ConfigureAwait(false)
-                ?? throw new RegistryException(RegistryErrorKind.NotFound,
-                    $"Model version '{request.ModelVersionArn}' does not exist in {_registry.Location}. Nothing was created.", request.ModelVersionArn);
-            if (version.Status != ApprovalStatus.Approved)
-                throw new RegistryException(RegistryErrorKind.Conflict,
-                    $"Version {version.Version} of '{version.GroupName}' is {version.Status}; only Approved versions are deployed. Nothing was created.",
-                    version.Arn);
+            var version = await CurrentVersionAsync(request.ModelVersionArn, ct).ConfigureAwait(false);
 
             var group = await _registry.GetGroupAsync(version.GroupName, ct).ConfigureAwait(false);
             var tags = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -98,6 +93,21 @@ namespace ModelRegistry.Engine.Deployment
             };
         }
 
+        /// <summary>
+        /// The version as the registry holds it now, judged by <see cref="Guards"/> for a deploy (NotApproved: only
+        /// Approved versions are served, and no -Force changes that). Run when planning and again right before the
+        /// first resource is created, so a version rejected while the user was asked is not deployed.
+        /// </summary>
+        private async Task<ModelVersion> CurrentVersionAsync(string arn, CancellationToken ct)
+        {
+            var version = await _registry.GetVersionAsync(arn, ct).ConfigureAwait(false)
+                ?? throw new RegistryException(RegistryErrorKind.NotFound,
+                    $"Model version '{arn}' does not exist in {_registry.Location}. Nothing was created.", arn);
+            await Guards.CheckAsync(new VersionGuardContext(VersionChange.Deploy, version, null, new DeployedVersions(_registry)), force: false, ct)
+                .ConfigureAwait(false);
+            return version;
+        }
+
         /// <summary>The model version a config's primary variant (the largest weight) serves; null when none.</summary>
         private async Task<string?> ServingVersionAsync(string configName, CancellationToken ct)
         {
@@ -134,6 +144,9 @@ namespace ModelRegistry.Engine.Deployment
                     throw new RegistryException(RegistryErrorKind.Conflict,
                         $"Endpoint '{plan.EndpointName}' is {current.Status}; deploy again when it is InService. Nothing was created.", plan.EndpointName);
             }
+
+            // The plan may be minutes old (a confirmation prompt): judge the version's current state before acting.
+            await CurrentVersionAsync(plan.ModelVersionArn, ct).ConfigureAwait(false);
 
             var created = new List<(DeploymentResourceKind Kind, string Name)>();
             try

@@ -37,6 +37,9 @@ namespace ModelRegistry.Engine.Deployment
             _target = registry.Deployments;
         }
 
+        /// <summary>The version guards a deploy is judged by (the one list; NotApproved is the one that applies).</summary>
+        public Operations.VersionGuards Guards { get; } = new Operations.VersionGuards();
+
         /// <summary>Time between status reads while waiting (SageMaker endpoints take minutes).</summary>
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -59,7 +59,8 @@ public sealed class DeploymentCmdletTests : IDisposable
     {
         var result = Run($"Register-MRModelVersion rc-fraud-detection -ImageUri {Image} | Deploy-MRModelVersion -EndpointName fraud-detection-endpoint");
         var error = Assert.Single(result.Errors);
-        Assert.Equal("ModelRegistry.Conflict", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("ModelRegistry.Conflict.NotApproved", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
         Assert.Contains("only Approved versions are deployed", error.Exception.Message);
         Assert.Empty(result.Objects<ModelRegistry.Deployment>());
         Assert.Empty(Run("Get-MRDeployment").Objects<ModelRegistry.Deployment>());

@@ -1,3 +1,4 @@
+using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Deployment;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Engine.Registry.Local;
@@ -62,6 +63,7 @@ public abstract class DeploymentContractTests : IDisposable
         var e = await Assert.ThrowsAsync<RegistryException>(() => Operations.DeployAsync(Request(version, endpoint), null, Ct));
 
         Assert.Equal(RegistryErrorKind.Conflict, e.Kind);
+        Assert.Equal(VersionGuards.NotApproved, e.Reason);
         Assert.Contains(status.ToString(), e.Message);
         Assert.Contains("Nothing was created", e.Message);
         Assert.Null(await Target.GetEndpointAsync(endpoint, Ct));
@@ -69,6 +71,24 @@ public abstract class DeploymentContractTests : IDisposable
             DeploymentNaming.Hash(version.Arn, endpoint, "ml.m5.large", 1, Request(version, endpoint).ExecutionRoleArn));
         Assert.Null(await Target.GetModelAsync(name, Ct));
         Assert.Null(await Target.GetEndpointConfigAsync(name, Ct));
+    }
+
+    [Fact]
+    public async Task A_version_rejected_after_the_plan_was_confirmed_is_not_deployed()
+    {
+        // Planned (and confirmed) while Approved; a reviewer rejects it before the run starts.
+        var (_, version) = await GroupWithVersion(ApprovalStatus.Approved);
+        var endpoint = Unique("ep");
+        var request = Request(version, endpoint);
+        var plan = await Operations.PlanAsync(request, Ct);
+        await Registry.UpdateVersionAsync(version.Arn, VersionUpdate.Approval(ApprovalStatus.Rejected, "late finding"), Ct);
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => Operations.ExecuteAsync(plan, request, null, Ct));
+
+        Assert.Equal(VersionGuards.NotApproved, e.Reason);
+        Assert.Null(await Target.GetEndpointAsync(endpoint, Ct));
+        Assert.Null(await Target.GetModelAsync(plan.ModelName, Ct));
+        Assert.Null(await Target.GetEndpointConfigAsync(plan.EndpointConfigName, Ct));
     }
 
     [Fact]
