@@ -96,5 +96,11 @@ namespace ModelRegistry
         public IReadOnlyDictionary<string, double> Metrics { get; set; } = new Dictionary<string, double>();
         /// <summary>Idempotency token (AWS: ClientToken), 1–36 chars of [a-zA-Z0-9-].</summary>
         public string? ClientToken { get; set; }
+        /// <summary>The lifecycle stage the version starts in (AWS: ModelLifeCycle.Stage); null for none.</summary>
+        public string? Stage { get; set; }
+        /// <summary>AWS: ModelLifeCycle.StageStatus; required with <see cref="Stage"/>.</summary>
+        public string? StageStatus { get; set; }
+        /// <summary>AWS: ModelLifeCycle.StageDescription.</summary>
+        public string? StageDescription { get; set; }
     }
 }

@@ -37,6 +37,9 @@ namespace ModelRegistry.Engine.Config
         /// <summary>MODEL_METRICS_S3_PREFIX: where the metrics files live (s3://bucket/prefix/); roles that read metrics get
         /// s3:GetObject on exactly that. Null when not set or not an S3 prefix (a problem then).</summary>
         public string? MetricsS3Prefix { get; set; }
+        /// <summary>MODEL_LIFECYCLE_STAGES in promotion order (default Development Staging Production); null when the value
+        /// has a problem (then in the catalog's problems).</summary>
+        public LifecycleStages? LifecycleStages { get; set; }
     }
 
     /// <summary>
@@ -159,6 +162,7 @@ namespace ModelRegistry.Engine.Config
                 {
                     ExecutionRoleArn = Value("SAGEMAKER_EXECUTION_ROLE_ARN"),
                     MetricsS3Prefix = MetricsPrefix(),
+                    LifecycleStages = LifecycleStages.From(_file, _problems),
                 };
                 if (enabled)
                     ExpandTeams(settings, all); // also when the account is broken: every problem is reported at once

@@ -28,10 +28,13 @@ namespace ModelRegistry.Engine.Operations
     {
         private readonly IModelRegistry _registry;
 
-        public ModelVersionOperations(IModelRegistry registry)
+        /// <param name="registry">Where the versions live.</param>
+        /// <param name="stages">The lifecycle stages (MODEL_LIFECYCLE_STAGES) stage changes are judged by; the default stages when null.</param>
+        public ModelVersionOperations(IModelRegistry registry, Config.LifecycleStages? stages = null)
         {
             _registry = registry;
             Deployed = new DeployedVersions(registry);
+            Guards = new VersionGuards(stages);
         }
 
         /// <summary>What is deployed, read once for all the checks of this command.</summary>
@@ -43,16 +46,37 @@ namespace ModelRegistry.Engine.Operations
         /// the backend finds its own earlier attempt before sending again (its retry policy does this) —
         /// emulators and the Local registry need that, and it costs nothing when the first call succeeds.
         /// </summary>
-        public Task<ModelVersion> RegisterAsync(VersionSpec spec, CancellationToken ct)
+        public async Task<ModelVersion> RegisterAsync(VersionSpec spec, CancellationToken ct)
         {
             VersionSpecValidator.Validate(spec);
+            await JudgeRegistrationAsync(spec, ct).ConfigureAwait(false);
             var token = spec.ClientToken ?? Guid.NewGuid().ToString("D");
             var metadata = new Dictionary<string, string>(spec.CustomerMetadata.Count + 1);
             foreach (var kv in spec.CustomerMetadata) metadata[kv.Key] = kv.Value;
             // -Metric values travel as customer metadata ("metric:auc"), so every backend keeps and returns them.
             foreach (var kv in Metrics.MetricsSources.ToMetadata(spec.Metrics)) metadata[kv.Key] = kv.Value;
             metadata[VersionSpecValidator.ClientTokenKey] = token;
-            return _registry.RegisterVersionAsync(Copy(spec, token, metadata), ct);
+            var copy = Copy(spec, token, metadata);
+            if (copy.Stage != null)
+            {
+                copy.Stage = Guards.Stages.Resolve(copy.Stage); // the configured spelling
+                copy.StageStatus ??= VersionLifecycle.DefaultStageStatus;
+            }
+            return await _registry.RegisterVersionAsync(copy, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Judges a registration that names a stage by <see cref="Guards"/> (no call is made): the stage must be one
+        /// of <see cref="VersionGuards.Stages"/> (Invalid, reason UnknownStage), and the last one takes only a version
+        /// registered Approved (Conflict, NotApprovedForStage). Returns when it may go ahead; -WhatIf asks this too.
+        /// </summary>
+        public Task JudgeRegistrationAsync(VersionSpec spec, CancellationToken ct)
+        {
+            if (spec is null) throw new ArgumentNullException(nameof(spec));
+            if (spec.Stage is null) return Task.CompletedTask;
+            var lifecycle = new VersionLifecycle(Guards.Stages.Resolve(spec.Stage), spec.StageStatus ?? VersionLifecycle.DefaultStageStatus, spec.StageDescription);
+            var incoming = new ModelVersion { GroupName = spec.GroupName, Status = spec.ApprovalStatus };
+            return Guards.CheckAsync(new VersionGuardContext(VersionChange.Register, incoming, new VersionUpdate { Lifecycle = lifecycle }, Deployed), force: false, ct);
         }
 
         /// <summary>The version registered with this client token, if any (newest first, bounded).</summary>
@@ -76,6 +100,9 @@ namespace ModelRegistry.Engine.Operations
             CustomerMetadata = metadata,
             Tags = s.Tags,
             ClientToken = token,
+            Stage = s.Stage,
+            StageStatus = s.StageStatus,
+            StageDescription = s.StageDescription,
         };
 
         /// <summary>Registers many specs with bounded concurrency; outcomes in completion order.</summary>
@@ -91,11 +118,14 @@ namespace ModelRegistry.Engine.Operations
 
         /// <summary>
         /// A group's versions as pages arrive: filtered by status and creation time on the service, by version
-        /// number here; <paramref name="latest"/> keeps only the newest N. A record that cannot be read goes to
-        /// <paramref name="damaged"/> and the listing goes on (see <see cref="RegistryExtensions.EnumeratePages{T}"/>).
+        /// number and lifecycle <paramref name="stage"/> here (ListModelPackages filters on neither, but its summaries
+        /// carry ModelLifeCycle, so no describe is needed); <paramref name="latest"/> keeps only the newest N after
+        /// the filters. A record that cannot be read goes to <paramref name="damaged"/> and the listing goes on (see
+        /// <see cref="RegistryExtensions.EnumeratePages{T}"/>).
         /// </summary>
         public IEnumerable<ModelVersion> List(string group, ApprovalStatus? status, DateTime? createdAfter, DateTime? createdBefore,
-            bool descending, int? latest, ICollection<int>? versions, CancellationToken ct, Action<RegistryException>? damaged = null)
+            bool descending, int? latest, ICollection<int>? versions, CancellationToken ct, Action<RegistryException>? damaged = null,
+            string? stage = null)
         {
             var query = new VersionQuery(group)
             {
@@ -103,10 +133,13 @@ namespace ModelRegistry.Engine.Operations
                 CreatedAfter = createdAfter,
                 CreatedBefore = createdBefore,
                 Descending = descending || latest.HasValue,
-                PageSize = latest.HasValue && latest.Value < RegistryExtensions.MaxPageSize ? Math.Max(1, latest.Value) : RegistryExtensions.MaxPageSize,
+                // Filtered here, the newest N may be far down: small pages would cost a call per version.
+                PageSize = latest.HasValue && latest.Value < RegistryExtensions.MaxPageSize && stage is null
+                    ? Math.Max(1, latest.Value) : RegistryExtensions.MaxPageSize,
             };
             var listed = _registry.EnumerateVersions(query, ct, damaged);
             if (versions != null && versions.Count > 0) listed = listed.Where(v => versions.Contains(v.Version));
+            if (stage != null) listed = listed.Where(v => string.Equals(v.Stage, stage, StringComparison.OrdinalIgnoreCase));
             if (!latest.HasValue) return listed;
             var newest = listed.Take(latest.Value);
             // -Latest picks the newest N; they come out in the order asked for (newest first unless ascending).
@@ -118,7 +151,7 @@ namespace ModelRegistry.Engine.Operations
             BulkRunner.Run(versions, (v, token) => _registry.GetVersionAsync(v.Arn, token), bulk, ct);
 
         /// <summary>The safety rules every change, removal and deploy of this command is judged by; add rules here.</summary>
-        public VersionGuards Guards { get; } = new VersionGuards();
+        public VersionGuards Guards { get; }
 
         /// <summary>The metric requirement on approvals (-Require, or the team's default rules); null for none.</summary>
         public Metrics.ApprovalGate? Gate { get; private set; }
@@ -161,6 +194,9 @@ namespace ModelRegistry.Engine.Operations
             bool planOnly, CancellationToken ct)
         {
             update.Validate(target.Arn);
+            // A stage not configured is Invalid (UnknownStage); a configured one is sent as configured.
+            if (update.Lifecycle is VersionLifecycle life && Guards.Stages.Resolve(life.Stage) is var stage && stage != life.Stage)
+                update = update.WithLifecycle(new VersionLifecycle(stage, life.StageStatus, life.StageDescription));
             var current = await CurrentAsync(versions, target, ct).ConfigureAwait(false);
             await Guards.CheckAsync(new VersionGuardContext(VersionChange.Update, current, update, Deployed), force, ct).ConfigureAwait(false);
             if (planOnly) return current;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ModelRegistry.Engine.Config;
 using ModelRegistry.Engine.Deployment;
 using ModelRegistry.Engine.Registry;
 
@@ -17,6 +18,9 @@ namespace ModelRegistry.Engine.Operations
         Remove,
         /// <summary>Creating a model from the version and serving it on an endpoint.</summary>
         Deploy,
+        /// <summary>CreateModelPackage with a lifecycle stage: the guard sees the version about to be registered
+        /// (its approval status, no stage yet) and the stage as <see cref="VersionGuardContext.Update"/>'s lifecycle.</summary>
+        Register,
     }
 
     /// <summary>What a guard sees: the version as the registry holds it NOW (never a piped copy), and the change.</summary>
@@ -38,11 +42,14 @@ namespace ModelRegistry.Engine.Operations
         /// <summary>What serves endpoints, read once per command.</summary>
         public DeployedVersions Deployed { get; }
 
+        /// <summary>The stage the change puts the version in (an update's or a registration's lifecycle); null when it sets none.</summary>
+        public string? NewStage => Change == VersionChange.Update || Change == VersionChange.Register ? Update?.Lifecycle?.Stage : null;
+
         /// <summary>True when the update changes the approval status.</summary>
         public bool ChangesStatus => Change == VersionChange.Update && Update?.Status is ApprovalStatus s && s != Current.Status;
 
         /// <summary>"version 3 of 'g'", for messages.</summary>
-        public string Name => $"Version {Current.Version} of '{Current.GroupName}'";
+        public string Name => Change == VersionChange.Register ? $"The new version of '{Current.GroupName}'" : $"Version {Current.Version} of '{Current.GroupName}'";
     }
 
     /// <summary>
@@ -82,8 +89,23 @@ namespace ModelRegistry.Engine.Operations
         public const string ApprovedVersion = nameof(ApprovedVersion);
         public const string DeployedVersion = nameof(DeployedVersion);
         public const string NotApproved = nameof(NotApproved);
+        public const string NotApprovedForStage = nameof(NotApprovedForStage);
+        public const string StageSkipped = nameof(StageSkipped);
+        public const string InLastStage = nameof(InLastStage);
 
-        private readonly List<VersionGuard> _checks = new List<VersionGuard>
+        private readonly List<VersionGuard> _checks;
+
+        /// <summary>The built-in rules; the stage rules judge against <paramref name="stages"/> (the default stages when null).</summary>
+        public VersionGuards(LifecycleStages? stages = null)
+        {
+            Stages = stages ?? LifecycleStages.Default;
+            _checks = BuiltIn();
+        }
+
+        /// <summary>The lifecycle stages in promotion order (MODEL_LIFECYCLE_STAGES) the stage rules judge by.</summary>
+        public LifecycleStages Stages { get; }
+
+        private List<VersionGuard> BuiltIn() => new List<VersionGuard>
         {
             // Approving what a reviewer rejected takes a deliberate -Force.
             new VersionGuard(RejectedVersion, forceOverrides: true, (c, ct) => Done(
@@ -100,6 +122,19 @@ namespace ModelRegistry.Engine.Operations
                 c.Change == VersionChange.Deploy && c.Current.Status != ApprovalStatus.Approved
                     ? $"{c.Name} is {c.Current.Status}; only Approved versions are deployed"
                     : null)),
+            // The last stage (Production) holds only what a reviewer approved; no -Force puts anything else there.
+            new VersionGuard(NotApprovedForStage, forceOverrides: false, (c, ct) => Done(
+                c.NewStage != null && Stages.IsLast(c.NewStage) && (c.Update?.Status ?? c.Current.Status) is var status && status != ApprovalStatus.Approved
+                    ? $"{c.Name} is {status}; only an Approved version enters {Stages.Last}, the last lifecycle stage, and -Force does not change that"
+                    : null)),
+            // Promotion goes one stage at a time (either way); skipping one, or moving from a stage the configuration
+            // does not list, takes a deliberate -Force. A new version may start in any stage.
+            new VersionGuard(StageSkipped, forceOverrides: true, (c, ct) => Done(c.Change == VersionChange.Update && c.NewStage != null ? Skipped(c) : null)),
+            // Rejecting what is in the last stage (what production runs) takes a deliberate -Force.
+            new VersionGuard(InLastStage, forceOverrides: true, (c, ct) => Done(
+                c.ChangesStatus && c.Update?.Status == ApprovalStatus.Rejected && Stages.IsLast(c.Current.Stage)
+                    ? $"{c.Name} is in {c.Current.Stage}, the last lifecycle stage; rejecting it needs -Force"
+                    : null)),
             // Last: it reads every endpoint (once per command).
             new VersionGuard(DeployedVersion, forceOverrides: true, async (c, ct) =>
             {
@@ -110,6 +145,19 @@ namespace ModelRegistry.Engine.Operations
                 return $"{c.Name} serves endpoint(s) {string.Join(", ", endpoints)}; {doing} a deployed version needs -Force";
             }),
         };
+
+        /// <summary>Why a stage change skips a stage, or null when it moves at most one stage.</summary>
+        private string? Skipped(VersionGuardContext c)
+        {
+            var from = Stages.IndexOf(c.Current.Stage);
+            var to = Stages.IndexOf(c.NewStage);
+            if (c.Current.Stage != null && from < 0)
+                return $"{c.Name} is in stage '{c.Current.Stage}', which {LifecycleStages.Key} ({Stages}) does not list; moving it to {c.NewStage} needs -Force";
+            if (to < 0 || Math.Abs(to - from) <= 1) return null; // an unknown target is refused before the guards (UnknownStage)
+            var between = from < to ? Stages.Names.Skip(from + 1).Take(to - from - 1) : Stages.Names.Skip(to + 1).Take(from - to - 1).Reverse();
+            var where = c.Current.Stage is null ? "in no stage yet" : $"in {Stages.Names[from]}";
+            return $"{c.Name} is {where}; moving it to {Stages.Names[to]} skips {string.Join(", ", between)}: a version moves one stage at a time, and skipping needs -Force";
+        }
 
         /// <summary>The checks in the order they are judged.</summary>
         public IReadOnlyList<VersionGuard> Checks => _checks;
@@ -156,6 +204,7 @@ namespace ModelRegistry.Engine.Operations
         {
             VersionChange.Remove => "Nothing was deleted.",
             VersionChange.Deploy => "Nothing was created.",
+            VersionChange.Register => "Nothing was registered.",
             _ => "Nothing was changed.",
         };
 

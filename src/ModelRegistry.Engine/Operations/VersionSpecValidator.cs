@@ -67,6 +67,9 @@ namespace ModelRegistry.Engine.Operations
                 Add(Naming.CheckTagKey(kv.Key));
                 Add(Naming.CheckTagValue(kv.Value));
             }
+            // AWS: ModelLifeCycle — Stage and StageStatus together, SageMaker's names.
+            var lifecycle = Registry.VersionLifecycle.Of(spec);
+            if (lifecycle != null) problems.AddRange(lifecycle.Problems());
             if (spec.ClientToken != null && !Naming.IsClientToken(spec.ClientToken))
                 problems.Add($"client token '{spec.ClientToken}' must be 1 to 36 characters of letters, digits and hyphens");
             return problems;

@@ -9,6 +9,9 @@ namespace ModelRegistry.Engine.Registry
     /// <summary>A version's lifecycle stage (AWS: ModelLifeCycle — Stage and StageStatus required, StageDescription optional).</summary>
     public sealed class VersionLifecycle
     {
+        /// <summary>The stage status sent when a stage is set without one (ModelLifeCycle.StageStatus is required).</summary>
+        public const string DefaultStageStatus = "Approved";
+
         public VersionLifecycle(string stage, string stageStatus, string? stageDescription = null)
         {
             Stage = stage;
@@ -22,6 +25,34 @@ namespace ModelRegistry.Engine.Registry
         public string StageStatus { get; }
         /// <summary>AWS: ModelLifeCycle.StageDescription.</summary>
         public string? StageDescription { get; }
+
+        // botocore EntityName (Stage, StageStatus): letters, digits, hyphens inside, 1–63.
+        private static readonly Regex EntityName = new Regex(@"\A[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\z", RegexOptions.CultureInvariant);
+
+        /// <summary>True when <paramref name="name"/> is a valid stage or stage status (botocore EntityName).</summary>
+        public static bool IsEntityName(string? name) => EntityName.IsMatch(name ?? "");
+
+        /// <summary>Every way this lifecycle breaks SageMaker's limits (botocore ModelLifeCycle); empty when it can be sent.</summary>
+        public IReadOnlyList<string> Problems()
+        {
+            var problems = new List<string>();
+            if (!IsEntityName(Stage))
+                problems.Add($"stage '{Stage}' is not a SageMaker stage name: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit");
+            if (!IsEntityName(StageStatus))
+                problems.Add($"stage status '{StageStatus}' is not a SageMaker stage status: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit");
+            if (StageDescription != null && StageDescription.Length > VersionUpdate.MaxStageDescription)
+                problems.Add($"the stage description is {StageDescription.Length} characters; SageMaker allows at most {VersionUpdate.MaxStageDescription}");
+            if (StageDescription != null && StageDescription.IndexOfAny(new[] { '\r', '\n' }) >= 0)
+                problems.Add("the stage description contains a line break, which SageMaker does not allow");
+            return problems;
+        }
+
+        /// <summary>The lifecycle a registration asks for (AWS: CreateModelPackage ModelLifeCycle), with
+        /// <see cref="DefaultStageStatus"/> when it gives no status; null when it names no stage.</summary>
+        public static VersionLifecycle? Of(VersionSpec spec) =>
+            spec?.Stage is null && spec?.StageStatus is null && spec?.StageDescription is null
+                ? null
+                : new VersionLifecycle(spec!.Stage ?? "", spec.StageStatus ?? DefaultStageStatus, spec.StageDescription);
     }
 
     /// <summary>
@@ -33,9 +64,6 @@ namespace ModelRegistry.Engine.Registry
         public const int MaxMetadataEntries = 50;
         public const int MaxApprovalDescription = 1024;
         public const int MaxStageDescription = 1024;
-
-        // botocore EntityName (Stage, StageStatus): letters, digits, hyphens inside, 1–63.
-        private static readonly Regex EntityName = new Regex(@"\A[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\z", RegexOptions.CultureInvariant);
 
         /// <summary>AWS: ModelApprovalStatus; null leaves it.</summary>
         public ApprovalStatus? Status { get; set; }
@@ -51,6 +79,16 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>An approval change: status and, when given, the reason.</summary>
         public static VersionUpdate Approval(ApprovalStatus status, string? reason) =>
             new VersionUpdate { Status = status, ApprovalDescription = reason };
+
+        /// <summary>This update with another lifecycle (the other members shared, not copied).</summary>
+        public VersionUpdate WithLifecycle(VersionLifecycle? lifecycle) => new VersionUpdate
+        {
+            Status = Status,
+            ApprovalDescription = ApprovalDescription,
+            CustomerMetadata = CustomerMetadata,
+            RemoveCustomerMetadata = RemoveCustomerMetadata,
+            Lifecycle = lifecycle,
+        };
 
         /// <summary>True when nothing would change.</summary>
         public bool IsEmpty =>
@@ -84,17 +122,7 @@ namespace ModelRegistry.Engine.Registry
                     if (both.Count > 0) problems.Add($"customer metadata {string.Join(", ", both.Select(k => $"'{k}'"))} is both set and removed");
                 }
             }
-            if (Lifecycle != null)
-            {
-                if (!EntityName.IsMatch(Lifecycle.Stage ?? ""))
-                    problems.Add($"stage '{Lifecycle.Stage}' is not a SageMaker stage name: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit");
-                if (!EntityName.IsMatch(Lifecycle.StageStatus ?? ""))
-                    problems.Add($"stage status '{Lifecycle.StageStatus}' is not a SageMaker stage status: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit");
-                if (Lifecycle.StageDescription != null && Lifecycle.StageDescription.Length > MaxStageDescription)
-                    problems.Add($"the stage description is {Lifecycle.StageDescription.Length} characters; SageMaker allows at most {MaxStageDescription}");
-                if (Lifecycle.StageDescription != null && Lifecycle.StageDescription.IndexOfAny(new[] { '\r', '\n' }) >= 0)
-                    problems.Add("the stage description contains a line break, which SageMaker does not allow");
-            }
+            if (Lifecycle != null) problems.AddRange(Lifecycle.Problems());
             return problems;
         }
 

@@ -535,6 +535,34 @@ public abstract class RegistryContractTests : IDisposable
         Assert.Equal(ApprovalStatus.Approved, got.Status); // a stage change leaves the approval alone
     }
 
+    [SkippableFact]
+    public async Task RegisterVersion_WithStage_IsReadBackFromDescribeAndList()
+    {
+        Capabilities.Require(NoLifecycle);
+        var name = UniqueName("ct-regstage");
+        await CreateGroup(name);
+        var spec = TestSpecs.Full(name, ApprovalStatus.Approved);
+        (spec.Stage, spec.StageStatus, spec.StageDescription) = ("Production", "Approved", "hotfix");
+        var v = await Registry.RegisterVersionAsync(spec, Ct);
+
+        var got = await Registry.GetVersionAsync(v.Arn, Ct);
+        var listed = (await ListAllVersions(new VersionQuery(name))).Single();
+        Assert.Equal(("Production", "Approved", "hotfix"), (v.Stage, v.StageStatus, v.StageDescription));
+        Assert.Equal(("Production", "Approved", "hotfix"), (got!.Stage, got.StageStatus, got.StageDescription));
+        Assert.Equal(("Production", "Approved"), (listed.Stage, listed.StageStatus));
+    }
+
+    [Fact]
+    public async Task RegisterVersion_WithAStageSageMakerRefuses_IsInvalid_AndRegistersNothing()
+    {
+        var name = UniqueName("ct-regbadstage");
+        await CreateGroup(name);
+        var spec = TestSpecs.Full(name);
+        spec.Stage = "not a stage";
+        await ThrowsRegistry(RegistryErrorKind.Invalid, () => new Engine.Operations.ModelVersionOperations(Registry).RegisterAsync(spec, Ct));
+        Assert.Empty(await ListAllVersions(new VersionQuery(name)));
+    }
+
     [Fact]
     public async Task UpdateVersion_Missing_ThrowsNotFound_AndInvalid_BeforeAnyChange()
     {

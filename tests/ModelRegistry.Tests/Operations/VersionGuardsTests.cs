@@ -124,9 +124,13 @@ public sealed class VersionGuardsTests : IDisposable
         Assert.Throws<ArgumentException>(() => ops.Guards.Add(new VersionGuard(VersionGuards.RejectedVersion, true, (c, ct) => Task.FromResult<string?>(null))));
         Assert.Throws<ArgumentException>(() => new VersionGuard("Not one word", true, (c, ct) => Task.FromResult<string?>(null)));
 
-        Assert.Equal(new[] { VersionGuards.RejectedVersion, VersionGuards.ApprovedVersion, VersionGuards.NotApproved, VersionGuards.DeployedVersion, "FrozenGroup", "Counted" },
+        Assert.Equal(new[]
+            {
+                VersionGuards.RejectedVersion, VersionGuards.ApprovedVersion, VersionGuards.NotApproved, VersionGuards.NotApprovedForStage,
+                VersionGuards.StageSkipped, VersionGuards.InLastStage, VersionGuards.DeployedVersion, "FrozenGroup", "Counted",
+            },
             ops.Guards.Checks.Select(g => g.Reason));
-        Assert.Equal(new[] { true, true, false, true }, ops.Guards.Checks.Take(4).Select(g => g.ForceOverrides));
+        Assert.Equal(new[] { true, true, false, false, true, true, true }, ops.Guards.Checks.Take(7).Select(g => g.ForceOverrides));
     }
 
     [Fact]

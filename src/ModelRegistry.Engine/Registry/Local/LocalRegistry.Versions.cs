@@ -83,6 +83,11 @@ namespace ModelRegistry.Engine.Registry.Local
             }
             LocalNames.ValidateGroupName(groupName);
             if (spec.ClientToken != null) LocalNames.ValidateClientToken(spec.ClientToken);
+            // SageMaker refuses a ModelLifeCycle outside its limits (ValidationException); so does Local.
+            var lifecycle = VersionLifecycle.Of(spec);
+            if (lifecycle?.Problems() is { Count: > 0 } lifecycleProblems)
+                throw new RegistryException(RegistryErrorKind.Invalid,
+                    $"Cannot register a version in '{groupName}': {string.Join("; ", lifecycleProblems)}. Nothing was registered.", groupName);
             var key = LocalNames.Key(groupName);
             var now = DateTime.UtcNow;
             var tags = ValidatedTags(spec.Tags);
@@ -128,6 +133,9 @@ namespace ModelRegistry.Engine.Registry.Local
                     CustomerMetadata = spec.CustomerMetadata?.ToDictionary(kv => kv.Key, kv => kv.Value) ?? new Dictionary<string, string>(),
                     Tags = tags,
                     ClientToken = spec.ClientToken,
+                    Stage = lifecycle?.Stage,
+                    StageStatus = lifecycle?.StageStatus,
+                    StageDescription = lifecycle?.StageDescription,
                 };
                 var version = ClaimVersionNumber(key, group, LocalJson.Serialize(record), tokenPath);
                 return ToVersion(record, version, detailed: true);

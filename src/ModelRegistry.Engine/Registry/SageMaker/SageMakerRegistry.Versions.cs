@@ -97,6 +97,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     ModelStatisticsContentType = spec.ModelStatisticsUri is null ? null : StatisticsContentType(spec),
                     MetricsSources = MetricsSources.Of(spec),
                     CustomerMetadata = spec.CustomerMetadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                    // As sent (VersionLifecycle.Of: a stage without a status goes with the default one).
+                    Stage = VersionLifecycle.Of(spec)?.Stage,
+                    StageStatus = VersionLifecycle.Of(spec)?.StageStatus,
+                    StageDescription = VersionLifecycle.Of(spec)?.StageDescription,
                 };
             }, Idempotency.Create, token is null ? null : async ctoken =>
             {
@@ -141,14 +145,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 foreach (var key in update.RemoveCustomerMetadata) w.WriteStringValue(key);
                 w.WriteEndArray();
             }
-            if (update.Lifecycle != null)
-            {
-                w.WriteStartObject("ModelLifeCycle");
-                w.WriteString("Stage", update.Lifecycle.Stage);
-                w.WriteString("StageStatus", update.Lifecycle.StageStatus);
-                if (update.Lifecycle.StageDescription != null) w.WriteString("StageDescription", update.Lifecycle.StageDescription);
-                w.WriteEndObject();
-            }
+            WriteLifecycle(w, update.Lifecycle);
         }
 
         /// <summary>The request of a listing by name (ListModelPackageGroups, ListEndpoints): one page, name ascending.</summary>

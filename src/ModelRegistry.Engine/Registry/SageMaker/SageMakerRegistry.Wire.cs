@@ -147,6 +147,18 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             }
             WriteTags(w, spec.Tags);
             if (!string.IsNullOrEmpty(spec.ClientToken)) w.WriteString("ClientToken", spec.ClientToken);
+            WriteLifecycle(w, VersionLifecycle.Of(spec));
+        }
+
+        /// <summary>ModelLifeCycle {Stage, StageStatus, StageDescription} (CreateModelPackage, UpdateModelPackage); nothing when null.</summary>
+        private static void WriteLifecycle(Utf8JsonWriter w, VersionLifecycle? lifecycle)
+        {
+            if (lifecycle is null) return;
+            w.WriteStartObject("ModelLifeCycle");
+            w.WriteString("Stage", lifecycle.Stage);
+            w.WriteString("StageStatus", lifecycle.StageStatus);
+            if (lifecycle.StageDescription != null) w.WriteString("StageDescription", lifecycle.StageDescription);
+            w.WriteEndObject();
         }
 
         private static string StatisticsContentType(VersionSpec spec) =>

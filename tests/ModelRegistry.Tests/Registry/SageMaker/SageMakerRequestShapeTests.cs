@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 using ModelRegistry.Engine.Registry.SageMaker;
 using ModelRegistry.Tests.Support;
@@ -202,6 +203,40 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         Assert.Equal("Owner", tag.GetProperty("Key").GetString());
         Assert.Equal("me", tag.GetProperty("Value").GetString());
         Assert.Equal("0f8fad5b-d9cb-469f-a165-70867728950e", root.GetProperty("ClientToken").GetString());
+    }
+
+    [Fact]
+    public async Task A_registration_with_a_stage_sends_ModelLifeCycle_and_one_without_sends_none()
+    {
+        var staged = FullSpec();
+        staged.Stage = "Staging";
+        staged.StageDescription = "from CI run 42";
+        var v = await _registry.RegisterVersionAsync(staged, None);
+        await _registry.RegisterVersionAsync(FullSpec(), None);
+
+        var creates = _endpoint.Requests.Where(r => r.Operation == "CreateModelPackage").ToList();
+        Assert.Equal(2, creates.Count);
+        using (var body = JsonDocument.Parse(creates[0].Body))
+        {
+            var life = body.RootElement.GetProperty("ModelLifeCycle");
+            Assert.Equal(("Staging", "Approved", "from CI run 42"),
+                (life.GetProperty("Stage").GetString(), life.GetProperty("StageStatus").GetString(), life.GetProperty("StageDescription").GetString()));
+        }
+        using (var body = JsonDocument.Parse(creates[1].Body))
+            Assert.False(body.RootElement.TryGetProperty("ModelLifeCycle", out _));
+        Assert.Equal(("Staging", "Approved", "from CI run 42"), (v.Stage, v.StageStatus, v.StageDescription));
+        BotocoreValidator.AssertValid(creates.Select(r => (r.Operation, r.Body)).ToList());
+    }
+
+    [Fact]
+    public async Task A_registration_with_a_stage_SageMaker_would_refuse_is_Invalid_before_any_call()
+    {
+        var spec = FullSpec();
+        spec.Stage = "Pre Prod";
+        var e = await Assert.ThrowsAsync<RegistryException>(() => new ModelVersionOperations(_registry).RegisterAsync(spec, None));
+        Assert.Equal(RegistryErrorKind.Invalid, e.Kind);
+        Assert.Contains("'Pre Prod'", e.Message);
+        Assert.Empty(_endpoint.Requests);
     }
 
     [Fact]
