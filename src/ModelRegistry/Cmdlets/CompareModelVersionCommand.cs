@@ -61,7 +61,7 @@ namespace ModelRegistry.Cmdlets
                 reference = ReferenceVersion!;
                 difference = DifferenceVersion!;
             }
-            var connection = ResolveConnection();
+            var connection = ResolveConnection(ConfiguredRegionOf(new[] { reference, difference }));
             var registry = OpenRegistry(connection);
             var reader = MetricsReader.For(connection);
             MetricsReadout a, b;

@@ -91,7 +91,7 @@ namespace ModelRegistry.Cmdlets
 
         protected override void EndProcessing()
         {
-            var connection = ResolveConnection();
+            var connection = ResolveConnection(ConfiguredRegionOf(_versions));
             var registry = OpenRegistry(connection);
             var reader = MetricsReader.For(connection);
             // Every version as it is now, in full.

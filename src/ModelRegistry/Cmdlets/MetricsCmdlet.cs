@@ -67,7 +67,7 @@ namespace ModelRegistry.Cmdlets
         protected override void EndProcessing()
         {
             if (_versions.Count == 0) return;
-            var connection = ResolveConnection();
+            var connection = ResolveConnection(ConfiguredRegionOf(_versions));
             var registry = OpenRegistry(connection);
             var reader = MetricsReader.For(connection);
             var outcomes = BulkRunner.Run(_versions, (v, token) => reader.ReadAsync(registry, v, ReadFresh, token), Bulk(ThrottleLimit), Cancellation);

@@ -105,6 +105,21 @@ namespace ModelRegistry.Cmdlets
             return connection;
         }
 
+        /// <summary>
+        /// The one region named by the .env.shared files the versions were reached from (null when none names one),
+        /// for commands that read many versions over one connection. Versions from files naming different regions
+        /// are a terminating error: one such command reads one region.
+        /// </summary>
+        protected string? ConfiguredRegionOf(IEnumerable<ModelVersion> versions)
+        {
+            var regions = versions.Select(v => v.ConfiguredRegion).Where(r => r != null).Distinct(StringComparer.Ordinal).ToList();
+            if (regions.Count > 1)
+                ThrowTerminatingError(ErrorRecords.Invalid(
+                    $"{MyInvocation.MyCommand.Name} reads one region, and the versions came from configuration files naming {string.Join(" and ", regions)}. Run it once per region.",
+                    null, "ModelRegistry.Invalid.MixedRegions"));
+            return regions.FirstOrDefault();
+        }
+
         protected IModelRegistry OpenRegistry(RegistryConnection connection)
         {
             StartCallLog();

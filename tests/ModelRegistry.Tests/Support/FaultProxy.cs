@@ -80,7 +80,7 @@ public sealed class FaultProxy : IDisposable
         string.Join(", ", Forwarded.GroupBy(f => f.Operation).Select(g => $"{g.Key} {g.Count()}" +
             (g.Any(f => !f.Applied) ? $" ({g.Count(f => !f.Applied)} not 2xx)" : "")));
 
-    public sealed record Forward(string Operation, string Body, int? Status)
+    public sealed record Forward(string Operation, string Body, int? Status, string? SigningRegion = null)
     {
         /// <summary>moto answered 2xx: the request took effect.</summary>
         public bool Applied => Status is >= 200 and < 300;
@@ -144,11 +144,11 @@ public sealed class FaultProxy : IDisposable
                 }
                 catch (Exception e) when (e is IOException or SocketException && !_stop.IsCancellationRequested)
                 {
-                    _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), null));
+                    _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), null, request.SigningRegion));
                     Reset(client);
                     return;
                 }
-                _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), StatusOf(response)));
+                _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), StatusOf(response), request.SigningRegion));
                 if (fault == Fault.ResetAfter)
                 {
                     Reset(client);
@@ -193,6 +193,12 @@ public sealed class FaultProxy : IDisposable
         public string Operation => Head.Split("\r\n")
             .Where(l => l.StartsWith("X-Amz-Target:", StringComparison.OrdinalIgnoreCase))
             .Select(l => l[(l.IndexOf(':') + 1)..].Trim().Split('.').Last()).FirstOrDefault() ?? "";
+
+        /// <summary>The region the request was signed for: "eu-west-1" from "Credential=AKID/20261202/eu-west-1/sagemaker/aws4_request".</summary>
+        public string? SigningRegion => Head.Split("\r\n")
+            .Where(l => l.StartsWith("Authorization:", StringComparison.OrdinalIgnoreCase))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Credential=[^/]+/\d{8}/([^/]+)/"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).FirstOrDefault();
     }
 
     private static async Task<RawRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken ct)
