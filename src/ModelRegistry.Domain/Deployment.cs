@@ -114,7 +114,7 @@ namespace ModelRegistry
         public string CurrentlyServing => CurrentVersion is int v && CurrentGroupName != null
             ? $"version {v} of {CurrentGroupName}"
             : CurrentModelVersionArn ?? $"config '{CurrentEndpointConfigName}' (no model version)";
-        public IReadOnlyDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+        public TagSet Tags { get; set; } = TagSet.Empty;
 
         public override string ToString()
         {

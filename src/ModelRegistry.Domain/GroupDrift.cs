@@ -21,8 +21,6 @@ namespace ModelRegistry
     /// <summary>One entry of a desired-state plan: a group, its state, and exactly what differs.</summary>
     public sealed class GroupDrift
     {
-        private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
-
         public GroupDrift(string name, GroupState state, IReadOnlyList<string> differences, TeamProject? desired,
             ModelGroup? actual, IReadOnlyDictionary<string, string>? tagRepairs = null, bool descriptionDiffers = false)
         {
@@ -31,7 +29,7 @@ namespace ModelRegistry
             Differences = differences;
             Desired = desired;
             Actual = actual;
-            TagRepairs = tagRepairs ?? NoTags;
+            TagRepairs = TagSet.From(tagRepairs) ?? TagSet.Empty;
             DescriptionDiffers = descriptionDiffers;
         }
 
@@ -45,7 +43,7 @@ namespace ModelRegistry
         /// <summary>The group as it is in the registry (with its tags), when it exists.</summary>
         public ModelGroup? Actual { get; }
         /// <summary>Configured tags the group lacks or has with another value: what a sync sets.</summary>
-        public IReadOnlyDictionary<string, string> TagRepairs { get; }
+        public TagSet TagRepairs { get; }
         /// <summary>SageMaker cannot change a group's description, so this part of a drift cannot be repaired in place.</summary>
         public bool DescriptionDiffers { get; }
         /// <summary>The group's ManagedBy tag, when it exists and has one.</summary>

@@ -14,7 +14,7 @@ namespace ModelRegistry
             Description = description;
             Created = created;
             Status = status;
-            Tags = tags;
+            Tags = TagSet.From(tags);
         }
 
         public string Name { get; }
@@ -27,7 +27,7 @@ namespace ModelRegistry
         /// <summary>AWS: ModelPackageGroupStatus (Completed, Pending, InProgress, Failed, Deleting, DeleteFailed).</summary>
         public string? Status { get; }
         /// <summary>Tags, when they were read (listing groups does not return them).</summary>
-        public IReadOnlyDictionary<string, string>? Tags { get; }
+        public TagSet? Tags { get; }
 
         /// <summary>How many versions the group holds per approval status, when they were counted (-IncludeVersionCount).</summary>
         public VersionCounts? Versions { get; private set; }
@@ -114,7 +114,7 @@ namespace ModelRegistry
         public string GroupName => Group.Name;
         public string Arn => Group.Arn;
         public string? Description => Group.Description;
-        public IReadOnlyDictionary<string, string>? Tags => Group.Tags;
+        public TagSet? Tags => Group.Tags;
         /// <summary>The group's <see cref="ModelGroup.ExpectedAccountId"/>, so the result binds to the next cmdlet with it.</summary>
         public string? ExpectedAccountId => Group.ExpectedAccountId;
         /// <summary>The group's <see cref="ModelGroup.ConfiguredRegion"/>.</summary>

@@ -36,7 +36,7 @@ namespace ModelRegistry
         /// explainability); filled by detailed reads. Get-MRModelMetric reads them.</summary>
         public IReadOnlyList<MetricsSource>? MetricsSources { get; set; }
         /// <summary>AWS: CustomerMetadataProperties.</summary>
-        public IReadOnlyDictionary<string, string>? CustomerMetadata { get; set; }
+        public TagSet? CustomerMetadata { get; set; }
         /// <summary>AWS: ModelLifeCycle.Stage — the lifecycle stage (e.g. Staging, Production); null when none was set.</summary>
         public string? Stage { get; set; }
         /// <summary>AWS: ModelLifeCycle.StageStatus, e.g. Approved, InProgress.</summary>

@@ -18,7 +18,7 @@ namespace ModelRegistry
             Project = project;
             GroupName = groupName;
             Description = description;
-            Tags = tags;
+            Tags = TagSet.From(tags)!;
             Region = region;
             Company = company;
             AccountId = accountId;
@@ -33,7 +33,7 @@ namespace ModelRegistry
         public string GroupName { get; }
         public string Description { get; }
         /// <summary>ManagedBy, Team, Project, Phase — in that order.</summary>
-        public IReadOnlyDictionary<string, string> Tags { get; }
+        public TagSet Tags { get; }
         public string? Region { get; }
         /// <summary>The same as <see cref="Region"/>, under the name objects reached from this project carry it by, so
         /// cmdlets bind it by property name from a project and from its groups, versions and deployments alike.</summary>

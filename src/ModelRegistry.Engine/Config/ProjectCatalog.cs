@@ -371,11 +371,13 @@ namespace ModelRegistry.Engine.Config
                     valid = false;
                 }
 
-                var tags = new OrderedTags();
-                tags.Add("ManagedBy", settings.TagPrefix ?? string.Empty);
-                tags.Add("Team", team);
-                tags.Add("Project", project);
-                tags.Add("Phase", Phase);
+                var tags = new TagSet(new[]
+                {
+                    new KeyValuePair<string, string>("ManagedBy", settings.TagPrefix ?? string.Empty),
+                    new KeyValuePair<string, string>("Team", team),
+                    new KeyValuePair<string, string>("Project", project),
+                    new KeyValuePair<string, string>("Phase", Phase),
+                });
                 foreach (var tag in tags)
                 {
                     if (tag.Key == "ManagedBy") continue; // checked once, against TAG_PREFIX or COMPANY

@@ -89,7 +89,7 @@ namespace ModelRegistry.Engine.Deployment
                 CurrentGroupName = servingVersion.Success ? servingVersion.Groups["group"].Value : null,
                 CurrentVersion = servingVersion.Success ? int.Parse(servingVersion.Groups["version"].Value, CultureInfo.InvariantCulture) : (int?)null,
                 Unchanged = endpoint != null && string.Equals(endpoint.EndpointConfigName, name, StringComparison.OrdinalIgnoreCase),
-                Tags = tags,
+                Tags = new TagSet(tags),
             };
         }
 

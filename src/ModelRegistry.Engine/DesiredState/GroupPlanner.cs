@@ -117,7 +117,7 @@ namespace ModelRegistry.Engine.DesiredState
 
         private static GroupDrift CompareConfigured(TeamProject project, ModelGroup group)
         {
-            var tags = group.Tags ?? new Dictionary<string, string>();
+            var tags = group.Tags ?? TagSet.Empty;
             var want = project.Tags.TryGetValue("ManagedBy", out var w) ? w : null;
             var have = ManagedByOf(group);
             if (want != null && have != want)

@@ -68,7 +68,7 @@ namespace ModelRegistry.Engine.DesiredState
 
                 await _registry.AddTagsAsync(group.Arn, d.TagRepairs, token).ConfigureAwait(false);
                 var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var t in group.Tags ?? new Dictionary<string, string>()) merged[t.Key] = t.Value;
+                foreach (var t in group.Tags ?? TagSet.Empty) merged[t.Key] = t.Value;
                 foreach (var t in d.TagRepairs) merged[t.Key] = t.Value;
                 var detail = "tags set: " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'"));
                 return new GroupSyncResult(d, SyncAction.Repaired, group.WithTags(merged), left is null ? detail : detail + "; " + left);

@@ -36,8 +36,8 @@ namespace ModelRegistry.Engine.Metrics
             foreach (var kind in MetricsSources.Wire.Select(w => w.Kind))
                 IfDifferent(VersionDifferenceKind.MetricsSource, kind.ToString(),
                     reference.MetricsSources?.FirstOrDefault(s => s.Kind == kind)?.Uri, difference.MetricsSources?.FirstOrDefault(s => s.Kind == kind)?.Uri);
-            var ma = reference.CustomerMetadata ?? new Dictionary<string, string>();
-            var mb = difference.CustomerMetadata ?? new Dictionary<string, string>();
+            var ma = reference.CustomerMetadata ?? TagSet.Empty;
+            var mb = difference.CustomerMetadata ?? TagSet.Empty;
             // -Metric values are compared as metrics above; the client token differs by design.
             foreach (var key in ma.Keys.Concat(mb.Keys).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal))
             {

@@ -145,10 +145,10 @@ namespace ModelRegistry.Engine.Registry
             if (CustomerMetadata?.Count > 0 || RemoveCustomerMetadata?.Count > 0)
             {
                 var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var kv in version.CustomerMetadata ?? new Dictionary<string, string>()) metadata[kv.Key] = kv.Value;
+                foreach (var kv in version.CustomerMetadata ?? TagSet.Empty) metadata[kv.Key] = kv.Value;
                 foreach (var key in RemoveCustomerMetadata ?? Array.Empty<string>()) metadata.Remove(key);
                 foreach (var kv in CustomerMetadata ?? new Dictionary<string, string>()) metadata[kv.Key] = kv.Value;
-                now.CustomerMetadata = metadata;
+                now.CustomerMetadata = new TagSet(metadata);
             }
             if (Lifecycle != null)
             {

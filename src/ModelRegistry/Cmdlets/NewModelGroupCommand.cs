@@ -29,10 +29,10 @@ namespace ModelRegistry.Cmdlets
         [ValidateLength(0, 1024)]
         public string Description { get; set; } = "";
 
-        /// <summary>Tags for the group (with -Name), as a hashtable.</summary>
+        /// <summary>Tags for the group (with -Name): a hashtable, an [ordered] one, or another object's Tags.</summary>
         [Parameter(ParameterSetName = ByName)]
         [Alias("Tags")]
-        public Hashtable? Tag { get; set; }
+        public IDictionary? Tag { get; set; }
 
         /// <summary>Re-apply the configured tags to groups that already exist.</summary>
         [Parameter]
@@ -46,8 +46,7 @@ namespace ModelRegistry.Cmdlets
             // -Description/-Tag bind per pipeline object, so capture them with the names they belong to.
             if (ParameterSetName == ByName && Name != null)
             {
-                var tags = Tag?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "")
-                           ?? new Dictionary<string, string>();
+                var tags = RegisterModelVersionCommand.ToTags(Tag);
                 foreach (var name in Name)
                     if (!_byName.ContainsKey(name)) _byName[name] = new DesiredGroup(name, Description, tags);
             }

@@ -133,9 +133,9 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public Hashtable? CustomerMetadata { get; set; }
 
-        /// <summary>Tags for the version.</summary>
+        /// <summary>Tags for the version: a hashtable, an [ordered] one, or another object's Tags.</summary>
         [Parameter]
-        public Hashtable? Tag { get; set; }
+        public IDictionary? Tag { get; set; }
 
         /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). Binds by property name from the ExpectedAccountId of objects reached from a project (and a TeamProject's AccountId).</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
@@ -175,7 +175,7 @@ namespace ModelRegistry.Cmdlets
                 ApprovalStatus = ApprovalStatus,
                 Description = Description,
                 CustomerMetadata = ToDictionary(CustomerMetadata),
-                Tags = ToDictionary(Tag),
+                Tags = ToTags(Tag),
                 MetricsSources = Sources(),
             };
             var metricProblems = new List<string>();
@@ -256,6 +256,15 @@ namespace ModelRegistry.Cmdlets
                 metrics[name] = value;
             }
             return metrics;
+        }
+
+        /// <summary>A -Tag value as tags, in its order (a hashtable's own order is arbitrary).</summary>
+        internal static TagSet ToTags(IDictionary? table)
+        {
+            if (table is null) return TagSet.Empty;
+            var tags = new List<KeyValuePair<string, string>>();
+            foreach (DictionaryEntry e in table) tags.Add(new KeyValuePair<string, string>(e.Key.ToString()!, e.Value?.ToString() ?? ""));
+            return new TagSet(tags);
         }
 
         private static IReadOnlyDictionary<string, string> ToDictionary(Hashtable? table) =>

@@ -142,7 +142,7 @@ namespace ModelRegistry.Engine.Registry.Local
                 : r.ModelStatisticsUri != null
                     ? new[] { new MetricsSource(MetricsSourceKind.ModelQualityStatistics, r.ModelStatisticsUri, r.ModelStatisticsContentType) }
                     : Array.Empty<MetricsSource>();
-            v.CustomerMetadata = new Dictionary<string, string>(r.CustomerMetadata);
+            v.CustomerMetadata = new TagSet(r.CustomerMetadata);
             v.LastModified = r.LastModified;
             v.CreatedBy = r.CreatedBy;
             v.LastModifiedBy = r.LastModifiedBy ?? r.CreatedBy;

@@ -96,7 +96,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     ModelStatisticsUri = spec.ModelStatisticsUri,
                     ModelStatisticsContentType = spec.ModelStatisticsUri is null ? null : StatisticsContentType(spec),
                     MetricsSources = MetricsSources.Of(spec),
-                    CustomerMetadata = spec.CustomerMetadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                    CustomerMetadata = new TagSet(spec.CustomerMetadata),
                     // As sent (VersionLifecycle.Of: a stage without a status goes with the default one).
                     Stage = VersionLifecycle.Of(spec)?.Stage,
                     StageStatus = VersionLifecycle.Of(spec)?.StageStatus,

@@ -82,7 +82,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             v.ModelStatisticsUri = statistics?.Uri;
             v.ModelStatisticsContentType = statistics?.ContentType;
             if (e.TryGetProperty("CustomerMetadataProperties", out var meta) && meta.ValueKind == JsonValueKind.Object)
-                v.CustomerMetadata = meta.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
+                v.CustomerMetadata = new TagSet(meta.EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, p.Value.GetString() ?? "")));
             return v;
         }
 
