@@ -12,7 +12,7 @@ namespace ModelRegistry
         Missing,
         /// <summary>Carries this configuration's ManagedBy tag but is no longer configured.</summary>
         Extra,
-        /// <summary>Configured and ours, but its description or configured tags differ.</summary>
+        /// <summary>Configured and ours, but its description, configured tags or resource policy (its consumer accounts) differ.</summary>
         Drifted,
         /// <summary>Not ours: no ManagedBy tag, or another one. Reported, never touched.</summary>
         Foreign,
@@ -53,13 +53,33 @@ namespace ModelRegistry
         /// <summary>AWS_REGION of the configuration compared with.</summary>
         public string? ConfiguredRegion { get; private set; }
 
+        /// <summary>The group's resource policy differs from the configured consumer accounts (a "policy …" line in
+        /// <see cref="Differences"/>): a sync sets it, or removes it when the team has no consumer accounts.</summary>
+        public bool PolicyDiffers { get; private set; }
+        /// <summary>The group's resource policy was not written by this module: a sync replaces it only with -Force.</summary>
+        public bool PolicyNotManaged { get; private set; }
+
         /// <summary>This entry, marked as planned from a configuration naming this account and region.</summary>
-        public GroupDrift WithExpectedAccount(string? expectedAccountId, string? configuredRegion) =>
-            new GroupDrift(Name, State, Differences, Desired, Actual, TagRepairs, DescriptionDiffers)
+        public GroupDrift WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        {
+            var copy = (GroupDrift)MemberwiseClone();
+            copy.ExpectedAccountId = expectedAccountId;
+            copy.ConfiguredRegion = configuredRegion;
+            return copy;
+        }
+
+        /// <summary>This entry, Drifted by its resource policy as well: <paramref name="difference"/> says how.</summary>
+        public GroupDrift WithPolicyDifference(string difference, bool notManaged)
+        {
+            var differences = new List<string>(Differences) { difference };
+            return new GroupDrift(Name, GroupState.Drifted, differences, Desired, Actual, TagRepairs, DescriptionDiffers)
             {
-                ExpectedAccountId = expectedAccountId,
-                ConfiguredRegion = configuredRegion,
+                ExpectedAccountId = ExpectedAccountId,
+                ConfiguredRegion = ConfiguredRegion,
+                PolicyDiffers = true,
+                PolicyNotManaged = notManaged,
             };
+        }
 
         public override string ToString() => $"{State} {Name}";
     }

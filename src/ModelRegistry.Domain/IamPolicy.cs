@@ -12,8 +12,10 @@ namespace ModelRegistry
         Approver,
         /// <summary>Deploys approved versions: reads, models, endpoint configs, endpoints, PassRole.</summary>
         Deployer,
-        /// <summary>Everything above, plus deleting versions and the group, and tagging.</summary>
+        /// <summary>Everything above, plus deleting versions and the group, tagging, and sharing the group (its resource policy).</summary>
         Admin,
+        /// <summary>For an account the group is shared with: describe the group and its versions, create a model from one.</summary>
+        Consumer,
     }
 
     /// <summary>A least-privilege IAM policy document for one team × project.</summary>

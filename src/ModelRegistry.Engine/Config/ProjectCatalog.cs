@@ -40,6 +40,9 @@ namespace ModelRegistry.Engine.Config
         /// <summary>MODEL_LIFECYCLE_STAGES in promotion order (default Development Staging Production); null when the value
         /// has a problem (then in the catalog's problems).</summary>
         public LifecycleStages? LifecycleStages { get; set; }
+        /// <summary>The file has a consumer accounts key (MODEL_REGISTRY_CONSUMER_ACCOUNTS or {TEAM}_CONSUMER_ACCOUNTS), even an
+        /// empty one: its groups' sharing is managed, so Compare-MRModelGroup reads their resource policies.</summary>
+        public bool SharingConfigured { get; set; }
     }
 
     /// <summary>
@@ -163,6 +166,7 @@ namespace ModelRegistry.Engine.Config
                     ExecutionRoleArn = Value("SAGEMAKER_EXECUTION_ROLE_ARN"),
                     MetricsS3Prefix = MetricsPrefix(),
                     LifecycleStages = LifecycleStages.From(_file, _problems),
+                    SharingConfigured = _file.Keys.Any(k => k.EndsWith(ConsumersSuffix, StringComparison.Ordinal)),
                 };
                 if (enabled)
                     ExpandTeams(settings, all); // also when the account is broken: every problem is reported at once

@@ -14,8 +14,10 @@ namespace ModelRegistry.Engine.DesiredState
     {
         private readonly HashSet<string> _outOfScope;
 
-        private DesiredConfiguration(IReadOnlyList<TeamProject> projects, HashSet<string> outOfScope, IReadOnlyList<string> gaps)
+        private DesiredConfiguration(IReadOnlyList<TeamProject> projects, HashSet<string> outOfScope, IReadOnlyList<string> gaps,
+            bool sharingConfigured)
         {
+            ComparesPolicies = sharingConfigured || projects.Any(p => p.ConsumerAccounts.Count > 0);
             Projects = projects;
             _outOfScope = outOfScope;
             Gaps = gaps;
@@ -35,6 +37,11 @@ namespace ModelRegistry.Engine.DesiredState
 
         public bool IsComplete => Gaps.Count == 0;
 
+        /// <summary>The configuration manages sharing (a project has consumer accounts, or its file has a consumer accounts key,
+        /// even empty): the configured groups' resource policies are compared too. Without it no policy is read, so a
+        /// registry or emulator without the policy operations (moto) compares as before.</summary>
+        public bool ComparesPolicies { get; }
+
         /// <summary>Configured in a source file, but left out of this run by a filter (-Team, Where-Object …).</summary>
         public bool IsOutOfScope(string groupName) => _outOfScope.Contains(groupName);
 
@@ -44,7 +51,7 @@ namespace ModelRegistry.Engine.DesiredState
             if (catalog == null) throw new ArgumentNullException(nameof(catalog));
             var outOfScope = Names(catalog.AllProjects);
             outOfScope.ExceptWith(catalog.Projects.Select(p => p.GroupName));
-            return new DesiredConfiguration(catalog.Projects, outOfScope, ProblemsOf(catalog));
+            return new DesiredConfiguration(catalog.Projects, outOfScope, ProblemsOf(catalog), catalog.Settings.SharingConfigured);
         }
 
         /// <summary>
@@ -63,6 +70,7 @@ namespace ModelRegistry.Engine.DesiredState
 
             var outOfScope = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var gaps = new List<string>();
+            var sharing = false;
             foreach (var source in list.Select(p => p.SourcePath).Distinct(StringComparer.Ordinal))
             {
                 ProjectCatalog catalog;
@@ -78,9 +86,10 @@ namespace ModelRegistry.Engine.DesiredState
                 if (catalog.Problems.Count == 0 && !catalog.Enabled)
                     gaps.Add($"{source}: cannot be read again, or ENABLE_MODEL_REGISTRY is no longer true");
                 gaps.AddRange(ProblemsOf(catalog));
+                sharing |= catalog.Settings.SharingConfigured;
                 outOfScope.UnionWith(catalog.AllProjects.Select(p => p.GroupName).Where(n => !seen.Contains(n)));
             }
-            return new DesiredConfiguration(list, outOfScope, gaps);
+            return new DesiredConfiguration(list, outOfScope, gaps, sharing);
         }
 
         private static HashSet<string> Names(IEnumerable<TeamProject> projects) =>

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelRegistry.Engine.Bulk;
+using ModelRegistry.Engine.Operations;
 using ModelRegistry.Engine.Registry;
 
 namespace ModelRegistry.Engine.DesiredState
@@ -63,8 +64,51 @@ namespace ModelRegistry.Engine.DesiredState
             }, bulk, ct);
 
         /// <summary>The whole plan without progress reporting (engine callers, tests).</summary>
-        public DriftPlan Plan(DesiredConfiguration config, BulkOptions bulk, CancellationToken ct) =>
-            Classify(config, ReadTags(ListGroups(ct), bulk, ct).ToList());
+        public DriftPlan Plan(DesiredConfiguration config, BulkOptions bulk, CancellationToken ct)
+        {
+            var plan = Classify(config, ReadTags(ListGroups(ct), bulk, ct).ToList());
+            return config.ComparesPolicies ? ComparePolicies(plan, ReadPolicies(PolicyEntries(plan), bulk, ct).ToList()) : plan;
+        }
+
+        /// <summary>The entries whose resource policy is compared: configured groups of ours that exist (InSync, Drifted).</summary>
+        public static IReadOnlyList<GroupDrift> PolicyEntries(DriftPlan plan) =>
+            plan.Entries.Where(e => (e.State == GroupState.InSync || e.State == GroupState.Drifted) && e.Desired != null && e.Actual != null).ToList();
+
+        /// <summary>Each entry's current resource policy (null: none), read with bounded concurrency (AWS: GetModelPackageGroupPolicy).</summary>
+        public IEnumerable<BulkOutcome<GroupDrift, string?>> ReadPolicies(IReadOnlyList<GroupDrift> entries, BulkOptions bulk, CancellationToken ct) =>
+            BulkRunner.Run<GroupDrift, string?>(entries, (d, token) => _registry.GetGroupPolicyAsync(d.Name, token), bulk, ct);
+
+        /// <summary>
+        /// The plan with each read policy compared to the configured consumer accounts, by the one rule
+        /// (<see cref="GroupPolicyOperations.Plan"/>): a policy that differs makes the entry Drifted with a "policy …"
+        /// difference; a team without consumers and a group without a policy stay as they are; a policy the module did not
+        /// write is reported (and only replaced by a sync with -Force). A group whose policy could not be read, or whose
+        /// policy cannot be generated, leaves the plan as unreadable. Pure: no calls.
+        /// </summary>
+        public static DriftPlan ComparePolicies(DriftPlan plan, IEnumerable<BulkOutcome<GroupDrift, string?>> reads)
+        {
+            var changed = new Dictionary<GroupDrift, GroupDrift?>();
+            var unreadable = new List<KeyValuePair<ModelGroup, Exception>>(plan.Unreadable);
+            foreach (var read in reads)
+            {
+                var d = read.Input;
+                try
+                {
+                    if (!read.Succeeded)
+                        throw read.Error ?? new OperationCanceledException($"The resource policy of '{d.Name}' was not read: stopped.");
+                    var policy = GroupPolicyOperations.Plan(d.Name, d.Actual!.Arn, read.Result, d.Desired!.ConsumerAccounts, allowApproval: false, force: false);
+                    if (policy.Action != PolicyAction.None) changed[d] = d.WithPolicyDifference(policy.Difference!, policy.Refusal != null);
+                }
+                catch (Exception ex) when (ex is RegistryException || ex is OperationCanceledException)
+                {
+                    // Not judged is not InSync: left out of the plan, as a group whose tags could not be read.
+                    changed[d] = null;
+                    unreadable.Add(new KeyValuePair<ModelGroup, Exception>(d.Actual!, ex));
+                }
+            }
+            var entries = plan.Entries.Select(e => changed.TryGetValue(e, out var c) ? c : e).Where(e => e != null).Select(e => e!).ToList();
+            return new DriftPlan(entries, unreadable);
+        }
 
         /// <summary>Builds the plan from the tag reads. Pure: no calls.</summary>
         public static DriftPlan Classify(DesiredConfiguration config, IEnumerable<BulkOutcome<ModelGroup, ModelGroup?>> reads)

@@ -24,7 +24,7 @@ namespace ModelRegistry.Engine.DesiredState
     }
 
     /// <summary>
-    /// Applies a plan in phases: create Missing, repair Drifted tags, prune Extra. Each phase is its own bulk run
+    /// Applies a plan in phases: create Missing, repair Drifted tags and resource policies, prune Extra. Each phase is its own bulk run
     /// so a caller (the cmdlet) can ask ShouldProcess per group and report progress per phase; <see cref="Apply"/>
     /// composes them for callers that need neither.
     /// </summary>
@@ -32,11 +32,13 @@ namespace ModelRegistry.Engine.DesiredState
     {
         private readonly IModelRegistry _registry;
         private readonly ModelGroupOperations _groups;
+        private readonly GroupPolicyOperations _policies;
 
         public GroupSync(IModelRegistry registry)
         {
             _registry = registry;
             _groups = new ModelGroupOperations(registry);
+            _policies = new GroupPolicyOperations(registry);
         }
 
         /// <summary>Creates the Missing groups through the same idempotent path as New-MRModelGroup.</summary>
@@ -64,7 +66,7 @@ namespace ModelRegistry.Engine.DesiredState
             {
                 var group = d.Actual ?? throw new ArgumentException($"'{d.Name}' does not exist.", nameof(drifted));
                 var left = d.DescriptionDiffers ? DescriptionNote : null;
-                if (d.TagRepairs.Count == 0) return new GroupSyncResult(d, SyncAction.Skipped, group, left);
+                if (d.TagRepairs.Count == 0) return new GroupSyncResult(d, d.DescriptionDiffers ? SyncAction.Skipped : SyncAction.None, group, left);
 
                 await _registry.AddTagsAsync(group.Arn, d.TagRepairs, token).ConfigureAwait(false);
                 var merged = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -73,6 +75,47 @@ namespace ModelRegistry.Engine.DesiredState
                 var detail = "tags set: " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'"));
                 return new GroupSyncResult(d, SyncAction.Repaired, group.WithTags(merged), left is null ? detail : detail + "; " + left);
             }, bulk, ct);
+
+        /// <summary>
+        /// Sets (or removes) the resource policy of Drifted groups whose policy differs from the configured consumer accounts.
+        /// Each policy is read again first and judged by the one rule (<see cref="GroupPolicyOperations.Plan"/>), so a policy
+        /// changed since the plan is judged as it is now: one ModelRegistry did not write is replaced only with
+        /// <paramref name="force"/> (the refusal is the outcome's error, reason PolicyNotManaged).
+        /// </summary>
+        /// <remarks>Groups this sync created (Missing entries) are shared too: <paramref name="created"/> gives their group.</remarks>
+        public IEnumerable<BulkOutcome<GroupDrift, GroupSyncResult>> RepairPolicies(IReadOnlyList<GroupDrift> drifted, bool force, BulkOptions bulk,
+            CancellationToken ct, IReadOnlyDictionary<GroupDrift, ModelGroup>? created = null) =>
+            BulkRunner.Run(drifted, async (d, token) =>
+            {
+                var group = (created != null && created.TryGetValue(d, out var made) ? made : d.Actual)
+                            ?? throw new ArgumentException($"'{d.Name}' does not exist.", nameof(drifted));
+                var project = d.Desired ?? throw new ArgumentException($"'{d.Name}' has no configured project.", nameof(drifted));
+                var current = await _registry.GetGroupPolicyAsync(d.Name, token).ConfigureAwait(false);
+                var plan = GroupPolicyOperations.Plan(d.Name, group.Arn, current, project.ConsumerAccounts, allowApproval: false, force);
+                if (plan.Action == PolicyAction.None) return new GroupSyncResult(d, SyncAction.None, group, "policy already as configured");
+                await _policies.ApplyAsync(plan, token).ConfigureAwait(false);
+                return new GroupSyncResult(d, SyncAction.Repaired, group, plan.Action == PolicyAction.Delete
+                    ? "policy removed: no consumer accounts are configured"
+                    : "policy set: shared with " + string.Join(", ", project.ConsumerAccounts));
+            }, bulk, ct);
+
+        /// <summary>The Missing entries this sync created whose team has consumer accounts, with the group created: they are shared
+        /// in the same sync.</summary>
+        public static IReadOnlyDictionary<GroupDrift, ModelGroup> SharedOnCreation(DriftPlan plan, IReadOnlyDictionary<GroupDrift, GroupSyncResult> results) =>
+            plan.InState(GroupState.Missing)
+                .Where(d => d.Desired is { ConsumerAccounts.Count: > 0 } && results.TryGetValue(d, out var r) && r.Action == SyncAction.Created && r.Group != null)
+                .ToDictionary(d => d, d => results[d].Group!);
+
+        /// <summary>One result from the tag repair and the policy repair of the same group: the worse action wins
+        /// (Failed, then Refused, then Repaired), and both details are kept.</summary>
+        public static GroupSyncResult Merge(GroupSyncResult? first, GroupSyncResult second)
+        {
+            if (first is null) return second;
+            static int Rank(SyncAction a) => a switch { SyncAction.Failed => 4, SyncAction.Refused => 3, SyncAction.Repaired or SyncAction.Created => 2, SyncAction.Skipped => 1, _ => 0 };
+            var action = Rank(first.Action) >= Rank(second.Action) ? first.Action : second.Action;
+            var detail = string.Join("; ", new[] { first.Detail, second.Detail }.Where(x => !string.IsNullOrEmpty(x)));
+            return new GroupSyncResult(first.Drift, action, first.Group ?? second.Group, detail.Length == 0 ? null : detail);
+        }
 
         public const string DescriptionNote =
             "description not changed: SageMaker cannot change a group's description; re-create the group (Remove-MRModelGroup, then sync) to change it";
@@ -134,6 +177,10 @@ namespace ModelRegistry.Engine.DesiredState
 
             foreach (var o in CreateMissing(plan.InState(GroupState.Missing).ToList(), bulk, ct)) Collect(o);
             foreach (var o in RepairTags(plan.InState(GroupState.Drifted).ToList(), bulk, ct)) Collect(o);
+            var created = SharedOnCreation(plan, results);
+            foreach (var o in RepairPolicies(plan.InState(GroupState.Drifted).Where(d => d.PolicyDiffers).Concat(created.Keys).ToList(), force, bulk, ct, created))
+                results[o.Input] = Merge(results.TryGetValue(o.Input, out var tags) ? tags : null,
+                    o.Succeeded ? o.Result! : PolicyFailure(o.Input, o.Error, onError));
             foreach (var extra in plan.InState(GroupState.Extra))
                 results[extra] = prune ? PruneOne(extra, config, force, bulk, ct, onError) : Untouched(extra);
             return plan.Entries.Select(e => results.TryGetValue(e, out var r) ? r : Untouched(e)).ToList();
@@ -158,6 +205,18 @@ namespace ModelRegistry.Engine.DesiredState
             {
                 return Failed(extra, ex, onError);
             }
+        }
+
+        /// <summary>The result of a policy repair that did not succeed: Refused for a policy this module did not write, else Failed.</summary>
+        public static GroupSyncResult PolicyFailure(GroupDrift d, Exception? error, Action<GroupDrift, Exception>? onError)
+        {
+            error ??= new OperationCanceledException("stopped before it started");
+            if (error is RegistryException { Reason: GroupPolicyOperations.PolicyNotManaged })
+            {
+                onError?.Invoke(d, error);
+                return new GroupSyncResult(d, SyncAction.Refused, d.Actual, error.Message);
+            }
+            return Failed(d, error, onError);
         }
 
         private static GroupSyncResult Failed(GroupDrift d, Exception error, Action<GroupDrift, Exception>? onError)

@@ -68,6 +68,9 @@ namespace ModelRegistry.Engine.Iam
             var notes = new List<string>();
             var statements = new List<Statement>();
 
+            if (role == IamPolicyRole.Consumer)
+                return Finish(project, role, ConsumerStatements(project, groupArn, versionsArn, notes), notes);
+
             var read = new List<string> { "sagemaker:DescribeModelPackageGroup", "sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:ListTags" };
             statements.Add(new Statement("ReadModelGroupAndVersions", read, new[] { groupArn, versionsArn }));
 
@@ -116,6 +119,11 @@ namespace ModelRegistry.Engine.Iam
             {
                 statements.Add(new Statement("AdministerModelGroup", new[] { "sagemaker:CreateModelPackageGroup", "sagemaker:DeleteModelPackageGroup", "sagemaker:AddTags", "sagemaker:DeleteTags" }, new[] { groupArn }));
                 statements.Add(new Statement("DeleteVersions", new[] { "sagemaker:DeleteModelPackage", "sagemaker:DeleteTags" }, new[] { versionsArn }));
+                // Get-, Set-, Remove-MRModelGroupPolicy and Sync-MRModelGroup share the group with consumer accounts.
+                statements.Add(new Statement("ShareModelGroup", new[]
+                {
+                    "sagemaker:GetModelPackageGroupPolicy", "sagemaker:PutModelPackageGroupPolicy", "sagemaker:DeleteModelPackageGroupPolicy",
+                }, new[] { groupArn }));
             }
 
             var listActions = AccountWideListActions.ToList();
@@ -130,6 +138,30 @@ namespace ModelRegistry.Engine.Iam
                 notes.Add($"{string.Join(", ", listActions)} are granted on Resource \"*\" in statement AccountWideListing: they list the whole account and support no resource-level scoping, so they cannot be limited to the project (they reveal names and summaries, not contents). Use -ExcludeAccountWideList to leave them out.");
             }
 
+            return Finish(project, role, statements, notes);
+        }
+
+        /// <summary>
+        /// The consumer account's side of sharing: the same actions on the same resources that the group's resource policy
+        /// grants it (Set-MRModelGroupPolicy, <see cref="GroupResourcePolicy"/>), so a principal of that account can
+        /// describe the group and its versions and create a model from one. Cross-account access needs both.
+        /// </summary>
+        private static List<Statement> ConsumerStatements(TeamProject project, string groupArn, string versionsArn, List<string> notes)
+        {
+            notes.Add(project.ConsumerAccounts.Count == 0
+                ? $"Team '{project.Team}' has no consumer accounts ({project.Team.ToUpperInvariant()}_CONSUMER_ACCOUNTS or MODEL_REGISTRY_CONSUMER_ACCOUNTS), so the group is not shared and this policy alone grants nothing."
+                : $"For the consumer accounts {string.Join(", ", project.ConsumerAccounts)}; it matches the group's resource policy (Set-MRModelGroupPolicy).");
+            notes.Add("Deploying in the consumer account also needs that account's own permissions for models, endpoint configs, endpoints and iam:PassRole (Get-MRIamPolicy -Role Deployer with that account's configuration).");
+            return new List<Statement>
+            {
+                new Statement("ReadSharedModelGroup", GroupResourcePolicy.GroupActions, new[] { groupArn }),
+                new Statement("UseSharedModelVersions", GroupResourcePolicy.VersionActions, new[] { versionsArn }),
+            };
+        }
+
+        private static IamPolicy Finish(TeamProject project, IamPolicyRole role, List<Statement> statements, List<string> notes)
+        {
+            var group = project.GroupName;
             var document = Write(statements);
             var size = document.Count(c => !char.IsWhiteSpace(c));
             if (size > ManagedPolicyMaxSize)

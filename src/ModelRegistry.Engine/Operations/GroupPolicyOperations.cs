@@ -142,7 +142,8 @@ namespace ModelRegistry.Engine.Operations
 
         private static string Accounts(IReadOnlyList<string> accounts) => accounts.Count == 0 ? "nobody" : string.Join(", ", accounts);
 
-        private static RegistryException NotManaged(string groupName, string verb) =>
+        /// <summary>The refusal to replace (<paramref name="verb"/> "replace") or remove ("remove") a policy this module did not write.</summary>
+        public static RegistryException NotManaged(string groupName, string verb) =>
             new RegistryException(RegistryErrorKind.Conflict,
                 $"Model group '{groupName}' has a resource policy that ModelRegistry did not write (no statement Sid starts with '{GroupResourcePolicy.SidPrefix}'); " +
                 $"it was not {(verb == "replace" ? "replaced" : "removed")}. Use -Force to {verb} it.", groupName, reason: PolicyNotManaged);

@@ -114,6 +114,15 @@ namespace ModelRegistry.Cmdlets
             if (skipped > 0) return null;
 
             var plan = GroupPlanner.Classify(config, reads);
+            if (config.ComparesPolicies)
+            {
+                // The configuration manages sharing: each configured group's resource policy is compared as well.
+                var entries = GroupPlanner.PolicyEntries(plan);
+                var policies = new List<BulkOutcome<GroupDrift, string?>>(entries.Count);
+                if (Drain(planner.ReadPolicies(entries, ThrottleLimit, Cancellation), entries.Count, "Reading model group policies", policies.Add) > 0)
+                    return null;
+                plan = GroupPlanner.ComparePolicies(plan, policies);
+            }
             foreach (var unread in plan.Unreadable) WriteFailure(unread.Value, unread.Key.Name);
             foreach (var gap in config.Gaps) WriteWarning($"Extra groups are reported but will not be pruned: {gap}");
             return plan;

@@ -9,10 +9,14 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Writes the least-privilege IAM policy document for each project's model group.</para>
-    /// <para type="description">Per team × project: the seed's model registry actions on arn:aws:sagemaker:{region}:{account}:model-package-group/{team}-{project} and …:model-package/{team}-{project}/*, cut down to what the chosen -Role needs. Publisher registers versions; Approver approves and rejects; Deployer deploys approved versions (models, endpoint configs and endpoints named with the group's prefix, endpoints matching -EndpointName patterns, and iam:PassRole on the execution role for SageMaker only); Admin has all of that and also creates and deletes the group and versions and manages tags. Region and account come from AWS_REGION and AWS_ACCOUNT_ID in .env.shared; a missing one is an error naming the key. ListModelPackages is scoped to the group like the reads; the account-wide List actions (ListModelPackageGroups, and ListEndpoints for deployers) list the whole account and can only be granted on "*", so they sit in a statement of their own (Sid AccountWideListing); -ExcludeAccountWideList leaves them out. Each document is valid JSON, with Sids, checked against the 6,144-character managed policy limit. -OutDirectory writes one {PolicyName}.json per project.</para>
+    /// <para type="description">Per team × project: the seed's model registry actions on arn:aws:sagemaker:{region}:{account}:model-package-group/{team}-{project} and …:model-package/{team}-{project}/*, cut down to what the chosen -Role needs. Publisher registers versions; Approver approves and rejects; Deployer deploys approved versions (models, endpoint configs and endpoints named with the group's prefix, endpoints matching -EndpointName patterns, and iam:PassRole on the execution role for SageMaker only); Admin has all of that and also creates and deletes the group and versions, manages tags, and shares the group (Get/Put/DeleteModelPackageGroupPolicy). Consumer is for the accounts the group is shared with ({TEAM}_CONSUMER_ACCOUNTS): the identity policy matching the group's resource policy (Set-MRModelGroupPolicy) — DescribeModelPackageGroup on the group, DescribeModelPackage, ListModelPackages and CreateModel on its versions — with the registry account's ARNs; that account's own deploy permissions are a Deployer policy of its configuration. Region and account come from AWS_REGION and AWS_ACCOUNT_ID in .env.shared; a missing one is an error naming the key. ListModelPackages is scoped to the group like the reads; the account-wide List actions (ListModelPackageGroups, and ListEndpoints for deployers) list the whole account and can only be granted on "*", so they sit in a statement of their own (Sid AccountWideListing); -ExcludeAccountWideList leaves them out. Each document is valid JSON, with Sids, checked against the 6,144-character managed policy limit. -OutDirectory writes one {PolicyName}.json per project.</para>
     /// <example>
     ///   <code>Get-MRProject | Get-MRIamPolicy -Role Approver</code>
     ///   <para>One approver policy per configured project.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRProject | Get-MRIamPolicy -Role Consumer -OutDirectory ./iam-consumer</code>
+    ///   <para>The identity policies to attach in the consumer accounts, one per shared group.</para>
     /// </example>
     /// <example>
     ///   <code>Get-MRIamPolicy -Team rc -Project fraud-detection -Role Deployer -OutDirectory ./iam</code>
@@ -46,7 +50,7 @@ namespace ModelRegistry.Cmdlets
         [ArgumentCompleter(typeof(ProjectNameCompleter))]
         public string[]? Project { get; set; }
 
-        /// <summary>The permission profile: Publisher (default), Approver, Deployer or Admin.</summary>
+        /// <summary>The permission profile: Publisher (default), Approver, Deployer, Admin, or Consumer (an account the group is shared with).</summary>
         [Parameter]
         public IamPolicyRole Role { get; set; } = IamPolicyRole.Publisher;
 

@@ -11,7 +11,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Makes the registry match the configuration: creates missing groups, repairs drifted tags, and with -Prune removes groups no longer configured.</para>
-    /// <para type="description">Applies the plan Compare-MRModelGroup shows. Missing groups are created (the same idempotent path as New-MRModelGroup); configured tags that were changed or removed by hand are set again; a differing description is reported as not repairable, because SageMaker cannot change a group's description. Extra groups (this configuration's ManagedBy tag, no longer configured) are removed only with -Prune, versions first; a group holding Approved versions is refused unless -Force, and nothing is pruned when the configuration has problems. Foreign groups are never touched. Creating and repairing asks ShouldProcess (ConfirmImpact Medium: a scheduled run does not prompt); each prune asks for confirmation as a High-impact command does, unless -Confirm:$false or $ConfirmPreference = 'None'. -WhatIf prints every change it would make. Emits one GroupSyncResult per group; every failure or refusal is also an error, so $? and -ErrorAction work as usual.</para>
+    /// <para type="description">Applies the plan Compare-MRModelGroup shows. Missing groups are created (the same idempotent path as New-MRModelGroup); configured tags that were changed or removed by hand are set again; a resource policy that does not share the group with exactly its team's consumer accounts ({TEAM}_CONSUMER_ACCOUNTS, MODEL_REGISTRY_CONSUMER_ACCOUNTS) is set again, or removed when the team has none — but a policy ModelRegistry did not write is replaced only with -Force (ErrorId ModelRegistry.Conflict.PolicyNotManaged); a differing description is reported as not repairable, because SageMaker cannot change a group's description. Extra groups (this configuration's ManagedBy tag, no longer configured) are removed only with -Prune, versions first; a group holding Approved versions is refused unless -Force, and nothing is pruned when the configuration has problems. Foreign groups are never touched. Creating and repairing asks ShouldProcess (ConfirmImpact Medium: a scheduled run does not prompt); each prune asks for confirmation as a High-impact command does, unless -Confirm:$false or $ConfirmPreference = 'None'. -WhatIf prints every change it would make. Emits one GroupSyncResult per group; every failure or refusal is also an error, so $? and -ErrorAction work as usual.</para>
     /// <example>
     ///   <code>Get-MRProject | Sync-MRModelGroup -WhatIf</code>
     ///   <para>Prints each group it would create or re-tag.</para>
@@ -29,7 +29,7 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public SwitchParameter Prune { get; set; }
 
-        /// <summary>With -Prune, also remove Extra groups that hold Approved versions.</summary>
+        /// <summary>With -Prune, also remove Extra groups that hold Approved versions; and replace a group's resource policy that ModelRegistry did not write.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -57,14 +57,39 @@ namespace ModelRegistry.Cmdlets
             Drain(sync.CreateMissing(create, Bulk(ThrottleLimit), Cancellation), create.Count, "Creating model groups", Collect);
 
             var repair = new List<GroupDrift>();
+            var share = new List<GroupDrift>();
+            var policyResults = new Dictionary<GroupDrift, GroupSyncResult>();
             foreach (var d in plan.InState(GroupState.Drifted))
             {
                 if (d.DescriptionDiffers) WriteWarning($"{d.Name}: {GroupSync.DescriptionNote}.");
-                if (d.TagRepairs.Count == 0) results[d] = new GroupSyncResult(d, SyncAction.Skipped, d.Actual, GroupSync.DescriptionNote);
-                else if (ShouldProcess(Target(d), "Set tags " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'")))) repair.Add(d);
-                else results[d] = Declined(d);
+                if (d.TagRepairs.Count > 0)
+                {
+                    if (ShouldProcess(Target(d), "Set tags " + string.Join(", ", d.TagRepairs.Select(t => $"{t.Key}='{t.Value}'")))) repair.Add(d);
+                    else results[d] = Declined(d);
+                }
+                else if (d.DescriptionDiffers) results[d] = new GroupSyncResult(d, SyncAction.Skipped, d.Actual, GroupSync.DescriptionNote);
+                if (!d.PolicyDiffers) continue;
+                // A policy ModelRegistry did not write is replaced only with -Force; judged again on what is there when applied.
+                if (d.PolicyNotManaged && !Force)
+                {
+                    var refusal = GroupPolicyOperations.NotManaged(d.Name, "replace");
+                    WriteFailure(refusal, (object?)d.Desired ?? d.Name);
+                    policyResults[d] = new GroupSyncResult(d, SyncAction.Refused, d.Actual, refusal.Message);
+                }
+                else if (ShouldProcess(Target(d), "Set resource policy: " + d.Differences.Last(x => x.StartsWith("policy", StringComparison.Ordinal)))) share.Add(d);
+                else policyResults[d] = Declined(d);
             }
             Drain(sync.RepairTags(repair, Bulk(ThrottleLimit), Cancellation), repair.Count, "Repairing model group tags", Collect);
+            // Groups just created are shared in the same run when their team has consumer accounts.
+            var created = GroupSync.SharedOnCreation(plan, results);
+            foreach (var d in created.Keys)
+                if (ShouldProcess(Target(d), "Set resource policy: share with " + string.Join(", ", d.Desired!.ConsumerAccounts))) share.Add(d);
+            Drain(sync.RepairPolicies(share, Force, Bulk(ThrottleLimit), Cancellation, created), share.Count, "Sharing model groups", o =>
+            {
+                if (o.Succeeded) policyResults[o.Input] = o.Result!;
+                else policyResults[o.Input] = GroupSync.PolicyFailure(o.Input, o.Error, (d, e) => WriteFailure(e, (object?)d.Desired ?? d.Name));
+            });
+            foreach (var p in policyResults) results[p.Key] = GroupSync.Merge(results.TryGetValue(p.Key, out var r) ? r : null, p.Value);
 
             foreach (var d in plan.InState(GroupState.Extra))
             {

@@ -103,6 +103,14 @@ public sealed class AccountGuardTableTests : IClassFixture<AccountGuardTableTest
         yield return Row("Remove-MRModelGroup", "-InputObject TeamProject", "Remove-MRModelGroup -InputObject $p -Force -Confirm:$false", "$p");
         yield return Row("Remove-MRModelGroup", "piped ModelGroup", "$g | Remove-MRModelGroup -Force -Confirm:$false", "$g");
 
+        yield return Row("Set-MRModelGroupPolicy", "piped TeamProject", "$p | Set-MRModelGroupPolicy -Force", "$p");
+        yield return Row("Set-MRModelGroupPolicy", "-InputObject TeamProject", "Set-MRModelGroupPolicy -InputObject $p -Force", "$p");
+        yield return Row("Set-MRModelGroupPolicy", "piped ModelGroup", "$g | Set-MRModelGroupPolicy -ConsumerAccountId 111111111111 -Force", "$g");
+
+        yield return Row("Remove-MRModelGroupPolicy", "piped TeamProject", "$p | Remove-MRModelGroupPolicy -Force -Confirm:$false", "$p");
+        yield return Row("Remove-MRModelGroupPolicy", "-InputObject TeamProject", "Remove-MRModelGroupPolicy -InputObject $p -Force -Confirm:$false", "$p");
+        yield return Row("Remove-MRModelGroupPolicy", "piped ModelGroup", "$g | Remove-MRModelGroupPolicy -Force -Confirm:$false", "$g");
+
         yield return Row("Sync-MRModelGroup", "piped TeamProject", "$p | Sync-MRModelGroup -Prune -Force -Confirm:$false", "$p");
         yield return Row("Sync-MRModelGroup", "-InputObject TeamProject", "Sync-MRModelGroup -InputObject $p -Prune -Force -Confirm:$false", "$p");
         yield return Row("Sync-MRModelGroup", "-Path .env.shared", "Sync-MRModelGroup -Path ./wrong.env -Prune -Force -Confirm:$false", "$p");
