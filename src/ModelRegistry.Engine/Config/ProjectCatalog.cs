@@ -124,6 +124,7 @@ namespace ModelRegistry.Engine.Config
             private readonly string _path;
             private readonly List<ConfigurationException> _problems;
             private readonly List<string> _warnings;
+            private readonly ConsumerAccountKeys _consumers;
 
             public Builder(EnvFile file)
             {
@@ -131,6 +132,7 @@ namespace ModelRegistry.Engine.Config
                 _path = file.Path;
                 _problems = new List<ConfigurationException>(file.Problems);
                 _warnings = new List<string>(file.Warnings);
+                _consumers = new ConsumerAccountKeys(file, Problem);
             }
 
             public ProjectCatalog Build(List<string> teamPatterns, List<string> projectPatterns)
@@ -166,7 +168,7 @@ namespace ModelRegistry.Engine.Config
                     ExecutionRoleArn = Value("SAGEMAKER_EXECUTION_ROLE_ARN"),
                     MetricsS3Prefix = MetricsPrefix(),
                     LifecycleStages = LifecycleStages.From(_file, _problems),
-                    SharingConfigured = _file.Keys.Any(k => k.EndsWith(ConsumersSuffix, StringComparison.Ordinal)),
+                    SharingConfigured = _consumers.AnyPresent,
                 };
                 if (enabled)
                     ExpandTeams(settings, all); // also when the account is broken: every problem is reported at once
@@ -272,7 +274,7 @@ namespace ModelRegistry.Engine.Config
                     }
 
                     var rules = ApprovalRules(upper);
-                    var consumers = ConsumerAccounts(upper);
+                    var consumers = _consumers.For(upper);
                     foreach (var project in projectIds)
                     {
                         var p = Expand(settings, team, fullName, fullNameKey, project, projectsEntry, groups);
@@ -283,37 +285,6 @@ namespace ModelRegistry.Engine.Config
                 }
 
                 WarnAboutStrayTeamKeys(teamKeys);
-            }
-
-            /// <summary>The key naming the accounts that consume every team's models.</summary>
-            internal const string AllTeamsConsumersKey = "MODEL_REGISTRY_CONSUMER_ACCOUNTS";
-            private const string ConsumersSuffix = "_CONSUMER_ACCOUNTS";
-            private List<string>? _allTeamsConsumers;
-
-            /// <summary>MODEL_REGISTRY_CONSUMER_ACCOUNTS then {TEAM}_CONSUMER_ACCOUNTS (space-separated 12-digit ids): the
-            /// accounts the team's groups are shared with, each once. An id that is not 12 digits is a problem on its line
-            /// and is left out.</summary>
-            private IReadOnlyList<string> ConsumerAccounts(string upper)
-            {
-                _allTeamsConsumers ??= AccountList(AllTeamsConsumersKey);
-                var all = new List<string>(_allTeamsConsumers);
-                foreach (var id in AccountList(upper + ConsumersSuffix))
-                    if (!all.Contains(id)) all.Add(id);
-                return all;
-            }
-
-            private List<string> AccountList(string key)
-            {
-                var result = new List<string>();
-                if (!_file.TryGet(key, out var entry)) return result;
-                foreach (var id in Split(entry.Value))
-                {
-                    if (!Naming.IsAccountId(id))
-                        Problem(key, entry.Line, $"'{id}' is not an AWS account id (12 digits); it is left out of the groups' sharing policy");
-                    else if (!result.Contains(id))
-                        result.Add(id);
-                }
-                return result;
             }
 
             private static readonly Regex S3Prefix = new Regex(@"\As3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[^*?\s]*)?\z", RegexOptions.CultureInvariant);
@@ -406,9 +377,8 @@ namespace ModelRegistry.Engine.Config
                     string? team = null;
                     if (key.EndsWith("_PROJECTS", StringComparison.Ordinal) && key.Length > "_PROJECTS".Length)
                         team = key.Substring(0, key.Length - "_PROJECTS".Length);
-                    else if (key.EndsWith(ConsumersSuffix, StringComparison.Ordinal) && key.Length > ConsumersSuffix.Length
-                             && key != AllTeamsConsumersKey)
-                        team = key.Substring(0, key.Length - ConsumersSuffix.Length);
+                    else if (ConsumerAccountKeys.TeamOf(key) is string consumerTeam)
+                        team = consumerTeam;
                     else if (key.StartsWith("TEAM_", StringComparison.Ordinal) && key.EndsWith("_FULLNAME", StringComparison.Ordinal)
                              && key.Length > "TEAM__FULLNAME".Length)
                         team = key.Substring("TEAM_".Length, key.Length - "TEAM__FULLNAME".Length);
