@@ -34,7 +34,7 @@ public class GroupPolicyTests
             Assert.False(s.TryGetProperty("Condition", out _));
         });
         Assert.Equal(statements.Count, statements.Select(s => s.GetProperty("Sid").GetString()).Distinct().Count());
-        var grants = statements.SelectMany(s => Texts(s.GetProperty("Action")).Select(a => (a, s.GetProperty("Resource").GetString()))).OrderBy(x => x).ToList();
+        var grants = statements.SelectMany(s => Texts(s.GetProperty("Action")).Select(a => (a, s.GetProperty("Resource").GetString()!))).OrderBy(x => x).ToList();
         Assert.Equal(new[]
         {
             ("sagemaker:CreateModel", VersionsArn),
