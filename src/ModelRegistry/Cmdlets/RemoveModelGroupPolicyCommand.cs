@@ -15,11 +15,16 @@ namespace ModelRegistry.Cmdlets
     /// </example>
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "MRModelGroupPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByProject)]
+    [OutputType(typeof(ModelGroupPolicy))]
     public sealed class RemoveModelGroupPolicyCommand : GroupInputCmdlet
     {
         /// <summary>Also remove a resource policy that ModelRegistry did not write.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Emit each group's policy afterwards (HasPolicy false once removed; also for a group that had none).</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
         protected override void Process(IModelRegistry registry, RegistryConnection connection, IReadOnlyList<GroupInput> groups)
         {
@@ -36,7 +41,11 @@ namespace ModelRegistry.Cmdlets
                 }
                 var plan = GroupPolicyOperations.PlanRemoval(input.Name, o.Result, Force);
                 if (plan.Refusal != null) WriteFailure(plan.Refusal, input.Target);
-                else if (plan.Action == PolicyAction.None) WriteVerbose($"{input.Name}: has no resource policy; nothing to remove.");
+                else if (plan.Action == PolicyAction.None)
+                {
+                    WriteVerbose($"{input.Name}: has no resource policy; nothing to remove.");
+                    if (PassThru) WriteObject(Stamp(plan.CurrentPolicy, input));
+                }
                 else if (ShouldProcess($"{input.Name} in {registry.Location}",
                              "Remove the resource policy" + (plan.Reading.ConsumerAccounts.Count > 0 ? $" sharing it with {string.Join(", ", plan.Reading.ConsumerAccounts)}" : "")))
                 {
@@ -47,9 +56,17 @@ namespace ModelRegistry.Cmdlets
 
             Drain(operations.Apply(plans, Bulk(ThrottleLimit), Cancellation), plans.Count, "Removing model group policies", o =>
             {
-                if (o.Error != null) WriteFailure(o.Error, inputs[o.Input].Target);
-                else WriteVerbose($"{o.Input.GroupName}: resource policy removed.");
+                var input = inputs[o.Input];
+                if (o.Error != null) WriteFailure(o.Error, input.Target);
+                else
+                {
+                    WriteVerbose($"{o.Input.GroupName}: resource policy removed.");
+                    if (PassThru) WriteObject(Stamp(o.Result!, input));
+                }
             });
         }
+
+        private static ModelGroupPolicy Stamp(ModelGroupPolicy policy, GroupInput input) =>
+            policy.WithExpectedAccount(input.ExpectedAccountId, input.ConfiguredRegion);
     }
 }
