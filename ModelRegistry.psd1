@@ -17,6 +17,7 @@
         'Connect-MRRegistry'
         'Deny-MRModelVersion'
         'Deploy-MRModelVersion'
+        'Disconnect-MRRegistry'
         'Export-MRApprovalAudit'
         'Export-MRModelGroupList'
         'Get-MRConfiguration'

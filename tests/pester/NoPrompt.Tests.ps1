@@ -54,20 +54,18 @@ try { Sync-MRModelGroup -ErrorAction Stop } catch { 'error ' + `$_.FullyQualifie
 }
 
 Describe 'Bare version cmdlets in a process whose stdin stays open' {
-    It 'fail clearly with NoInput instead of prompting for InputObject; an empty pipeline stays silent' {
-        $r = Invoke-WithOpenStdin -WorkingDirectory $TestDrive -Script @"
-Connect-MRRegistry -Local -Path '$(Join-Path $TestDrive registry)'
-foreach (`$c in 'Approve-MRModelVersion', 'Deny-MRModelVersion', 'Remove-MRModelVersion') {
-    try { & `$c -ErrorAction Stop; 'no error ' + `$c } catch { 'error ' + `$c + ' ' + `$_.FullyQualifiedErrorId }
-}
-try { Set-MRApproval -Status Approved -ErrorAction Stop; 'no error Set-MRApproval' } catch { 'error Set-MRApproval ' + `$_.FullyQualifiedErrorId }
-@() | Approve-MRModelVersion -ErrorAction Stop; 'empty pipeline ok'
-"@
+    It 'fail with ModelRegistry.Invalid.NoInput instead of prompting, and stay silent on an empty pipeline' {
+        $work = Join-Path $TestDrive 'versions'
+        New-Item -ItemType Directory $work | Out-Null
+        $commands = 'Approve-MRModelVersion', 'Deny-MRModelVersion', 'Set-MRApproval -Status Approved', 'Remove-MRModelVersion -Confirm:$false',
+            'Get-MRModelVersion', 'Get-MRModelMetric', 'Test-MRModelVersion', 'Deploy-MRModelVersion -EndpointName ep', 'Remove-MRDeployment -Confirm:$false'
+        $script = "Connect-MRRegistry -Local -Path '$(Join-Path $TestDrive registry)'`n" + (($commands | ForEach-Object {
+            "try { $_ -ErrorAction Stop } catch { 'error ' + `$_.FullyQualifiedErrorId }; @(@() | $_).Count | ForEach-Object { 'empty ' + `$_ }"
+        }) -join "`n")
+        $r = Invoke-WithOpenStdin -WorkingDirectory $work -Script $script
         $r.Exited | Should -BeTrue -Because $r.Output
         $r.Output | Should -Not -Match 'InputObject\[0\]'
-        foreach ($c in 'Approve-MRModelVersion', 'Deny-MRModelVersion', 'Remove-MRModelVersion', 'Set-MRApproval') {
-            $r.Output | Should -Match "error $c ModelRegistry.Invalid.NoInput"
-        }
-        $r.Output | Should -Match 'empty pipeline ok'
+        ([regex]::Matches($r.Output, 'error ModelRegistry\.Invalid\.NoInput')).Count | Should -Be $commands.Count -Because $r.Output
+        ([regex]::Matches($r.Output, 'empty 0')).Count | Should -Be $commands.Count -Because $r.Output
     }
 }

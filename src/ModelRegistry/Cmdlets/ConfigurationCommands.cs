@@ -69,7 +69,7 @@ namespace ModelRegistry.Cmdlets
         internal static SessionConfiguration Current(PSCmdlet cmdlet)
         {
             var path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(null));
-            return new SessionConfiguration(SessionSettings.Current.Connection?.Clone() ?? new RegistryConnection(), path, File.Exists(path));
+            return new SessionConfiguration(SessionSettings.Effective(cmdlet), path, File.Exists(path));
         }
     }
 }

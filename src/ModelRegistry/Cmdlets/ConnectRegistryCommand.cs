@@ -98,7 +98,7 @@ namespace ModelRegistry.Cmdlets
 
     /// <summary>
     /// <para type="synopsis">Shows the registry that the module's commands use in this session.</para>
-    /// <para type="description">Returns the connection chosen with Connect-MRRegistry, or a SageMaker connection with nothing set (resolved the AWS way) when none was chosen.</para>
+    /// <para type="description">Returns the connection chosen with Connect-MRRegistry, or a SageMaker connection with nothing set (resolved the AWS way) when none was chosen. A Local registry given no -Region or -AccountId shows those of the session's configuration file (AWS_REGION, AWS_ACCOUNT_ID), which its ARNs use.</para>
     /// <example>
     ///   <code>Get-MRRegistry</code>
     ///   <para>Shows the current backend, region, profile, endpoint or folder.</para>
@@ -108,7 +108,6 @@ namespace ModelRegistry.Cmdlets
     [OutputType(typeof(RegistryConnection))]
     public sealed class GetRegistryCommand : PSCmdlet
     {
-        protected override void EndProcessing() =>
-            WriteObject(SessionSettings.Current.Connection?.Clone() ?? new RegistryConnection());
+        protected override void EndProcessing() => WriteObject(SessionSettings.Effective(this));
     }
 }

@@ -29,28 +29,37 @@ namespace ModelRegistry.Cmdlets
     ///   <para>In a scheduled job: switches the live endpoint to the newest approved version without asking.</para>
     /// </example>
     /// </summary>
-    [Cmdlet("Deploy", "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    // The ARN set is the default: a string piped or given by position is a version ARN; a ModelVersion binds
+    // -InputObject by value (an exact type match wins over the default), a name needs -GroupName with -Version.
+    [Cmdlet("Deploy", "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByArn)]
     [OutputType(typeof(ModelRegistry.Deployment))]
     public sealed class DeployModelVersionCommand : RegistryCmdlet
     {
+        private const string ByVersion = "Version";
+        private const string ByArn = "Arn";
+        private const string ByName = "Name";
+
         /// <summary>The version to deploy, piped or given (from Get-MRModelVersion or Register-MRModelVersion): a version
         /// reached from a project is deployed only when the credentials act in the project's AWS_ACCOUNT_ID.</summary>
-        [Parameter(ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
         public ModelVersion? InputObject { get; set; }
 
-        /// <summary>The model version's ARN. Binds by property name from ModelVersion objects.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The model version's ARN. Binds a string piped by value, and by property name (a Deployment's ModelVersionArn).</summary>
+        // Not Mandatory: a bare call must fail with NoInput, never prompt (a job's open stdin would hang).
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
         [Alias("ModelPackageArn", "ModelVersionArn")]
+        [ValidateNotNullOrEmpty]
         public string? Arn { get; set; }
 
-        /// <summary>The version's group, used with -Version when no -Arn is given. Binds by property name.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>The version's group (AWS: ModelPackageGroupName), with -Version. Binds by property name.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [Alias("ModelPackageGroupName")]
+        [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(GroupNameCompleter))]
         public string? GroupName { get; set; }
 
-        /// <summary>The version number, used with -GroupName when no -Arn is given. Binds by property name.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>The version number in -GroupName's group (AWS: ModelPackageVersion). Binds by property name.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [Alias("ModelPackageVersion")]
         [ValidateRange(1, 999999999)]
         public int? Version { get; set; }
@@ -106,18 +115,45 @@ namespace ModelRegistry.Cmdlets
         protected override void ProcessRecord()
         {
             var region = InputObject?.ConfiguredRegion ?? ConfiguredRegion;
-            var connection = ResolveConnection(region);
+            var connection = ResolveConnection(region, InputObject?.ExpectedAccountId ?? ExpectedAccountId);
             var registry = OpenRegistry(connection);
-            var arn = string.IsNullOrEmpty(Arn) ? InputObject?.Arn : Arn;
-            if (string.IsNullOrEmpty(arn))
+            string? arn;
+            switch (ParameterSetName)
             {
-                if (string.IsNullOrEmpty(GroupName) || Version is null)
-                {
-                    WriteError(ErrorRecords.Invalid("Give the version as -Arn, as -GroupName with -Version, or pipe a ModelVersion. Nothing was deployed.", this.EndpointName));
-                    return;
-                }
-                arn = new ModelVersionOperations(registry).VersionArn(GroupName!, Version.Value);
+                case ByVersion:
+                    arn = InputObject?.Arn;
+                    break;
+                case ByName:
+                    try
+                    {
+                        arn = new ModelVersionOperations(registry).VersionArn(GroupName!, Version!.Value);
+                    }
+                    catch (Exception ex) when (ex is not PipelineStoppedException)
+                    {
+                        WriteFailure(ex, $"{GroupName} version {Version}");
+                        return;
+                    }
+                    break;
+                default:
+                    if (Arn is null)
+                    {
+                        if (!MyInvocation.ExpectingInput)
+                            ThrowTerminatingError(ErrorRecords.NoInput("Deploy-MRModelVersion was given no version. Pipe a version (Get-MRModelVersion) or a version ARN, or use -Arn, or -GroupName with -Version. Nothing was deployed."));
+                        return;
+                    }
+                    try
+                    {
+                        Engine.Config.Arns.Require(Arn, "-Arn", Engine.Config.Arns.LooksLikeArn(Arn) ? null : $"To name a version of a group, use -GroupName '{Arn}' -Version <n>.", Engine.Config.ArnKind.Version);
+                    }
+                    catch (RegistryException ex)
+                    {
+                        WriteFailure(ex, Arn);
+                        return;
+                    }
+                    arn = Arn;
+                    break;
             }
+            if (string.IsNullOrEmpty(arn)) return;
 
             var request = new DeployRequest
             {

@@ -86,11 +86,11 @@ namespace ModelRegistry.Cmdlets
                 // An empty configuration (disabled, or nothing valid) has nothing to compare: it must never read as
                 // "everything is Extra".
                 if (catalog.Projects.Count == 0) yield break;
-                yield return (ResolveConnection(catalog.Settings.Region), DesiredConfiguration.FromCatalog(catalog));
+                yield return (ResolveConnection(catalog.Settings.Region, catalog.Settings.AccountId), DesiredConfiguration.FromCatalog(catalog));
                 yield break;
             }
 
-            foreach (var batch in _projects.GroupBy(p => ResolveConnection(p.Region), ConnectionComparer.Instance))
+            foreach (var batch in _projects.GroupBy(p => ResolveConnection(p.Region, p.AccountId), ConnectionComparer.Instance))
                 yield return (batch.Key, DesiredConfiguration.FromProjects(batch));
         }
 

@@ -42,8 +42,8 @@ namespace ModelRegistry.Cmdlets
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
         public ModelVersion[]? InputObject { get; set; }
 
-        /// <summary>Groups (exact names) whose versions to report; binds from ModelGroup and TeamProject objects.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
+        /// <summary>Groups (exact names or group ARNs) whose versions to report; binds strings piped by value, and ModelGroup and TeamProject objects by property name.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
         [Alias("ModelPackageGroupName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(GroupNameCompleter))]
@@ -79,7 +79,7 @@ namespace ModelRegistry.Cmdlets
             {
                 try
                 {
-                    foreach (var v in operations.List(group, null, null, null, false, null, null, Cancellation))
+                    foreach (var v in operations.List(Engine.Config.Arns.GroupName(group, "-GroupName"), null, null, null, false, null, null, Cancellation))
                         if (_seen.Add(v.Arn)) _versions.Add(v);
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))

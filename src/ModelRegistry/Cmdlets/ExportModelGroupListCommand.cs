@@ -26,8 +26,8 @@ namespace ModelRegistry.Cmdlets
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Project")]
         public TeamProject[]? InputObject { get; set; }
 
-        /// <summary>Group names; binds by property name from ModelGroup and New-MRModelGroup output.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
+        /// <summary>Group names or group ARNs; binds strings piped by value, and by property name from ModelGroup and New-MRModelGroup output.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
@@ -44,7 +44,11 @@ namespace ModelRegistry.Cmdlets
             if (InputObject != null)
                 foreach (var p in InputObject) Add(p.GroupName);
             if (Name != null && ParameterSetName == "Name")
-                foreach (var n in Name) Add(n);
+                foreach (var n in Name)
+                {
+                    try { Add(Engine.Config.Arns.GroupName(n, "-Name")); }
+                    catch (RegistryException ex) { WriteError(Hosting.ErrorRecords.From(ex, n)); }
+                }
         }
 
         private void Add(string name)

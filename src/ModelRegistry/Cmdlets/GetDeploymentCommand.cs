@@ -24,7 +24,9 @@ namespace ModelRegistry.Cmdlets
     ///   <para>The endpoints whose names start with fraud-.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MRDeployment")]
+    // Strings piped by value bind -InputText, a set of their own: an object that binds a filter by property name is
+    // never turned into an endpoint name by its ToString() (a ModelGroup filters by its group, not as an endpoint).
+    [Cmdlet(VerbsCommon.Get, "MRDeployment", DefaultParameterSetName = ByFilter)]
     [OutputType(typeof(ModelRegistry.Deployment))]
     public sealed class GetDeploymentCommand : BulkCmdlet
     {
@@ -36,38 +38,70 @@ namespace ModelRegistry.Cmdlets
         private readonly Dictionary<string, (string? Account, string? Region)> _groupOrigin = new Dictionary<string, (string?, string?)>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, (string? Account, string? Region)> _versionOrigin = new Dictionary<string, (string?, string?)>(StringComparer.Ordinal);
         private (string? Account, string? Region) _anyOrigin;
+        private const string ByFilter = "Filter";
+        private const string ByText = "Text";
 
-        /// <summary>Endpoint names or wildcard patterns.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Endpoint names or wildcard patterns, or ARNs: an endpoint ARN reads as its name, a version ARN as -ModelVersionArn, a group ARN as -GroupName. Binds by property name; strings piped bind the same way.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByFilter)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(EndpointNameCompleter))]
         public string[]? EndpointName { get; set; }
 
+        /// <summary>Names, endpoint ARNs, version ARNs or group ARNs piped as strings ('rc-fraud-detection-endpoint' | …): read as -EndpointName.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByText, DontShow = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? InputText { get; set; }
+
         /// <summary>Only endpoints serving a version of these groups. Binds by property name (ModelGroup, TeamProject, ModelVersion).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByFilter)]
+        [Parameter(ParameterSetName = ByText)]
         [Alias("ModelPackageGroupName")]
         public string[]? GroupName { get; set; }
 
         /// <summary>Only endpoints serving these versions (ARNs). Binds from a ModelVersion's Arn; a group's ARN given here is ignored (its GroupName filters).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByFilter)]
+        [Parameter(ParameterSetName = ByText)]
         [Alias("Arn", "ModelPackageArn")]
         public string[]? ModelVersionArn { get; set; }
 
         /// <summary>The AWS account the configuration expects. Not checked by this read command: it marks what it writes, and the mutating cmdlets fed from that refuse in another account. Binds by property name from a TeamProject's AccountId and the ExpectedAccountId of objects reached from one.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByFilter)]
+        [Parameter(ParameterSetName = ByText)]
         [Alias("AccountId")]
         public string? ExpectedAccountId { get; set; }
 
         /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByFilter, DontShow = true)]
         public string? ConfiguredRegion { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (EndpointName != null) _endpointPatterns.AddRange(EndpointName);
+            var origin = (ExpectedAccountId, ConfiguredRegion);
+            foreach (var name in (ParameterSetName == ByText ? InputText : EndpointName) ?? Array.Empty<string>())
+            {
+                if (!Engine.Config.Arns.LooksLikeArn(name))
+                {
+                    _endpointPatterns.Add(name);
+                    continue;
+                }
+                // An ARN says what it names: the endpoint, or the version or group whose endpoints are wanted.
+                Engine.Config.SageMakerArn arn;
+                try
+                {
+                    arn = Engine.Config.Arns.Require(name, "-EndpointName", null, Engine.Config.ArnKind.Endpoint, Engine.Config.ArnKind.Version, Engine.Config.ArnKind.Group);
+                }
+                catch (RegistryException ex)
+                {
+                    WriteFailure(ex, name);
+                    continue;
+                }
+                var fromArn = (ExpectedAccountId, ConfiguredRegion ?? arn.Region);
+                if (arn.Kind == Engine.Config.ArnKind.Endpoint) { _endpointPatterns.Add(arn.Name); _anyOrigin = fromArn; }
+                else if (arn.Kind == Engine.Config.ArnKind.Version) { _versions.Add(arn.Text); _versionOrigin[arn.Text] = fromArn; }
+                else { _groups.Add(arn.Name); _groupOrigin[arn.Name] = fromArn; }
+            }
             var versions = (ModelVersionArn ?? Array.Empty<string>()).Where(a => a.Contains(":model-package/")).ToList();
             // A piped ModelVersion brings both its Arn and GroupName: the version is the narrower filter.
-            var origin = (ExpectedAccountId, ConfiguredRegion);
             if (versions.Count > 0) foreach (var v in versions) { _versions.Add(v); _versionOrigin[v] = origin; }
             else if (GroupName != null) foreach (var g in GroupName) { _groups.Add(g); _groupOrigin[g] = origin; }
             else if (origin.ExpectedAccountId != null || origin.ConfiguredRegion != null) _anyOrigin = origin;

@@ -25,8 +25,8 @@ namespace ModelRegistry.Cmdlets
     [OutputType(typeof(ModelGroup))]
     public sealed class GetModelGroupCommand : BulkCmdlet
     {
-        /// <summary>Group names or wildcard patterns.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Group names, wildcard patterns or group ARNs. Binds strings piped by value ('rc-fraud-detection' | Get-MRModelGroup), and by property name.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("GroupName", "ModelPackageGroupName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(GroupNameCompleter))]
@@ -63,13 +63,30 @@ namespace ModelRegistry.Cmdlets
 
         protected override void ProcessRecord()
         {
+            // A group ARN reads as its name, in its region; any other ARN is an error of its own.
+            var names = new List<string>();
+            string? arnRegion = null;
+            foreach (var name in Name ?? Array.Empty<string>())
+            {
+                if (!Engine.Config.Arns.LooksLikeArn(name)) { names.Add(name); continue; }
+                try
+                {
+                    var arn = Engine.Config.Arns.Require(name, "-Name", null, Engine.Config.ArnKind.Group);
+                    names.Add(arn.Name);
+                    arnRegion ??= arn.Region;
+                }
+                catch (RegistryException ex)
+                {
+                    WriteFailure(ex, name);
+                }
+            }
+            if (Name != null && names.Count == 0) return;
             // A project's (or a reached group's) region and account travel on to the groups written.
-            var registry = OpenRegistry(ResolveConnection(ConfiguredRegion));
-            var names = Name ?? Array.Empty<string>();
+            var registry = OpenRegistry(ResolveConnection(ConfiguredRegion ?? arnRegion, ExpectedAccountId));
             try
             {
                 // Exact names are read directly: cheaper than a listing, and they come with tags.
-                if (names.Length > 0 && Team is null && Project is null && !names.Any(WildcardPattern.ContainsWildcardCharacters))
+                if (names.Count > 0 && Team is null && Project is null && !names.Any(WildcardPattern.ContainsWildcardCharacters))
                 {
                     foreach (var name in names)
                     {

@@ -33,13 +33,19 @@ namespace ModelRegistry.Cmdlets
         private const string ByGroup = "Group";
         private const string ByArn = "Arn";
         private const string ByVersion = "Version";
+        private const string ByDeployment = "Deployment";
 
         /// <summary>Versions to read again (from Get-MRModelVersion or Register-MRModelVersion), e.g. to add -Detailed.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
+        // Not Mandatory: a bare call must fail with NoInput, never prompt (a job's open stdin would hang).
+        [Parameter(ValueFromPipeline = true, ParameterSetName = ByVersion)]
         public ModelVersion[]? InputObject { get; set; }
 
-        /// <summary>Groups whose versions to list (wildcards allowed). Binds from ModelGroup and TeamProject objects.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
+        /// <summary>Deployments (Get-MRDeployment): the versions each one serves, not every version of their groups.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByDeployment)]
+        public ModelRegistry.Deployment[]? Deployment { get; set; }
+
+        /// <summary>Groups whose versions to list (wildcards allowed), or version or group ARNs. Binds strings piped by value ('rc-fraud-detection' | Get-MRModelVersion: a version ARN reads that version, a group ARN its group), and ModelGroup and TeamProject objects by property name.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
         [Alias("Name", "ModelPackageGroupName")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
@@ -104,29 +110,78 @@ namespace ModelRegistry.Cmdlets
                 ThrowTerminatingError(ErrorRecords.Invalid("Use -Descending or -Ascending, not both.", null));
         }
 
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == ByVersion && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+                ThrowTerminatingError(ErrorRecords.NoInput(
+                    "Get-MRModelVersion was given no input. Name a group (Get-MRModelVersion rc-fraud-detection), use -Arn, or pipe groups, projects, versions or deployments."));
+        }
+
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == ByDeployment)
+            {
+                // A deployment stands for the versions it serves (every variant's), read with its account and region.
+                foreach (var d in Deployment ?? Array.Empty<ModelRegistry.Deployment>())
+                {
+                    if (d is null) continue;
+                    var served = d.ModelVersionArns.Append(d.ModelVersionArn).Where(a => !string.IsNullOrEmpty(a)).Distinct(StringComparer.Ordinal).ToList();
+                    var region = d.ConfiguredRegion ?? ConfiguredRegion;
+                    var account = d.ExpectedAccountId ?? ExpectedAccountId;
+                    if (served.Count == 0) { WriteVerbose($"Endpoint {d.EndpointName} serves no model version of a registry."); continue; }
+                    var serving = OpenRegistry(ResolveConnection(region, account));
+                    foreach (var arn in served) WriteOne(serving, arn!, account, region);
+                }
+                return;
+            }
             if (ParameterSetName == ByVersion)
             {
                 // A version read again keeps the account and region it was reached with.
                 foreach (var v in InputObject ?? Array.Empty<ModelVersion>())
                 {
                     var region = v.ConfiguredRegion ?? ConfiguredRegion;
-                    WriteOne(OpenRegistry(ResolveConnection(region)), v.Arn, v.ExpectedAccountId ?? ExpectedAccountId, region);
+                    WriteOne(OpenRegistry(ResolveConnection(region, v.ExpectedAccountId ?? ExpectedAccountId)), v.Arn, v.ExpectedAccountId ?? ExpectedAccountId, region);
                 }
                 return;
             }
             // A project's (or a reached group's) region and account travel on to the versions written.
-            var registry = OpenRegistry(ResolveConnection(ConfiguredRegion));
+            var registry = OpenRegistry(ResolveConnection(ConfiguredRegion, ExpectedAccountId));
             var operations = new ModelVersionOperations(registry);
             if (ParameterSetName == ByArn)
             {
-                foreach (var arn in Arn) WriteOne(registry, arn, ExpectedAccountId, ConfiguredRegion);
+                foreach (var arn in Arn)
+                {
+                    // Not an ARN of a version: InvalidArgument (InvalidArn), not "does not exist".
+                    try { Engine.Config.Arns.Require(arn, "-Arn", null, Engine.Config.ArnKind.Version); }
+                    catch (RegistryException ex) { WriteFailure(ex, arn); continue; }
+                    WriteOne(registry, arn, ExpectedAccountId, ConfiguredRegion);
+                }
                 return;
             }
 
-            foreach (var pattern in GroupName)
+            foreach (var given in GroupName)
             {
+                var pattern = given;
+                if (Engine.Config.Arns.LooksLikeArn(given))
+                {
+                    // An ARN says what it names: a version is read as -Arn would; a group's versions are listed.
+                    Engine.Config.SageMakerArn arn;
+                    try
+                    {
+                        arn = Engine.Config.Arns.Require(given, "-GroupName", null, Engine.Config.ArnKind.Version, Engine.Config.ArnKind.Group);
+                    }
+                    catch (RegistryException ex)
+                    {
+                        WriteFailure(ex, given);
+                        continue;
+                    }
+                    if (arn.Kind == Engine.Config.ArnKind.Version)
+                    {
+                        WriteOne(ConfiguredRegion is null ? OpenRegistry(ResolveConnection(arn.Region, ExpectedAccountId)) : registry, arn.Text, ExpectedAccountId, ConfiguredRegion);
+                        continue;
+                    }
+                    pattern = arn.Name;
+                }
                 foreach (var group in ResolveGroups(registry, pattern))
                 {
                     try

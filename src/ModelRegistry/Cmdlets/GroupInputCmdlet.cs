@@ -36,7 +36,7 @@ namespace ModelRegistry.Cmdlets
 
     /// <summary>
     /// Base of the cmdlets that act on whole groups: takes TeamProject objects (-InputObject, by value) or
-    /// names (-Name, by property name: ModelGroup, GroupTestResult…), collects them, and runs them in
+    /// names (-Name: strings by value, a group ARN read as its name; by property name: ModelGroup, GroupTestResult…), collects them, and runs them in
     /// EndProcessing through the bulk path, per registry, after the wrong-account guard (per input: a project's
     /// AccountId, the ExpectedAccountId a piped group or result carries, -ExpectedAccountId).
     /// </summary>
@@ -44,6 +44,9 @@ namespace ModelRegistry.Cmdlets
     {
         protected const string ByProject = "Project";
         protected const string ByName = "Name";
+        /// <summary>Strings piped by value (-InputText): a set of their own, so an object that binds something by property
+        /// name (a Deployment's ExpectedAccountId) is never turned into a group name by its ToString().</summary>
+        protected const string ByText = "Text";
 
         private readonly List<GroupInput> _inputs = new List<GroupInput>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -54,7 +57,7 @@ namespace ModelRegistry.Cmdlets
         [Parameter(ValueFromPipeline = true, ParameterSetName = ByProject)]
         public TeamProject[]? InputObject { get; set; }
 
-        /// <summary>Model group names. Binds by property name from ModelGroup and other objects with a Name.</summary>
+        /// <summary>Model group names, or group ARNs. Binds by property name from ModelGroup and other objects with a Name; strings piped (Get-Content names.txt | …) bind as names too.</summary>
         // No GroupName alias: a TeamProject (which has GroupName) must bind to -InputObject, with its tags.
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [Alias("ModelPackageGroupName")]
@@ -62,9 +65,15 @@ namespace ModelRegistry.Cmdlets
         [ArgumentCompleter(typeof(GroupNameCompleter))]
         public string[]? Name { get; set; }
 
+        /// <summary>Group names or group ARNs piped as strings ('rc-fraud-detection' | …; Get-Content names.txt | …): read as -Name.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByText, DontShow = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? InputText { get; set; }
+
         /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With names, binds by property name from the ExpectedAccountId of a piped group or result reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ParameterSetName = ByProject)]
+        [Parameter(ParameterSetName = ByText)]
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [Alias("AccountId")]
         public string? ExpectedAccountId { get; set; }
@@ -79,8 +88,26 @@ namespace ModelRegistry.Cmdlets
                 foreach (var project in InputObject)
                     if (project != null) Add(new GroupInput(project.GroupName, project, project, Expected(project.AccountId, ExpectedAccountId), project.Region));
             // A ModelGroup (or a result reached from a project) binds its name here and its account and region by property name.
-            if (Name != null && ParameterSetName == ByName)
-                foreach (var name in Name) Add(new GroupInput(name, null, name, Expected(ExpectedAccountId), ConfiguredRegion));
+            var names = ParameterSetName == ByName ? Name : ParameterSetName == ByText ? InputText : null;
+            if (names != null)
+                foreach (var name in names)
+                {
+                    if (!Engine.Config.Arns.LooksLikeArn(name))
+                    {
+                        Add(new GroupInput(name, null, name, Expected(ExpectedAccountId), ConfiguredRegion));
+                        continue;
+                    }
+                    // A group ARN names its group, in its region; any other ARN is an InvalidArgument error of its own.
+                    try
+                    {
+                        var arn = Engine.Config.Arns.Require(name, "-Name", null, Engine.Config.ArnKind.Group);
+                        Add(new GroupInput(arn.Name, null, name, Expected(ExpectedAccountId), ConfiguredRegion ?? arn.Region));
+                    }
+                    catch (RegistryException ex)
+                    {
+                        WriteFailure(ex, name);
+                    }
+                }
         }
 
         private void Add(GroupInput input)
@@ -100,7 +127,7 @@ namespace ModelRegistry.Cmdlets
                     Add(new GroupInput(project.GroupName, project, project, Expected(project.AccountId, ExpectedAccountId), project.Region));
             }
             if (_inputs.Count == 0) return;
-            foreach (var batch in _inputs.GroupBy(i => ResolveConnection(i.ConfiguredRegion), ConnectionComparer.Instance))
+            foreach (var batch in _inputs.GroupBy(i => ResolveConnection(i.ConfiguredRegion, i.ExpectedAccountId), ConnectionComparer.Instance))
             {
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);

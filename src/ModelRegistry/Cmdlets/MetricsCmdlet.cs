@@ -23,11 +23,12 @@ namespace ModelRegistry.Cmdlets
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>Versions from Get-MRModelVersion or Register-MRModelVersion.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByVersion)]
+        // Not Mandatory: a bare call must fail with NoInput, never prompt (a job's open stdin would hang).
+        [Parameter(ValueFromPipeline = true, ParameterSetName = ByVersion)]
         public ModelVersion[]? InputObject { get; set; }
 
-        /// <summary>A model group (exact name): all its versions, or those named by -Version.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByGroup)]
+        /// <summary>A model group (exact name): all its versions, or those named by -Version; or a version ARN. Binds a string piped by value, and by property name.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByGroup)]
         [Alias("ModelPackageGroupName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(Hosting.GroupNameCompleter))]
@@ -51,6 +52,17 @@ namespace ModelRegistry.Cmdlets
             var operations = new ModelVersionOperations(registry);
             try
             {
+                if (Engine.Config.Arns.LooksLikeArn(GroupName))
+                {
+                    // A version ARN names one version; a group ARN names the group.
+                    var arn = Engine.Config.Arns.Require(GroupName!, "-GroupName", null, Engine.Config.ArnKind.Version, Engine.Config.ArnKind.Group);
+                    if (arn.Kind == Engine.Config.ArnKind.Version)
+                    {
+                        if (_seen.Add(arn.Text)) _versions.Add(new ModelVersion { GroupName = arn.Name, Version = arn.Version!.Value, Arn = arn.Text });
+                        return;
+                    }
+                    GroupName = arn.Name;
+                }
                 // -Version names versions exactly: each is read (and reported missing) on its own.
                 var versions = Version != null && Version.Length > 0
                     ? Version.Select(n => new ModelVersion { GroupName = GroupName!, Version = n, Arn = operations.VersionArn(GroupName!, n) })
@@ -66,6 +78,9 @@ namespace ModelRegistry.Cmdlets
 
         protected override void EndProcessing()
         {
+            if (ParameterSetName == ByVersion && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+                ThrowTerminatingError(Hosting.ErrorRecords.NoInput(
+                    $"{MyInvocation.MyCommand.Name} was given no versions. Pipe versions (Get-MRModelVersion), or name a group (-GroupName, with -Version for some of its versions)."));
             if (_versions.Count == 0) return;
             var connection = ResolveConnection(ConfiguredRegionOf(_versions));
             var registry = OpenRegistry(connection);

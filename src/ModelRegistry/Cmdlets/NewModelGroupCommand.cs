@@ -26,11 +26,13 @@ namespace ModelRegistry.Cmdlets
     {
         /// <summary>The group's description (with -Name). SageMaker allows up to 1024 characters.</summary>
         [Parameter(ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ByText)]
         [ValidateLength(0, 1024)]
         public string Description { get; set; } = "";
 
         /// <summary>Tags for the group (with -Name): a hashtable, an [ordered] one, or another object's Tags.</summary>
         [Parameter(ParameterSetName = ByName)]
+        [Parameter(ParameterSetName = ByText)]
         [Alias("Tags")]
         public IDictionary? Tag { get; set; }
 
@@ -44,11 +46,18 @@ namespace ModelRegistry.Cmdlets
         {
             base.ProcessRecord();
             // -Description/-Tag bind per pipeline object, so capture them with the names they belong to.
-            if (ParameterSetName == ByName && Name != null)
+            var names = ParameterSetName == ByName ? Name : ParameterSetName == ByText ? InputText : null;
+            if (names != null)
             {
                 var tags = RegisterModelVersionCommand.ToTags(Tag);
-                foreach (var name in Name)
+                foreach (var given in names)
+                {
+                    // A group ARN names its group (anything else that looks like an ARN was reported by the base).
+                    string name;
+                    try { name = Engine.Config.Arns.GroupName(given, "-Name"); }
+                    catch (RegistryException) { continue; }
                     if (!_byName.ContainsKey(name)) _byName[name] = new DesiredGroup(name, Description, tags);
+                }
             }
         }
 

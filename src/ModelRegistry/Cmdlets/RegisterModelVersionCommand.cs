@@ -41,9 +41,9 @@ namespace ModelRegistry.Cmdlets
     {
         private readonly List<(VersionSpec Spec, IReadOnlyList<string> Accounts, string? Region)> _items = new List<(VersionSpec, IReadOnlyList<string>, string?)>();
 
-        /// <summary>The model group to register in; a -Project's group when not given.</summary>
+        /// <summary>The model group to register in (a name or a group ARN); a -Project's group when not given. Binds a string piped by value, and by property name.</summary>
         // Not Mandatory: -Project names the group too, and a job must never be prompted for it.
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ModelPackageGroupName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(GroupNameCompleter))]
@@ -156,6 +156,9 @@ namespace ModelRegistry.Cmdlets
         protected override void ProcessRecord()
         {
             if (string.IsNullOrEmpty(GroupName) && Project != null) GroupName = Project.GroupName;
+            // A group ARN (piped as a string, or given) names its group.
+            try { GroupName = Engine.Config.Arns.GroupName(GroupName, "-GroupName"); }
+            catch (RegistryException ex) { WriteFailure(ex, GroupName); return; }
             if (string.IsNullOrEmpty(GroupName))
             {
                 WriteError(ErrorRecords.Invalid("Give the group as -GroupName, as -Project, or pipe a group or project. Nothing was registered.", null));
@@ -202,7 +205,7 @@ namespace ModelRegistry.Cmdlets
         protected override void EndProcessing()
         {
             if (_items.Count == 0) return;
-            foreach (var batch in _items.GroupBy(i => ResolveConnection(i.Region), ConnectionComparer.Instance))
+            foreach (var batch in _items.GroupBy(i => ResolveConnection(i.Region, i.Accounts.FirstOrDefault()), ConnectionComparer.Instance))
             {
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);

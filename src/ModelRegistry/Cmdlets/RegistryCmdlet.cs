@@ -81,9 +81,12 @@ namespace ModelRegistry.Cmdlets
         /// <summary>
         /// Which registry this call uses: -Registry; else -Region/-ProfileName/-EndpointUrl, which mean SageMaker;
         /// else the session's (Connect-MRRegistry); else SageMaker resolved the AWS way. A configured region
-        /// (from .env.shared) fills in when nothing more explicit names one. Never falls back to Local.
+        /// (from .env.shared) fills in when nothing more explicit names one. Never falls back to Local. A Local
+        /// registry without its own -Region/-AccountId speaks the configuration's: the piped object's region and
+        /// account (<paramref name="configuredRegion"/>, <paramref name="configuredAccount"/>), else AWS_REGION and
+        /// AWS_ACCOUNT_ID of the session's configuration file, so its ARNs match Get-MRIamPolicy's.
         /// </summary>
-        protected RegistryConnection ResolveConnection(string? configuredRegion = null)
+        protected RegistryConnection ResolveConnection(string? configuredRegion = null, string? configuredAccount = null)
         {
             if (Registry != null) return Registry;
             var session = SessionSettings.Current.Connection;
@@ -102,6 +105,12 @@ namespace ModelRegistry.Cmdlets
             }
             if (connection.Backend == RegistryBackend.SageMaker && connection.Region is null && configuredRegion != null)
                 connection.Region = configuredRegion;
+            if (connection.Backend == RegistryBackend.Local)
+            {
+                connection.Region ??= configuredRegion;
+                connection.LocalAccountId ??= Naming.IsAccountId(configuredAccount) ? configuredAccount : null;
+                SessionSettings.WithLocalIdentity(connection, this);
+            }
             return connection;
         }
 

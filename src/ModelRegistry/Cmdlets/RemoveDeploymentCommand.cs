@@ -26,21 +26,31 @@ namespace ModelRegistry.Cmdlets
         private const string ByName = "Name";
         // The by-value set is the default: PowerShell prefers the default set for pipeline input.
         private const string ByDeployment = "Deployment";
+        // Strings piped by value: a set of their own, so an object that binds something by property name is never
+        // turned into an endpoint name by its ToString() (a ModelGroup piped here must not remove an endpoint named like it).
+        private const string ByText = "Text";
 
-        /// <summary>The endpoints to remove. Binds by property name from Deployment objects.</summary>
+        /// <summary>The endpoints to remove: names or endpoint ARNs. Binds by property name; strings piped bind as names too.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(EndpointNameCompleter))]
         public string[] EndpointName { get; set; } = Array.Empty<string>();
 
+        /// <summary>Endpoint names or endpoint ARNs piped as strings ('fraud-detection-endpoint' | …): read as -EndpointName.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByText, DontShow = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? InputText { get; set; }
+
         /// <summary>Deployments from Get-MRDeployment or Deploy-MRModelVersion: one reached from a project is removed only
         /// when the credentials act in the project's AWS_ACCOUNT_ID.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByDeployment)]
+        // Not Mandatory: a bare call must fail with NoInput, never prompt (a job's open stdin would hang).
+        [Parameter(ValueFromPipeline = true, ParameterSetName = ByDeployment)]
         public ModelRegistry.Deployment[]? InputObject { get; set; }
 
         /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With -EndpointName, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ParameterSetName = ByDeployment)]
+        [Parameter(ParameterSetName = ByText)]
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [Alias("AccountId")]
         public string? ExpectedAccountId { get; set; }
@@ -54,9 +64,35 @@ namespace ModelRegistry.Cmdlets
             var inputs = ParameterSetName == ByDeployment
                 ? (InputObject ?? Array.Empty<ModelRegistry.Deployment>()).Where(d => d != null)
                     .Select(d => (Name: d.EndpointName, Accounts: Expected(d.ExpectedAccountId, ExpectedAccountId), Region: d.ConfiguredRegion ?? ConfiguredRegion))
-                : EndpointName.Select(n => (Name: n, Accounts: Expected(ExpectedAccountId), Region: ConfiguredRegion));
+                : EndpointNames().Select(n => (Name: n.Name, Accounts: Expected(ExpectedAccountId), Region: ConfiguredRegion ?? n.Region));
             foreach (var batch in inputs.GroupBy(i => ResolveConnection(i.Region), ConnectionComparer.Instance))
                 Remove(batch.Key, PassAccountGuard(batch.Key, batch, i => i.Accounts, i => i.Name).Select(i => i.Name).ToList());
+        }
+
+        /// <summary>-EndpointName as names: an endpoint ARN reads as its name (and its region); another ARN is an error of its own.</summary>
+        private List<(string Name, string? Region)> EndpointNames()
+        {
+            var names = new List<(string, string?)>();
+            foreach (var n in (ParameterSetName == ByText ? InputText : EndpointName) ?? Array.Empty<string>())
+            {
+                if (!Engine.Config.Arns.LooksLikeArn(n)) { names.Add((n, null)); continue; }
+                try
+                {
+                    var arn = Engine.Config.Arns.Require(n, "-EndpointName", null, Engine.Config.ArnKind.Endpoint);
+                    names.Add((arn.Name, arn.Region));
+                }
+                catch (RegistryException ex)
+                {
+                    WriteFailure(ex, n);
+                }
+            }
+            return names;
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == ByDeployment && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+                ThrowTerminatingError(ErrorRecords.NoInput("Remove-MRDeployment was given no endpoints. Pipe deployments (Get-MRDeployment) or endpoint names, or use -EndpointName. Nothing was removed."));
         }
 
         private void Remove(RegistryConnection connection, IReadOnlyList<string> names)

@@ -10,7 +10,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Deletes every rejected version of a group without asking.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByVersion)]
+    [Cmdlet(VerbsCommon.Remove, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByArn)]
     [OutputType(typeof(ModelVersion))]
     public sealed class RemoveModelVersionCommand : VersionInputCmdlet
     {

@@ -18,7 +18,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Rejects one version by ARN and shows the result.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "MRApproval", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByVersion)]
+    [Cmdlet(VerbsCommon.Set, "MRApproval", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByArn)]
     [OutputType(typeof(ModelVersion))]
     public sealed class SetApprovalCommand : ApprovalCmdlet
     {
@@ -42,7 +42,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Approves only the versions whose metrics meet both rules; each other version is one RequirementNotMet error with its actual values.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Approve, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByVersion)]
+    [Cmdlet(VerbsLifecycle.Approve, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByArn)]
     [OutputType(typeof(ModelVersion))]
     public sealed class ApproveModelVersionCommand : ApprovalCmdlet
     {
@@ -57,7 +57,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Rejects version 4 with the seed README's reason.</para>
     /// </example>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Deny, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByVersion)]
+    [Cmdlet(VerbsLifecycle.Deny, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByArn)]
     [OutputType(typeof(ModelVersion))]
     public sealed class DenyModelVersionCommand : ApprovalCmdlet
     {

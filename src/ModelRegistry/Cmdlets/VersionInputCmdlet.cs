@@ -9,9 +9,11 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// Base of the cmdlets that act on versions: takes ModelVersion objects (-InputObject, by value, so their
-    /// status is known without another read) or ARNs (-Arn, by property name), and runs them through the bulk
-    /// path in EndProcessing with -ThrottleLimit, progress and one non-terminating error per failed version. A version
-    /// reached from a project (its ExpectedAccountId) or given with -ExpectedAccountId is refused in another account.
+    /// status is known without another read), ARNs (-Arn: strings by value, or by property name) or a group's
+    /// name with version numbers (-GroupName/-Version), and runs them through the bulk path in EndProcessing with
+    /// -ThrottleLimit, progress and one non-terminating error per failed version. A version reached from a project
+    /// (its ExpectedAccountId) or given with -ExpectedAccountId is refused in another account. With no input at all
+    /// it fails with ModelRegistry.Invalid.NoInput instead of prompting; an empty pipeline does nothing.
     /// Its overridable members use only domain and framework types: PowerShell reflects over the public cmdlet
     /// types before the module's load context exists, so an engine type in an override's signature would
     /// fail the import.
@@ -20,34 +22,52 @@ namespace ModelRegistry.Cmdlets
     {
         protected const string ByVersion = "Version";
         protected const string ByArn = "Arn";
+        protected const string ByName = "Name";
 
         private readonly List<VersionTarget> _targets = new List<VersionTarget>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         // Per ARN: the accounts the wrong-account guard must see and the configured region, captured as each input binds.
         private readonly Dictionary<string, (IReadOnlyList<string> Accounts, string? Region)> _origin =
             new Dictionary<string, (IReadOnlyList<string>, string?)>(StringComparer.Ordinal);
+        // Versions named by group and number: their ARNs are known once the registry is (EndProcessing).
+        private readonly List<(string Group, int Version, IReadOnlyList<string> Accounts, string? Region)> _named =
+            new List<(string, int, IReadOnlyList<string>, string?)>();
 
         /// <summary>Versions from Get-MRModelVersion or Register-MRModelVersion.</summary>
-        // Not Mandatory: a bare call would prompt "InputObject[0]:", and a job whose stdin stays open would hang on
-        // it. A call with neither a pipeline nor -Arn is a clear error instead (EndProcessing).
+        // Not Mandatory (nor -Arn): a bare call must fail with NoInput, never prompt (a job's open stdin would hang).
         [Parameter(ValueFromPipeline = true, ParameterSetName = ByVersion)]
         public ModelVersion[]? InputObject { get; set; }
 
-        /// <summary>Version ARNs (AWS: ModelPackageArn); binds by property name from any object with an Arn.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
+        /// <summary>Version ARNs (AWS: ModelPackageArn). Binds strings piped by value ('arn:…' | …) and, by property name, the Arn of any object.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
         [Alias("ModelPackageArn")]
         [ValidateNotNullOrEmpty]
         public string[]? Arn { get; set; }
 
-        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With -Arn, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
+        /// <summary>The group whose versions -Version names (AWS: ModelPackageGroupName). Binds a name piped as a string, or by property name.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+        [Alias("ModelPackageGroupName")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Hosting.GroupNameCompleter))]
+        public string? GroupName { get; set; }
+
+        /// <summary>Version numbers in -GroupName's group (AWS: ModelPackageVersion).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
+        [Alias("ModelPackageVersion")]
+        [ValidateRange(1, 999999999)]
+        public int[]? Version { get; set; }
+
+        /// <summary>Refuse unless the credentials act in this AWS account (the wrong-account guard). With -Arn or -GroupName, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ParameterSetName = ByVersion)]
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
         [Alias("AccountId")]
         public string? ExpectedAccountId { get; set; }
 
         /// <summary>The region of the .env.shared a piped object was reached from: used when nothing more explicit names one.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn, DontShow = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName, DontShow = true)]
         public string? ConfiguredRegion { get; set; }
 
         protected override void ProcessRecord()
@@ -56,7 +76,24 @@ namespace ModelRegistry.Cmdlets
                 foreach (var v in InputObject)
                     if (v != null) Add(new VersionTarget(v.Arn, v), Expected(v.ExpectedAccountId, ExpectedAccountId), v.ConfiguredRegion ?? ConfiguredRegion);
             if (Arn != null && ParameterSetName == ByArn)
-                foreach (var a in Arn) Add(new VersionTarget(a), Expected(ExpectedAccountId), ConfiguredRegion);
+                foreach (var a in Arn)
+                {
+                    // A string is an ARN here: a name (or another kind of ARN) is an InvalidArgument error of its own.
+                    Engine.Config.SageMakerArn parsed;
+                    try
+                    {
+                        parsed = Engine.Config.Arns.Require(a, "-Arn", Engine.Config.Arns.LooksLikeArn(a) ? null : $"To name versions of a group, use -GroupName '{a}' -Version <n>.", Engine.Config.ArnKind.Version);
+                    }
+                    catch (RegistryException ex)
+                    {
+                        WriteFailure(ex, a);
+                        continue;
+                    }
+                    // The ARN's region is where the version lives: it fills in when nothing more explicit names one.
+                    Add(new VersionTarget(a), Expected(ExpectedAccountId), ConfiguredRegion ?? parsed.Region);
+                }
+            if (GroupName != null && Version != null && ParameterSetName == ByName)
+                foreach (var n in Version) _named.Add((GroupName, n, Expected(ExpectedAccountId), ConfiguredRegion));
         }
 
         private void Add(VersionTarget target, IReadOnlyList<string> accounts, string? region)
@@ -66,19 +103,32 @@ namespace ModelRegistry.Cmdlets
             _origin[target.Arn] = (accounts, region);
         }
 
+        /// <summary>Versions named by -GroupName/-Version, as ARNs of the registry each goes to.</summary>
+        private void ResolveNamed()
+        {
+            foreach (var (group, version, accounts, region) in _named)
+            {
+                try
+                {
+                    var registry = OpenRegistry(ResolveConnection(region, accounts.FirstOrDefault()));
+                    Add(new VersionTarget(new ModelVersionOperations(registry).VersionArn(group, version)), accounts, region);
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    WriteFailure(ex, $"{group} version {version}");
+                }
+            }
+        }
+
         protected override void EndProcessing()
         {
-            if (_targets.Count == 0)
-            {
-                // An empty pipeline (no version was Pending) is nothing to do; no input at all is a mistake.
-                if (!MyInvocation.ExpectingInput)
-                    ThrowTerminatingError(Hosting.ErrorRecords.Invalid(
-                        $"{MyInvocation.MyCommand.Name} was given no versions. Pipe ModelVersion objects (Get-MRModelVersion) or give -Arn.",
-                        null, "ModelRegistry.Invalid.NoInput"));
-                return;
-            }
+            if (ParameterSetName == ByArn && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Arn)))
+                ThrowTerminatingError(Hosting.ErrorRecords.NoInput(
+                    $"{MyInvocation.MyCommand.Name} was given no versions. Pipe versions (Get-MRModelVersion) or version ARNs, or use -Arn, or -GroupName with -Version. Nothing was changed."));
+            ResolveNamed();
+            if (_targets.Count == 0) return;
             var whatIf = IsWhatIf();
-            foreach (var batch in _targets.GroupBy(t => ResolveConnection(_origin[t.Arn].Region), ConnectionComparer.Instance))
+            foreach (var batch in _targets.GroupBy(t => ResolveConnection(_origin[t.Arn].Region, _origin[t.Arn].Accounts.FirstOrDefault()), ConnectionComparer.Instance))
             {
                 if (Cancellation.IsCancellationRequested) return;
                 // The account guard first, so -WhatIf and -Confirm show only what the real run would act on.

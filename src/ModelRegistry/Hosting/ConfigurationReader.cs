@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.IO;
 using System.Management.Automation;
 using ModelRegistry.Engine.Config;
 
@@ -76,6 +78,35 @@ namespace ModelRegistry.Hosting
                     (SessionSettings.Current.ConfigPath is null ? " (no file was set with Set-MRConfiguration -ConfigPath)" : "") +
                     $". Pipe TeamProject objects (Get-MRProject), name the groups, or set the file with Set-MRConfiguration -ConfigPath.", full));
             return Load(cmdlet, full);
+        }
+
+        private static readonly ConcurrentDictionary<string, (DateTime Written, long Length, string? Region, string? Account)> Identities =
+            new ConcurrentDictionary<string, (DateTime, long, string?, string?)>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// AWS_REGION and AWS_ACCOUNT_ID of the session's configuration file (Set-MRConfiguration -ConfigPath, else
+        /// ./.env.shared), or nulls when there is none or it cannot be read: what a Local registry not given its own
+        /// region and account speaks. Read again only when the file changes.
+        /// </summary>
+        public static (string? Region, string? Account) SessionFileIdentity(PSCmdlet cmdlet)
+        {
+            string full;
+            try
+            {
+                full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(SessionSettings.ConfigPathOr(null));
+                var info = new FileInfo(full);
+                if (!info.Exists) return (null, null);
+                if (Identities.TryGetValue(full, out var known) && known.Written == info.LastWriteTimeUtc && known.Length == info.Length)
+                    return (known.Region, known.Account);
+                var settings = ProjectCatalog.Load(full).Settings;
+                Identities[full] = (info.LastWriteTimeUtc, info.Length, settings.Region, settings.AccountId);
+                return (settings.Region, settings.AccountId);
+            }
+            catch (Exception ex) when (ex is RegistryException || ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException
+                                       || ex is NotSupportedException || ex is SessionStateException)
+            {
+                return (null, null);
+            }
         }
     }
 }

@@ -34,6 +34,10 @@ namespace ModelRegistry.Hosting
         public static ErrorRecord ConfigNotFound(string message, string path) =>
             new ErrorRecord(new System.IO.FileNotFoundException(message, path), "ModelRegistry.ConfigNotFound", ErrorCategory.ObjectNotFound, path);
 
+        /// <summary>A command that needs input was given none (no pipeline, no parameters): it fails instead of prompting.</summary>
+        public static ErrorRecord NoInput(string message) =>
+            new ErrorRecord(new ArgumentException(message), "ModelRegistry.Invalid.NoInput", ErrorCategory.InvalidArgument, null);
+
         public static ErrorRecord Invalid(string message, object? target, string errorId = "ModelRegistry.Invalid") =>
             new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
 

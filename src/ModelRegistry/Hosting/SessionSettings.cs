@@ -20,6 +20,24 @@ namespace ModelRegistry.Hosting
         /// <summary>The configuration file a command reads: the one it was given, else the session's, else ./.env.shared.</summary>
         public static string ConfigPathOr(string? given) => given ?? Current.ConfigPath ?? ".env.shared";
 
+        /// <summary>The session's registry as commands that name no other use it: a copy, a Local registry's region and
+        /// account filled in from the session's configuration file where Connect-MRRegistry gave none.</summary>
+        public static RegistryConnection Effective(System.Management.Automation.PSCmdlet cmdlet) =>
+            WithLocalIdentity(Current.Connection?.Clone() ?? new RegistryConnection(), cmdlet);
+
+        /// <summary>Fills in a Local registry's missing region and account from the session's configuration file
+        /// (AWS_REGION, AWS_ACCOUNT_ID); returns the same connection. SageMaker connections are left as they are.</summary>
+        public static RegistryConnection WithLocalIdentity(RegistryConnection connection, System.Management.Automation.PSCmdlet cmdlet)
+        {
+            if (connection.Backend == RegistryBackend.Local && (connection.Region is null || connection.LocalAccountId is null))
+            {
+                var (region, account) = ConfigurationReader.SessionFileIdentity(cmdlet);
+                connection.Region ??= region;
+                connection.LocalAccountId ??= account;
+            }
+            return connection;
+        }
+
         public static SessionSettings Current
         {
             get

@@ -141,9 +141,9 @@ public sealed class AccountGuardTableTests : IClassFixture<AccountGuardTableTest
 
     /// <summary>Commands that change nothing in a registry and so have no row: Export-MRModelGroupList writes a local
     /// file listing the names it is given (no AWS call, no account to act in); Export-MRApprovalAudit only reads
-    /// versions and writes a local report; Set-MRConfiguration and
-    /// Connect-MRRegistry change only the session.</summary>
-    private static readonly string[] NotRegistryChanging = { "Export-MRModelGroupList", "Export-MRApprovalAudit", "Set-MRConfiguration", "Connect-MRRegistry" };
+    /// versions and writes a local report; Set-MRConfiguration,
+    /// Connect-MRRegistry and Disconnect-MRRegistry change only the session.</summary>
+    private static readonly string[] NotRegistryChanging = { "Export-MRModelGroupList", "Export-MRApprovalAudit", "Set-MRConfiguration", "Connect-MRRegistry", "Disconnect-MRRegistry" };
 
     [Theory]
     [MemberData(nameof(Table))]

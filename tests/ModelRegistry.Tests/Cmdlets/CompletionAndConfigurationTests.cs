@@ -86,10 +86,14 @@ public sealed class CompletionAndConfigurationTests : IDisposable
     [Fact]
     public void A_Local_registry_without_a_region_shows_the_region_its_ARNs_use()
     {
+        // The session's .env.shared names AWS_REGION: the Local registry speaks it.
         var shown = string.Join("\n", Run("Get-MRConfiguration | Out-String -Width 200; Get-MRRegistry | Out-String -Width 200").Output.Select(o => o.ToString()));
-        Assert.Matches(@"Region\s*:\s*us-east-1 \(Local default\)", shown);
+        Assert.Matches(@"Region\s*:\s*ap-northeast-1", shown);
         Assert.DoesNotContain("AWS default", shown);
-        Assert.StartsWith("arn:aws:sagemaker:us-east-1:", Run("(Get-MRModelGroup rc-fraud-detection).Arn").Output.Single().ToString());
+        Assert.StartsWith("arn:aws:sagemaker:ap-northeast-1:", Run("(Get-MRModelGroup rc-fraud-detection).Arn").Output.Single().ToString());
+        // Without a configuration file, the Local default.
+        shown = string.Join("\n", Run("Push-Location /; try { Get-MRRegistry | Out-String -Width 200 } finally { Pop-Location }").Output.Select(o => o.ToString()));
+        Assert.Matches(@"Region\s*:\s*us-east-1 \(Local default\)", shown);
     }
 
     public void Dispose()
