@@ -50,7 +50,7 @@ namespace ModelRegistry.Cmdlets
         /// <summary>Names, endpoint ARNs, version ARNs or group ARNs piped as strings ('rc-fraud-detection-endpoint' | …): read as -EndpointName.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByText, DontShow = true)]
         [ValidateNotNullOrEmpty]
-        public string[]? InputText { get; set; }
+        public Hosting.PipedText[]? InputText { get; set; }
 
         /// <summary>Only endpoints serving a version of these groups. Binds by property name (ModelGroup, TeamProject, ModelVersion).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByFilter)]
@@ -77,7 +77,7 @@ namespace ModelRegistry.Cmdlets
         protected override void ProcessRecord()
         {
             var origin = (ExpectedAccountId, ConfiguredRegion);
-            foreach (var name in (ParameterSetName == ByText ? InputText : EndpointName) ?? Array.Empty<string>())
+            foreach (var name in (ParameterSetName == ByText ? InputText?.Select(t => t.Text).ToArray() : EndpointName) ?? Array.Empty<string>())
             {
                 if (!Engine.Config.Arns.LooksLikeArn(name))
                 {

@@ -68,7 +68,7 @@ namespace ModelRegistry.Cmdlets
         /// <summary>Group names or group ARNs piped as strings ('rc-fraud-detection' | …; Get-Content names.txt | …): read as -Name.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByText, DontShow = true)]
         [ValidateNotNullOrEmpty]
-        public string[]? InputText { get; set; }
+        public Hosting.PipedText[]? InputText { get; set; }
 
         /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With names, binds by property name from the ExpectedAccountId of a piped group or result reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
@@ -88,7 +88,7 @@ namespace ModelRegistry.Cmdlets
                 foreach (var project in InputObject)
                     if (project != null) Add(new GroupInput(project.GroupName, project, project, Expected(project.AccountId, ExpectedAccountId), project.Region));
             // A ModelGroup (or a result reached from a project) binds its name here and its account and region by property name.
-            var names = ParameterSetName == ByName ? Name : ParameterSetName == ByText ? InputText : null;
+            var names = ParameterSetName == ByName ? Name : ParameterSetName == ByText ? InputText?.Select(t => t.Text).ToArray() : null;
             if (names != null)
                 foreach (var name in names)
                 {

@@ -46,7 +46,7 @@ namespace ModelRegistry.Cmdlets
         {
             base.ProcessRecord();
             // -Description/-Tag bind per pipeline object, so capture them with the names they belong to.
-            var names = ParameterSetName == ByName ? Name : ParameterSetName == ByText ? InputText : null;
+            var names = ParameterSetName == ByName ? Name : ParameterSetName == ByText ? InputText?.Select(t => t.Text).ToArray() : null;
             if (names != null)
             {
                 var tags = RegisterModelVersionCommand.ToTags(Tag);

@@ -39,7 +39,7 @@ namespace ModelRegistry.Cmdlets
         /// <summary>Endpoint names or endpoint ARNs piped as strings ('fraud-detection-endpoint' | …): read as -EndpointName.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByText, DontShow = true)]
         [ValidateNotNullOrEmpty]
-        public string[]? InputText { get; set; }
+        public Hosting.PipedText[]? InputText { get; set; }
 
         /// <summary>Deployments from Get-MRDeployment or Deploy-MRModelVersion: one reached from a project is removed only
         /// when the credentials act in the project's AWS_ACCOUNT_ID.</summary>
@@ -73,7 +73,7 @@ namespace ModelRegistry.Cmdlets
         private List<(string Name, string? Region)> EndpointNames()
         {
             var names = new List<(string, string?)>();
-            foreach (var n in (ParameterSetName == ByText ? InputText : EndpointName) ?? Array.Empty<string>())
+            foreach (var n in (ParameterSetName == ByText ? InputText?.Select(t => t.Text).ToArray() : EndpointName) ?? Array.Empty<string>())
             {
                 if (!Engine.Config.Arns.LooksLikeArn(n)) { names.Add((n, null)); continue; }
                 try
