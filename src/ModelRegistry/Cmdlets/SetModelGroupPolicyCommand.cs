@@ -27,6 +27,7 @@ namespace ModelRegistry.Cmdlets
         // Not Mandatory: a mandatory parameter of the by-name set that the pipeline cannot fill makes PowerShell ask for it
         // even when TeamProjects are piped to the default set. Checked in EndProcessing instead.
         [Parameter(ParameterSetName = ByName)]
+        [Parameter(ParameterSetName = ByText)]
         [ValidateNotNullOrEmpty]
         [ValidatePattern(Engine.Config.Naming.AccountIdShape)] // a compile-time constant: no engine type at run time
         public string[]? ConsumerAccountId { get; set; }
@@ -45,7 +46,7 @@ namespace ModelRegistry.Cmdlets
 
         protected override void EndProcessing()
         {
-            if (ParameterSetName == ByName && (ConsumerAccountId is null || ConsumerAccountId.Length == 0))
+            if ((ParameterSetName == ByName || ParameterSetName == ByText) && (ConsumerAccountId is null || ConsumerAccountId.Length == 0))
                 ThrowTerminatingError(Hosting.ErrorRecords.Invalid(
                     "-ConsumerAccountId is needed with -Name: the accounts to share the groups with. (Projects from Get-MRProject bring their team's.)",
                     nameof(ConsumerAccountId)));
