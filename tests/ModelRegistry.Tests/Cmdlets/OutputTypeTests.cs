@@ -68,6 +68,7 @@ public sealed class OutputTypeTests : IDisposable
         ("Remove-MRDeployment", "Remove-MRDeployment fraud-endpoint -Confirm:$false"),
         ("Remove-MRModelVersion", "Get-MRModelVersion rc-fraud-detection | Where-Object Version -eq 2 | Remove-MRModelVersion -Confirm:$false -PassThru"),
         ("Remove-MRModelGroup", "Remove-MRModelGroup algo-recommendation-engine -Confirm:$false"),
+        ("Disconnect-MRRegistry", "Disconnect-MRRegistry -PassThru"),
     };
 
     [Fact]
