@@ -76,7 +76,7 @@ namespace ModelRegistry.Cmdlets
                     WriteFailure(refusal, (object?)d.Desired ?? d.Name);
                     policyResults[d] = new GroupSyncResult(d, SyncAction.Refused, d.Actual, refusal.Message);
                 }
-                else if (ShouldProcess(Target(d), "Set resource policy: " + d.Differences.Last(x => x.StartsWith("policy", StringComparison.Ordinal)))) share.Add(d);
+                else if (ShouldProcess(Target(d), PolicyAction(d.Differences.Last(x => x.StartsWith("policy", StringComparison.Ordinal))))) share.Add(d);
                 else policyResults[d] = Declined(d);
             }
             Drain(sync.RepairTags(repair, Bulk(ThrottleLimit), Cancellation), repair.Count, "Repairing model group tags", Collect);
@@ -140,6 +140,10 @@ namespace ModelRegistry.Cmdlets
         /// deliberately not a way past it: here it means "Approved versions too", a separate decision.
         /// </summary>
         private bool ConfirmPrune(string target, string what) => ConfirmHighImpact(target, what, $"Prune {target}", "prune");
+
+        /// <summary>"Set the resource policy (shared with A → shared with A, B)" from a plan's policy difference.</summary>
+        private static string PolicyAction(string difference) =>
+            "Set the resource policy (" + (difference.StartsWith("policy: ", StringComparison.Ordinal) ? difference.Substring("policy: ".Length) : difference) + ")";
 
         private static GroupSyncResult Declined(GroupDrift d) => new GroupSyncResult(d, SyncAction.Skipped, d.Actual, "declined");
     }
