@@ -19,8 +19,28 @@ Describe 'The module' {
         ($commands.Name | Sort-Object) | Should -Be $listed
     }
 
+    It 'adds its views when its first command is created, not at import, and every object shows with its view' {
+        # Rebuilding the session's format table was most of what importing cost: a fresh session that has only
+        # imported the module has none of its views; the first command adds them before its output is formatted.
+        $fresh = & ([Environment]::ProcessPath) @(if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' }) -NoProfile -NonInteractive -Command @"
+Import-Module '$manifestPath'
+'after import: ' + @(Get-FormatData -TypeName ModelRegistry.TeamProject).Count
+Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-Object -First 1
+'after a command: ' + @(Get-FormatData -TypeName ModelRegistry.TeamProject).Count
+"@
+        $text = ($fresh -join "`n") -replace "\e\[[0-9;]*m", ''   # the child's table may carry colour codes
+        $text | Should -Match 'after import: 0'
+        $text | Should -Match 'Team\s+Project\s+GroupName'
+        $text | Should -Match 'after a command: 1'
+    }
+
+    It 'derives every cmdlet from ModelRegistryCmdlet, whose constructor adds the views' {
+        foreach ($c in $commands) { $c.ImplementingType.IsSubclassOf([ModelRegistry.Cmdlets.ModelRegistryCmdlet]) | Should -BeTrue -Because $c.Name }
+    }
+
     It 'brings every view of Formats/ModelRegistry.format.ps1xml without a format file to parse at import' {
         # FormatsToProcess made PowerShell parse the XML at every import; the views are compiled in instead.
+        $null = Get-MRRegistry   # the first command adds them
         (Get-Module ModelRegistry).ExportedFormatFiles | Should -BeNullOrEmpty
         $source = [xml](Get-Content -Raw (Join-Path $PSScriptRoot '../../src/ModelRegistry/Formats/ModelRegistry.format.ps1xml'))
         foreach ($view in $source.Configuration.ViewDefinitions.View) {
@@ -34,6 +54,7 @@ Describe 'The module' {
 
     It 'does not import twice the views of a session that already has them' {
         Import-Module $manifestPath -Force
+        $null = Get-MRRegistry
         @(Get-FormatData -TypeName ModelRegistry.ModelVersion).Count | Should -Be 1
         @((Get-FormatData -TypeName ModelRegistry.ModelVersion).FormatViewDefinition).Count | Should -Be 1
     }

@@ -14,7 +14,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "MRConfiguration")]
     [OutputType(typeof(SessionConfiguration))]
-    public sealed class SetConfigurationCommand : PSCmdlet
+    public sealed class SetConfigurationCommand : ModelRegistryCmdlet
     {
         /// <summary>The .env.shared to read by default; resolved to a full path now.</summary>
         [Parameter(Position = 0)]
@@ -62,7 +62,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MRConfiguration")]
     [OutputType(typeof(SessionConfiguration))]
-    public sealed class GetConfigurationCommand : PSCmdlet
+    public sealed class GetConfigurationCommand : ModelRegistryCmdlet
     {
         protected override void EndProcessing() => WriteObject(Current(this));
 

@@ -19,7 +19,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "MRRegistry", DefaultParameterSetName = SageMakerSet)]
     [OutputType(typeof(RegistryConnection))]
-    public sealed class ConnectRegistryCommand : PSCmdlet
+    public sealed class ConnectRegistryCommand : ModelRegistryCmdlet
     {
         private const string SageMakerSet = "SageMaker";
         private const string LocalSet = "Local";
@@ -106,7 +106,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MRRegistry")]
     [OutputType(typeof(RegistryConnection))]
-    public sealed class GetRegistryCommand : PSCmdlet
+    public sealed class GetRegistryCommand : ModelRegistryCmdlet
     {
         protected override void EndProcessing() => WriteObject(SessionSettings.Effective(this));
     }

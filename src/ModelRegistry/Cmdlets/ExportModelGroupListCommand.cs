@@ -17,7 +17,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Export, "MRModelGroupList", SupportsShouldProcess = true, DefaultParameterSetName = "Project")]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportModelGroupListCommand : PSCmdlet
+    public sealed class ExportModelGroupListCommand : ModelRegistryCmdlet
     {
         private readonly List<string> _groups = new List<string>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

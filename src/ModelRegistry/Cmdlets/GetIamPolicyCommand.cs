@@ -25,7 +25,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MRIamPolicy", DefaultParameterSetName = ByConfig)]
     [OutputType(typeof(IamPolicy))]
-    public sealed class GetIamPolicyCommand : PSCmdlet
+    public sealed class GetIamPolicyCommand : ModelRegistryCmdlet
     {
         private const string ByProject = "Project";
         private const string ByConfig = "Config";

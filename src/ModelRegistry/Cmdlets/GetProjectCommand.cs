@@ -20,7 +20,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MRProject")]
     [OutputType(typeof(TeamProject))]
-    public sealed class GetProjectCommand : PSCmdlet
+    public sealed class GetProjectCommand : ModelRegistryCmdlet
     {
         /// <summary>The configuration file. Defaults to the session's (Set-MRConfiguration), else ./.env.shared.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]

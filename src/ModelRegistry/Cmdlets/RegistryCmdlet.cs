@@ -16,7 +16,7 @@ namespace ModelRegistry.Cmdlets
     /// Base of every cmdlet that talks to a registry: the AWS Tools-style connection parameters, the one
     /// way to pick a registry, cancellation on Ctrl+C, and the one error path.
     /// </summary>
-    public abstract partial class RegistryCmdlet : PSCmdlet, IDisposable
+    public abstract partial class RegistryCmdlet : ModelRegistryCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         // Stops bulk runs from starting new items without interrupting those in flight (-ErrorAction Stop).

@@ -28,7 +28,8 @@ namespace ModelRegistry.Hosting
 #else
             AppDomain.CurrentDomain.AssemblyResolve += ResolveFromDependencies;
 #endif
-            ModuleViews.AddToCurrentSession();
+            // Views are added when the module's first command is created (ModelRegistryCmdlet), not here: having
+            // PowerShell rebuild the session's format table was most of what importing cost beyond its own floor.
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)

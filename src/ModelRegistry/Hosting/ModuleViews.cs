@@ -22,9 +22,9 @@ namespace ModelRegistry.Hosting
         internal static IReadOnlyList<ExtendedTypeDefinition> All => Definitions.Value;
 
         /// <summary>
-        /// Adds the views to the session the module is being imported into (the current runspace) and has
-        /// PowerShell rebuild its format table, as Update-FormatData does. Once per session: a re-import finds
-        /// its views already there.
+        /// Adds the views to the current session and has PowerShell rebuild its format table, as Update-FormatData
+        /// does. Called when a command of the module is created (before any of its objects reach a formatter), so
+        /// Import-Module does not pay the rebuild. Once per session: later calls find the views already there.
         /// </summary>
         internal static void AddToCurrentSession()
         {
