@@ -13,7 +13,7 @@ namespace ModelRegistry.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "MRRegistry")]
     [OutputType(typeof(RegistryConnection))]
-    public sealed class DisconnectRegistryCommand : PSCmdlet
+    public sealed class DisconnectRegistryCommand : ModelRegistryCmdlet
     {
         /// <summary>Emit the session's connection as it now is (the default).</summary>
         [Parameter]
