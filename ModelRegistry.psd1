@@ -38,6 +38,8 @@
         'Set-MRApproval'
         'Set-MRConfiguration'
         'Set-MRModelGroupPolicy'
+        'Set-MRModelLifecycle'
+        'Set-MRModelVersion'
         'Sync-MRModelGroup'
         'Test-MRModelGroup'
         'Test-MRModelVersion'

@@ -10,7 +10,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Gets model versions: of groups (by name, wildcards or pipeline), by status, number, ARN, age, or the newest N.</para>
-    /// <para type="description">Lists registered versions only — never unversioned model packages — on both backends, streaming each page as it arrives, so the first version appears long before the last page of a large group. -Status and -CreatedAfter/-CreatedBefore filter on the service; -Latest N keeps the newest N per group; -Detailed reads each version in full (inference specification, metrics, metadata, approval reason). Versions bind by property name to Set-MRApproval, Approve-MRModelVersion, Deny-MRModelVersion and Remove-MRModelVersion.</para>
+    /// <para type="description">Lists registered versions only — never unversioned model packages — on both backends, streaming each page as it arrives, so the first version appears long before the last page of a large group. -Status and -CreatedAfter/-CreatedBefore filter on the service; -Stage filters on the lifecycle stage client-side (ListModelPackages cannot filter on it; its summaries carry it); -Latest N keeps the newest N per group after the filters, so Get-MRModelGroup | Get-MRModelVersion -Stage Production -Latest 1 answers what is in Production for every group; -Detailed reads each version in full (inference specification, metrics, metadata, approval reason). Versions bind by property name to Set-MRApproval, Approve-MRModelVersion, Deny-MRModelVersion, Set-MRModelVersion, Set-MRModelLifecycle and Remove-MRModelVersion.</para>
     /// <example>
     ///   <code>Get-MRModelVersion rc-fraud-detection -Status PendingManualApproval</code>
     ///   <para>Lists the versions waiting for review.</para>
@@ -18,6 +18,10 @@ namespace ModelRegistry.Cmdlets
     /// <example>
     ///   <code>Get-MRModelGroup rc-* | Get-MRModelVersion -Status Approved -Latest 1</code>
     ///   <para>The newest approved version of every risk-control group.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-MRModelGroup | Get-MRModelVersion -Stage Production -Latest 1</code>
+    ///   <para>What is in Production, for every group: the newest version in that stage of each.</para>
     /// </example>
     /// <example>
     ///   <code>Get-MRModelVersion -Arn arn:aws:sagemaker:ap-northeast-1:123456789012:model-package/rc-fraud-detection/3 | Format-List *</code>
@@ -73,6 +77,13 @@ namespace ModelRegistry.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int? Latest { get; set; }
 
+        /// <summary>Only versions in this lifecycle stage (AWS: ModelLifeCycle.Stage), one of MODEL_LIFECYCLE_STAGES in .env.shared
+        /// (default Development, Staging, Production). Filtered client-side, not by SageMaker: ListModelPackages takes no stage filter, but
+        /// its summaries carry the stage, so no version is described for it. With -Latest, the newest N in that stage.</summary>
+        [Parameter(ParameterSetName = ByGroup)]
+        [ValidateNotNullOrEmpty]
+        public string? Stage { get; set; }
+
         /// <summary>Only versions created after this time.</summary>
         [Parameter(ParameterSetName = ByGroup)]
         public DateTime? CreatedAfter { get; set; }
@@ -108,6 +119,7 @@ namespace ModelRegistry.Cmdlets
         {
             if (Descending && Ascending)
                 ThrowTerminatingError(ErrorRecords.Invalid("Use -Descending or -Ascending, not both.", null));
+            if (Stage != null) Stage = StageConfiguration.Resolve(this, Stage); // a stage not configured is an error, not an empty answer
         }
 
         protected override void EndProcessing()
@@ -187,14 +199,14 @@ namespace ModelRegistry.Cmdlets
                     try
                     {
                         // -Version alone names versions exactly: read them directly instead of listing the group.
-                        if (Version != null && Status is null && Latest is null && CreatedAfter is null && CreatedBefore is null)
+                        if (Version != null && Status is null && Stage is null && Latest is null && CreatedAfter is null && CreatedBefore is null)
                         {
                             foreach (var n in Version) WriteOne(registry, operations.VersionArn(group, n), ExpectedAccountId, ConfiguredRegion);
                             continue;
                         }
                         var descending = Descending || (Latest.HasValue && !Ascending);
                         var versions = operations.List(group, Status, Utc(CreatedAfter), Utc(CreatedBefore), descending, Latest, Version, Cancellation,
-                            damaged: e => WriteFailure(e, e.Target));
+                            damaged: e => WriteFailure(e, e.Target), stage: Stage);
                         if (!Detailed)
                         {
                             foreach (var v in versions) WriteObject(Stamp(v, ExpectedAccountId, ConfiguredRegion));

@@ -13,7 +13,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Registers a new model version in a model group.</para>
-    /// <para type="description">What the seed's model.register(...) example does, checked before any call: S3 URIs, the image reference, ml.* instance types against SageMaker's lists, metadata and tag limits. Every metrics file SageMaker knows can be named (model quality and data quality statistics and constraints, bias and explainability reports), and -Metric keeps measured values in the version's customer metadata under "metric:" keys. Each registration carries a client token, so a retried call never registers twice. The group comes from -GroupName or from the pipeline (a ModelGroup, TeamProject or anything with a GroupName). Emits the new ModelVersion.</para>
+    /// <para type="description">What the seed's model.register(...) example does, checked before any call: S3 URIs, the image reference, ml.* instance types against SageMaker's lists, metadata and tag limits. Every metrics file SageMaker knows can be named (model quality and data quality statistics and constraints, bias and explainability reports), and -Metric keeps measured values in the version's customer metadata under "metric:" keys. -Stage puts the new version in a lifecycle stage of MODEL_LIFECYCLE_STAGES (CreateModelPackage ModelLifeCycle): any listed stage, but the last only when -ApprovalStatus is Approved. Each registration carries a client token, so a retried call never registers twice. The group comes from -GroupName or from the pipeline (a ModelGroup, TeamProject or anything with a GroupName). Emits the new ModelVersion.</para>
     /// <example>
     ///   <code>Register-MRModelVersion rc-fraud-detection -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0 -ModelDataUrl s3://acme-models/fraud/model.tar.gz -ContentType application/json -ResponseType application/json -InferenceInstanceType ml.m5.large, ml.m5.xlarge -TransformInstanceType ml.m5.xlarge -ModelStatisticsUri s3://acme-models/fraud/statistics.json -Description "Fraud detection model v1.0"</code>
     ///   <para>The seed README's registration, as PowerShell.</para>
@@ -133,6 +133,23 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public Hashtable? CustomerMetadata { get; set; }
 
+        /// <summary>The lifecycle stage the version starts in (AWS: ModelLifeCycle.Stage): one of MODEL_LIFECYCLE_STAGES in .env.shared
+        /// (default Development, Staging, Production). Any listed stage may be the first; the last only with -ApprovalStatus Approved
+        /// (ModelRegistry.Conflict.NotApprovedForStage). Later moves: Set-MRModelLifecycle.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Stage { get; set; }
+
+        /// <summary>The status within the stage (AWS: ModelLifeCycle.StageStatus); Approved when not given. Needs -Stage.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StageStatus { get; set; }
+
+        /// <summary>AWS: ModelLifeCycle.StageDescription, at most 1024 characters. Needs -Stage.</summary>
+        [Parameter]
+        [ValidateLength(0, 1024)]
+        public string? StageDescription { get; set; }
+
         /// <summary>Tags for the version: a hashtable, an [ordered] one, or another object's Tags.</summary>
         [Parameter]
         public IDictionary? Tag { get; set; }
@@ -152,6 +169,13 @@ namespace ModelRegistry.Cmdlets
         /// -Region nor the session names one, as the group cmdlets do.</summary>
         [Parameter(ValueFromPipeline = true)]
         public TeamProject? Project { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Stage is null && (StageStatus != null || StageDescription != null))
+                ThrowTerminatingError(ErrorRecords.Invalid("-StageStatus and -StageDescription describe a stage: give -Stage with them. Nothing was registered.", null));
+            if (Stage != null) Stage = StageConfiguration.Resolve(this, Stage); // before any call: a stage not configured stops here
+        }
 
         protected override void ProcessRecord()
         {
@@ -180,6 +204,9 @@ namespace ModelRegistry.Cmdlets
                 CustomerMetadata = ToDictionary(CustomerMetadata),
                 Tags = ToTags(Tag),
                 MetricsSources = Sources(),
+                Stage = Stage,
+                StageStatus = Stage is null ? null : StageStatus ?? Engine.Registry.VersionLifecycle.DefaultStageStatus,
+                StageDescription = StageDescription,
             };
             var metricProblems = new List<string>();
             spec.Metrics = ToMetrics(Metric, metricProblems);
@@ -209,17 +236,33 @@ namespace ModelRegistry.Cmdlets
             {
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);
+                var operations = new ModelVersionOperations(registry, StageConfiguration.Load(this));
+                // A stage the guards refuse is refused before -WhatIf's message, as the real run would refuse it.
                 var items = PassAccountGuard(connection, batch, i => i.Accounts, i => i.Spec.GroupName)
-                    .Where(i => ShouldProcess(i.Spec.GroupName, $"Register model version ({i.Spec.ImageUri})")).ToList();
+                    .Where(i => Judged(operations, i.Spec))
+                    .Where(i => ShouldProcess(i.Spec.GroupName, $"Register model version ({i.Spec.ImageUri}){(i.Spec.Stage is null ? "" : $" in stage {i.Spec.Stage}")}")).ToList();
                 if (items.Count == 0) continue;
                 var specs = items.Select(i => i.Spec).ToList();
                 var origin = items.ToDictionary(i => i.Spec, i => (Account: i.Accounts.FirstOrDefault(), i.Region));
-                var operations = new ModelVersionOperations(registry);
                 Drain(operations.RegisterMany(specs, Bulk(ThrottleLimit), Cancellation), specs.Count, "Registering model versions", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.GroupName);
                     else WriteObject(outcome.Result!.WithExpectedAccount(origin[outcome.Input].Account, origin[outcome.Input].Region));
                 });
+            }
+        }
+
+        private bool Judged(ModelVersionOperations operations, VersionSpec spec)
+        {
+            try
+            {
+                operations.JudgeRegistrationAsync(spec, Cancellation).GetAwaiter().GetResult();
+                return true;
+            }
+            catch (RegistryException e)
+            {
+                WriteFailure(e, spec.GroupName);
+                return false;
             }
         }
 

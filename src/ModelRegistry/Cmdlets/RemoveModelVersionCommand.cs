@@ -25,7 +25,7 @@ namespace ModelRegistry.Cmdlets
         protected override string Action => "Remove model version";
         protected override string Activity => "Removing model versions";
 
-        protected override ApprovalStatus? TargetStatus => null;
+        protected override bool RemovesVersions => true;
         protected override bool ForceChange => Force;
 
         protected override void OnDone(ModelVersion version)

@@ -59,6 +59,7 @@ namespace ModelRegistry.Cmdlets
 
         /// <summary>Refuse unless the credentials act in this AWS account (the wrong-account guard). With -Arn or -GroupName, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
+        [Parameter(ParameterSetName = ByName)]
         [Parameter(ParameterSetName = ByVersion)]
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
@@ -135,15 +136,17 @@ namespace ModelRegistry.Cmdlets
                 var passed = PassAccountGuard(batch.Key, batch, t => _origin[t.Arn].Accounts, t => t.Known ?? (object)t.Arn);
                 var confirmed = whatIf ? passed : passed.Where(t => ShouldProcess(Describe(t.Known, t.Arn), Action)).ToList();
                 if (confirmed.Count == 0) continue;
-                var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(batch.Key));
+                // Stage changes and rejections are judged by the configured stages (MODEL_LIFECYCLE_STAGES); deletions are not.
+                var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(batch.Key),
+                    RemovesVersions ? null : Hosting.StageConfiguration.Load(this));
                 // Approvals are gated on metrics by -Require, else by the team's rules from .env.shared (a guard in the list).
                 if (TargetStatus == ApprovalStatus.Approved)
                     operations.UseGate(new Engine.Metrics.ApprovalGate(Engine.Metrics.MetricsReader.For(batch.Key),
                         Hosting.ApprovalRules.ParseRequire(this, RequireText), RequireText is null ? Hosting.ApprovalRules.TeamDefaults(this) : null));
                 // -WhatIf runs the same reads and guards without the change: the same refusals, and a "What if" for the rest.
-                var outcomes = TargetStatus is ApprovalStatus status
-                    ? operations.SetApprovalMany(confirmed, status, ReasonText, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf)
-                    : operations.RemoveMany(confirmed, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf);
+                var outcomes = RemovesVersions
+                    ? operations.RemoveMany(confirmed, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf)
+                    : operations.UpdateMany(confirmed, Change(), ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf);
                 Drain(outcomes, confirmed.Count, Activity, outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Known ?? (object)outcome.Input.Arn);
@@ -161,12 +164,46 @@ namespace ModelRegistry.Cmdlets
         private static string Describe(ModelVersion? v, string arn) =>
             v is null ? arn : $"{v.GroupName} version {v.Version} ({v.Status})";
 
+        /// <summary>The one UpdateModelPackage each version gets, from the members below (only what is set is sent).</summary>
+        private Engine.Registry.VersionUpdate Change() => new Engine.Registry.VersionUpdate
+        {
+            Status = TargetStatus,
+            ApprovalDescription = ReasonText,
+            CustomerMetadata = MetadataToSet,
+            RemoveCustomerMetadata = MetadataToRemove,
+            Lifecycle = StageToSet is null ? null
+                : new Engine.Registry.VersionLifecycle(StageToSet, StageStatusToSet ?? Engine.Registry.VersionLifecycle.DefaultStageStatus, StageDescriptionToSet),
+        };
+
+        /// <summary>Stops the command before anything is read when the change breaks SageMaker's limits or names a stage
+        /// MODEL_LIFECYCLE_STAGES does not list (ModelRegistry.Invalid[.UnknownStage]).</summary>
+        protected void RefuseInvalidChange()
+        {
+            if (StageToSet != null) Hosting.StageConfiguration.Resolve(this, StageToSet);
+            var problems = Change().Problems();
+            if (problems.Count > 0)
+                ThrowTerminatingError(Hosting.ErrorRecords.Invalid($"{MyInvocation.MyCommand.Name}: {string.Join("; ", problems)}. Nothing was changed.", null));
+        }
+
         /// <summary>What ShouldProcess says is about to happen.</summary>
         protected abstract string Action { get; }
         protected abstract string Activity { get; }
-        /// <summary>The approval status to set; null means delete the versions.</summary>
-        protected abstract ApprovalStatus? TargetStatus { get; }
+        /// <summary>True when the command deletes the versions (Remove-MRModelVersion) instead of updating them.</summary>
+        protected virtual bool RemovesVersions => false;
+        /// <summary>The approval status to set (AWS: ModelApprovalStatus); null leaves it.</summary>
+        protected virtual ApprovalStatus? TargetStatus => null;
+        /// <summary>The approval reason (AWS: ApprovalDescription); null leaves it.</summary>
         protected virtual string? ReasonText => null;
+        /// <summary>Customer metadata to add or overwrite (AWS: CustomerMetadataProperties); null for none.</summary>
+        protected virtual IReadOnlyDictionary<string, string>? MetadataToSet => null;
+        /// <summary>Customer metadata keys to remove (AWS: CustomerMetadataPropertiesToRemove); null for none.</summary>
+        protected virtual IReadOnlyCollection<string>? MetadataToRemove => null;
+        /// <summary>The lifecycle stage to set (AWS: ModelLifeCycle.Stage); null leaves the lifecycle.</summary>
+        protected virtual string? StageToSet => null;
+        /// <summary>AWS: ModelLifeCycle.StageStatus; Approved when a stage is set without one.</summary>
+        protected virtual string? StageStatusToSet => null;
+        /// <summary>AWS: ModelLifeCycle.StageDescription.</summary>
+        protected virtual string? StageDescriptionToSet => null;
         /// <summary>Metric rules an approval must meet (-Require); null to use the team's defaults from .env.shared.</summary>
         protected virtual string[]? RequireText => null;
         /// <summary>Overrides the safety rule (approving a Rejected version, deleting an Approved one).</summary>

@@ -123,6 +123,8 @@ public sealed class AccountGuardTableTests : IClassFixture<AccountGuardTableTest
                  {
                      ("Set-MRApproval", "-Status Rejected -Force"), ("Approve-MRModelVersion", "-Force"),
                      ("Deny-MRModelVersion", "-Force"), ("Remove-MRModelVersion", "-Force -Confirm:$false"),
+                     ("Set-MRModelVersion", "-CustomerMetadata @{ ticket = 'ML-42' } -RemoveCustomerMetadata draft"),
+                     ("Set-MRModelLifecycle", "-Stage Development -Force"),
                  })
         {
             yield return Row(cmdlet, "piped ModelVersion (project → versions)", $"$v | {cmdlet} {args}", "$v");
@@ -187,6 +189,38 @@ public sealed class AccountGuardTableTests : IClassFixture<AccountGuardTableTest
         var covered = Table().Select(r => (string)r[0]).Concat(NotRegistryChanging).ToHashSet();
         var missing = commands.Where(c => !covered.Contains(c)).ToList();
         Assert.True(missing.Count == 0, "No account-guard row for: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void The_lifecycle_and_metadata_cmdlets_send_only_what_the_Publisher_and_Approver_policies_grant()
+    {
+        static HashSet<string> Granted(ModuleHost.Result policies, IamPolicyRole role)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(policies.Objects<IamPolicy>().Single(p => p.Role == role).Document);
+            return doc.RootElement.GetProperty("Statement").EnumerateArray()
+                .SelectMany(s => s.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!)).ToHashSet();
+        }
+        var policies = Run("'Publisher', 'Approver' | ForEach-Object { Get-MRProject ./right.env | Get-MRIamPolicy -Role $_ }");
+        Assert.Empty(policies.Errors);
+        // A group of its own: the moto state the table's rows read stays as seeded.
+        Assert.Empty(Run("New-MRModelGroup -Name acct-iamcheck -Description d | Out-Null").Errors);
+
+        List<string> Sent(string script)
+        {
+            var before = _moto.Proxy.Forwarded.Count;
+            var result = Run(script);
+            Assert.Empty(result.Errors);
+            return _moto.Proxy.Forwarded.Skip(before).Select(f => f.Operation).Where(o => o != "").Distinct().Select(o => "sagemaker:" + o).ToList();
+        }
+        var publish = Sent($"Register-MRModelVersion acct-iamcheck -ImageUri {Image} -Stage Development | Out-Null");
+        var approve = Sent(@"
+            Get-MRModelVersion acct-iamcheck -Stage Development | Out-Null
+            Get-MRModelVersion acct-iamcheck -Latest 1 | Set-MRModelVersion -CustomerMetadata @{ ticket = 'ML-42' } -RemoveCustomerMetadata draft
+            Set-MRModelLifecycle -GroupName acct-iamcheck -Version 1 -Stage Development -Reason 'again'");
+        Assert.Contains("sagemaker:CreateModelPackage", publish);
+        Assert.Contains("sagemaker:UpdateModelPackage", approve);
+        Assert.Empty(publish.Except(Granted(policies, IamPolicyRole.Publisher)));
+        Assert.Empty(approve.Except(Granted(policies, IamPolicyRole.Approver)));
     }
 
     [Fact]
