@@ -61,6 +61,8 @@ public sealed class OutputTypeTests : IDisposable
         ("Approve-MRModelVersion", "Get-MRModelVersion rc-fraud-detection | Where-Object Version -eq 1 | Approve-MRModelVersion -Reason 'good' -PassThru"),
         ("Deny-MRModelVersion", "Get-MRModelVersion rc-fraud-detection | Where-Object Version -eq 2 | Deny-MRModelVersion -Reason 'worse' -PassThru"),
         ("Set-MRApproval", "Get-MRModelVersion rc-fraud-detection | Where-Object Version -eq 2 | Set-MRApproval -Status PendingManualApproval -Reason 'again' -PassThru"),
+        ("Set-MRModelVersion", "Set-MRModelVersion -GroupName rc-fraud-detection -Version 1 -CustomerMetadata @{ ticket = 'ML-42' } -RemoveCustomerMetadata run -PassThru"),
+        ("Set-MRModelLifecycle", "Get-MRModelVersion rc-fraud-detection | Where-Object Version -eq 1 | Set-MRModelLifecycle -Stage Development -Reason 'first' -PassThru"),
         ("Export-MRApprovalAudit", "Get-MRModelGroup rc-fraud-detection | Export-MRApprovalAudit -Path ./audit.csv -PassThru"),
         ("Deploy-MRModelVersion", "Get-MRModelVersion rc-fraud-detection | Where-Object Version -eq 1 | Deploy-MRModelVersion -EndpointName fraud-endpoint -Confirm:$false"),
         ("Get-MRDeployment", "Get-MRDeployment"),
