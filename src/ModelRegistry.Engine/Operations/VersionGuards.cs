@@ -81,7 +81,8 @@ namespace ModelRegistry.Engine.Operations
     /// The version guards, in one list, judged in order; the first that refuses stops the change. They always
     /// judge the registry's current state: ModelVersionOperations re-reads every version it changes, removes or
     /// deploys (one listing per group, see <see cref="CurrentVersions"/>) — that re-read is not a check -Force can
-    /// skip. Later rules (lifecycle stages, metric requirements) are added with <see cref="Add"/>.
+    /// skip. The lifecycle stage rules judge against <see cref="Stages"/> (MODEL_LIFECYCLE_STAGES); later rules (metric
+    /// requirements) are added with <see cref="Add"/>.
     /// </summary>
     public sealed class VersionGuards
     {
