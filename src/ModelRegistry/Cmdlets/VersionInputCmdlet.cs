@@ -59,7 +59,6 @@ namespace ModelRegistry.Cmdlets
 
         /// <summary>Refuse unless the credentials act in this AWS account (the wrong-account guard). With -Arn or -GroupName, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
-        [Parameter(ParameterSetName = ByName)]
         [Parameter(ParameterSetName = ByVersion)]
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByArn)]
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
