@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelRegistry.Engine.Config;
@@ -56,6 +58,21 @@ namespace ModelRegistry.Engine.Registry
             return new RegistryException(RegistryErrorKind.AccessDenied,
                 $"The configuration expects AWS account {expected} (AWS_ACCOUNT_ID), but the credentials for {location} act as account {actual}. Nothing was changed.",
                 target, reason: Reason);
+        }
+
+        /// <summary>The reason of the one error a command writes when the caller's account cannot be asked (STS failed):
+        /// ErrorId ModelRegistry.&lt;Kind&gt;.AccountCheck, the kind of the STS failure (Unavailable, AccessDenied, Throttled …).</summary>
+        public const string UncheckedReason = "AccountCheck";
+
+        /// <summary>The one error for the inputs that expect an account when it cannot be asked: the STS failure's kind,
+        /// its message, and what was not done.</summary>
+        public static RegistryException Unchecked(Exception failure, IReadOnlyList<string> targets)
+        {
+            var kind = failure is RegistryException r ? r.Kind : RegistryErrorKind.Unavailable;
+            var names = string.Join(", ", targets.Take(20)) + (targets.Count > 20 ? $", … ({targets.Count} in all)" : "");
+            return new RegistryException(kind,
+                $"The wrong-account guard could not ask STS which account the credentials act in ({failure.Message}), so nothing that expects an account was done: {names}.",
+                null, (failure as RegistryException)?.ServiceCode, (failure as RegistryException)?.RequestId, failure, UncheckedReason);
         }
 
         /// <summary>Throws the refusal when the caller's account is not <paramref name="expected"/> (no-op when null or empty).</summary>

@@ -332,6 +332,7 @@ namespace ModelRegistry.Cmdlets
         {
             var items = inputs.ToList();
             if (!items.Any(i => expectedOf(i).Count > 0)) return items;
+            StartCallLog(); // the STS call shows in -Verbose
             string? actual = null;
             Exception? unknown = null;
             if (items.Any(i => expectedOf(i).Any(Naming.IsAccountId)))
@@ -347,15 +348,19 @@ namespace ModelRegistry.Cmdlets
             }
             var passed = new List<T>(items.Count);
             var location = connection.ToString();
+            var unchecked_ = new List<string>();
             foreach (var item in items)
             {
                 var expected = expectedOf(item);
                 var target = targetOf(item);
                 var refusal = expected.Select(e => AccountGuard.Check(e, actual, location, target?.ToString())).FirstOrDefault(r => r != null);
                 if (refusal != null) WriteFailure(refusal, target);
-                else if (unknown != null && expected.Count > 0) WriteFailure(unknown, target);
+                else if (unknown != null && expected.Count > 0) unchecked_.Add(target?.ToString() ?? "");
                 else passed.Add(item);
             }
+            // The account could not be asked: one error for the command, naming what was not done, not one per input.
+            if (unchecked_.Count > 0)
+                WriteFailure(AccountGuard.Unchecked(unknown!, unchecked_), location);
             return passed;
         }
 

@@ -12,7 +12,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     /// <summary>The one place where SDK and transport failures become <see cref="RegistryException"/>s.</summary>
     internal static class SageMakerErrors
     {
-        public static RegistryException ToRegistryException(Exception error, string? target)
+        public static RegistryException ToRegistryException(Exception error, string? target, string serviceName = "SageMaker")
         {
             switch (error)
             {
@@ -22,7 +22,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     // The service answered 2xx, so it acted, but the reply cannot be read: the caller cannot know
                     // what was done. Unavailable (retryable), and creates look up before any re-send.
                     return new RegistryException(RegistryErrorKind.Unavailable,
-                        $"SageMaker's reply{For(target)} could not be read (HTTP {(int)unreadable.StatusCode}); the request may have taken effect: {Innermost(unreadable).Message}",
+                        $"{serviceName}'s reply{For(target)} could not be read (HTTP {(int)unreadable.StatusCode}); the request may have taken effect: {Innermost(unreadable).Message}",
                         target, null, string.IsNullOrEmpty(unreadable.RequestId) ? null : unreadable.RequestId, unreadable);
                 case AmazonServiceException service when service.InnerException is HttpErrorResponseException || service.StatusCode != 0 || service.ErrorCode != null:
                     return FromService(service.ErrorCode, service.Message, (int)service.StatusCode, service.RequestId, target, service);
@@ -32,16 +32,16 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
             if (IsTimeout(error))
                 return new RegistryException(RegistryErrorKind.Unavailable,
-                    $"SageMaker timed out{For(target)}: no answer within the per-call timeout (-TimeoutSec sets it); the request may have been received: {Innermost(error).Message}", target, inner: error);
+                    $"{serviceName} timed out{For(target)}: no answer within the per-call timeout (-TimeoutSec sets it); the request may have been received: {Innermost(error).Message}", target, inner: error);
             if (IsTransportFailure(error))
                 return new RegistryException(RegistryErrorKind.Unavailable,
-                    $"SageMaker could not be reached{For(target)}: {Innermost(error).Message}", target, inner: error);
+                    $"{serviceName} could not be reached{For(target)}: {Innermost(error).Message}", target, inner: error);
 
             if (error is AmazonClientException client && client.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0)
                 return new RegistryException(RegistryErrorKind.AccessDenied,
                     $"No usable AWS credentials{For(target)}: {client.Message}", target, inner: error);
 
-            return new RegistryException(RegistryErrorKind.Invalid, $"SageMaker call failed{For(target)}: {error.Message}", target, inner: error);
+            return new RegistryException(RegistryErrorKind.Invalid, $"{serviceName} call failed{For(target)}: {error.Message}", target, inner: error);
         }
 
         /// <summary>Kind for a service error code, message and HTTP status (code wins over status).</summary>

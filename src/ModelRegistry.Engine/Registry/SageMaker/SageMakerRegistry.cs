@@ -181,15 +181,22 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         {
             return await _retry.ExecuteAsync<string?>(async token =>
             {
+                // Named as STS in errors and in -Verbose: a failure here is not SageMaker's.
+                var clock = ServiceCallLog.IsListening ? Stopwatch.StartNew() : null;
                 try
                 {
                     var response = await Sts().GetCallerIdentityAsync(new GetCallerIdentityRequest(), token).ConfigureAwait(false);
                     _account = response.Account;
+                    if (clock != null)
+                        ServiceCallLog.Report(new ServiceCall("STS", "GetCallerIdentity", null, clock.Elapsed, 1, response.ResponseMetadata?.RequestId, null));
                     return response.Account;
                 }
                 catch (Exception e) when (!(e is OperationCanceledException && token.IsCancellationRequested))
                 {
-                    throw SageMakerErrors.ToRegistryException(e, "sts:GetCallerIdentity");
+                    var error = SageMakerErrors.ToRegistryException(e, "sts:GetCallerIdentity", "STS");
+                    if (clock != null)
+                        ServiceCallLog.Report(new ServiceCall("STS", "GetCallerIdentity", null, clock.Elapsed, 1, error.RequestId, error.ServiceCode ?? error.Kind.ToString()));
+                    throw error;
                 }
             }, Idempotency.Safe, null, ct, "sts:GetCallerIdentity").ConfigureAwait(false);
         }
