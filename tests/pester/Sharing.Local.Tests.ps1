@@ -1,6 +1,6 @@
 # The README's walk-through "Sharing a model with another account", as a user types it, on the Local backend:
-# .env.shared.example with consumer accounts → register → approve → share → Compare InSync → edit the consumers →
-# Compare shows the policy drift → Sync fixes it.
+# .env.shared.example with consumer accounts and lifecycle stages → register → approve → Staging → Production →
+# set metadata → share → Compare InSync → edit the consumers → Compare shows the policy drift → Sync fixes it.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
@@ -14,16 +14,28 @@ Describe 'Sharing a model group with another account on a Local registry' {
         New-Item -ItemType Directory $folder | Out-Null
         $script:config = Join-Path $folder '.env.shared'
         # The example, extended with the rc team's consumer account.
-        Set-Content $config -Value ((Get-Content -Raw $example) + "`nRC_CONSUMER_ACCOUNTS=`"111111111111`"`n")
+        Set-Content $config -Value ((Get-Content -Raw $example) +
+            "`nRC_CONSUMER_ACCOUNTS=`"111111111111`"`nMODEL_LIFECYCLE_STAGES=`"Development Staging Production`"`n")
         Connect-MRRegistry -Local -Path (Join-Path $folder 'registry') -Region ap-northeast-1 -AccountId 123456789012
+        Set-MRConfiguration -ConfigPath $config   # the stages the lifecycle cmdlets judge by
     }
 
-    It 'registers and approves, shares with the configured account, reports edited consumers as policy drift and syncs them' {
+    It 'registers, approves, promotes to Production, sets metadata, shares, reports edited consumers as policy drift and syncs them' {
         # Register and approve a version.
         Get-MRProject $config | New-MRModelGroup | Out-Null
-        $v = Register-MRModelVersion rc-fraud-detection -ImageUri $image -CustomerMetadata @{ ticket = 'ML-42' }
+        $v = Register-MRModelVersion rc-fraud-detection -ImageUri $image -CustomerMetadata @{ ticket = 'ML-42' } -Stage Development
         $approved = $v | Approve-MRModelVersion -Reason 'passed review' -PassThru
         $approved.Status | Should -Be 'Approved'
+
+        # Promote it one stage at a time, and record the evaluation on it.
+        $v | Set-MRModelLifecycle -Stage Staging -Reason 'soak test'
+        $v | Set-MRModelLifecycle -Stage Production -Reason 'CAB-1234'
+        $v | Set-MRModelVersion -CustomerMetadata @{ auc = '0.93' }
+        $inProduction = Get-MRModelGroup | Get-MRModelVersion -Stage Production -Latest 1
+        $inProduction.GroupName | Should -Be 'rc-fraud-detection'
+        $detail = Get-MRModelVersion rc-fraud-detection -Version 1 -Detailed
+        $detail.CustomerMetadata['auc'] | Should -Be '0.93'
+        $detail.CustomerMetadata['ticket'] | Should -Be 'ML-42'
 
         # Share every configured group with its team's consumer accounts.
         Get-MRProject $config | Set-MRModelGroupPolicy -WarningAction SilentlyContinue

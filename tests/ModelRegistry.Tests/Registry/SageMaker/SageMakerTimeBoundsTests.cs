@@ -115,7 +115,7 @@ public sealed class SageMakerTimeBoundsTests : IDisposable
         using var host = new ModuleHost();
         var shown = host.Run("Connect-MRRegistry -Region us-east-1 -EndpointUrl $url -TimeoutSec 2; (Get-MRRegistry).Timeout.TotalSeconds",
             new Hashtable { ["url"] = silent.Url });
-        Assert.Equal("2", Assert.Single(shown.Output.Where(o => o != null)).ToString());
+        Assert.Equal("2", Assert.Single(shown.Output, o => o != null).ToString());
         var set = host.Run("Set-MRConfiguration -TimeoutSec 3; (Get-MRConfiguration).Registry.Timeout.TotalSeconds; (Get-MRRegistry).EndpointUrl");
         Assert.Equal(new[] { "3", silent.Url }, set.Output.Where(o => o != null).Select(o => o.ToString()));
         var call = host.Run("Get-MRModelGroup -Name never-answered");
