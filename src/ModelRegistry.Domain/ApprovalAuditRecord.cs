@@ -17,8 +17,8 @@ namespace ModelRegistry
             ApprovalDescription = approvalDescription;
             CreatedBy = createdBy;
             LastModifiedBy = lastModifiedBy;
-            Created = created;
-            LastModified = lastModified;
+            CreatedUtc = Times.Utc(created);
+            LastModifiedUtc = Times.Utc(lastModified);
             Stage = stage;
             GateRules = gateRules;
             GatedMetrics = gatedMetrics;
@@ -34,10 +34,14 @@ namespace ModelRegistry
         public string? CreatedBy { get; }
         /// <summary>AWS: LastModifiedBy (else CreatedBy); the OS user on the Local registry.</summary>
         public string? LastModifiedBy { get; }
-        /// <summary>UTC.</summary>
-        public DateTime? Created { get; }
-        /// <summary>UTC.</summary>
-        public DateTime? LastModified { get; }
+        /// <summary>Creation time of the version, local; <see cref="CreatedUtc"/> is the same instant in UTC.</summary>
+        public DateTime? Created => Times.Local(CreatedUtc);
+        /// <summary>Creation time of the version, UTC.</summary>
+        public DateTime? CreatedUtc { get; }
+        /// <summary>Last change of the version (its approval, usually), local.</summary>
+        public DateTime? LastModified => Times.Local(LastModifiedUtc);
+        /// <summary>Last change of the version, UTC.</summary>
+        public DateTime? LastModifiedUtc { get; }
         /// <summary>AWS: ModelLifeCycle.Stage, when set.</summary>
         public string? Stage { get; }
         /// <summary>The gate rules that held when the version was approved (from its approval description), e.g. "auc &gt;= 0.9".</summary>

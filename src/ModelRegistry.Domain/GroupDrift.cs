@@ -49,9 +49,9 @@ namespace ModelRegistry
         /// <summary>The group's ManagedBy tag, when it exists and has one.</summary>
         public string? ManagedBy => Actual?.Tags != null && Actual.Tags.TryGetValue("ManagedBy", out var v) ? v : null;
         /// <summary>AWS_ACCOUNT_ID of the configuration compared with; mutating cmdlets fed this entry refuse in another account.</summary>
-        public string? ExpectedAccountId { get; private set; }
+        public string? ExpectedAccountId { get; internal set; }
         /// <summary>AWS_REGION of the configuration compared with.</summary>
-        public string? ConfiguredRegion { get; private set; }
+        public string? ConfiguredRegion { get; internal set; }
 
         /// <summary>The group's resource policy differs from the configured consumer accounts (a "policy …" line in
         /// <see cref="Differences"/>): a sync sets it, or removes it when the team has no consumer accounts.</summary>
@@ -60,7 +60,7 @@ namespace ModelRegistry
         public bool PolicyNotManaged { get; private set; }
 
         /// <summary>This entry, marked as planned from a configuration naming this account and region.</summary>
-        public GroupDrift WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        internal GroupDrift WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
         {
             var copy = (GroupDrift)MemberwiseClone();
             copy.ExpectedAccountId = expectedAccountId;
@@ -69,7 +69,7 @@ namespace ModelRegistry
         }
 
         /// <summary>This entry, Drifted by its resource policy as well: <paramref name="difference"/> says how.</summary>
-        public GroupDrift WithPolicyDifference(string difference, bool notManaged)
+        internal GroupDrift WithPolicyDifference(string difference, bool notManaged)
         {
             var differences = new List<string>(Differences) { difference };
             return new GroupDrift(Name, GroupState.Drifted, differences, Desired, Actual, TagRepairs, DescriptionDiffers)

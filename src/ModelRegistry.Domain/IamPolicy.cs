@@ -21,20 +21,20 @@ namespace ModelRegistry
     /// <summary>A least-privilege IAM policy document for one team × project.</summary>
     public sealed class IamPolicy
     {
-        public string Team { get; set; } = "";
-        public string Project { get; set; } = "";
-        public string GroupName { get; set; } = "";
-        public IamPolicyRole Role { get; set; }
+        public string Team { get; internal set; } = "";
+        public string Project { get; internal set; } = "";
+        public string GroupName { get; internal set; } = "";
+        public IamPolicyRole Role { get; internal set; }
         /// <summary>Suggested managed policy name, e.g. rc-fraud-detection-ModelRegistry-Approver.</summary>
-        public string PolicyName { get; set; } = "";
+        public string PolicyName { get; internal set; } = "";
         /// <summary>The policy document (JSON).</summary>
-        public string Document { get; set; } = "";
+        public string Document { get; internal set; } = "";
         /// <summary>Size as IAM counts it (without whitespace); the managed policy limit is 6,144.</summary>
-        public int Size { get; set; }
+        public int Size { get; internal set; }
         /// <summary>The file it was written to (-OutDirectory), else null.</summary>
-        public string? Path { get; set; }
+        public string? Path { get; internal set; }
         /// <summary>What the document cannot scope and why (e.g. List actions that IAM only grants on "*").</summary>
-        public IReadOnlyList<string> Notes { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> Notes { get; internal set; } = Array.Empty<string>();
         public override string ToString() => PolicyName;
     }
 }

@@ -12,7 +12,7 @@ namespace ModelRegistry
             Name = name;
             Arn = arn;
             Description = description;
-            Created = created;
+            CreatedUtc = Times.Utc(created);
             Status = status;
             Tags = TagSet.From(tags);
         }
@@ -22,28 +22,30 @@ namespace ModelRegistry
         public string GroupName => Name;
         public string Arn { get; }
         public string? Description { get; }
+        /// <summary>Creation time, local (AWS: CreationTime); <see cref="CreatedUtc"/> is the same instant in UTC.</summary>
+        public DateTime? Created => Times.Local(CreatedUtc);
         /// <summary>Creation time, UTC.</summary>
-        public DateTime? Created { get; }
+        public DateTime? CreatedUtc { get; }
         /// <summary>AWS: ModelPackageGroupStatus (Completed, Pending, InProgress, Failed, Deleting, DeleteFailed).</summary>
         public string? Status { get; }
         /// <summary>Tags, when they were read (listing groups does not return them).</summary>
         public TagSet? Tags { get; }
 
         /// <summary>How many versions the group holds per approval status, when they were counted (-IncludeVersionCount).</summary>
-        public VersionCounts? Versions { get; private set; }
+        public VersionCounts? Versions { get; internal set; }
 
         /// <summary>AWS_ACCOUNT_ID of the .env.shared this group was reached from (Get-MRProject | …); null when none.
         /// Every mutating cmdlet fed this object refuses to act when the caller's account is another.</summary>
-        public string? ExpectedAccountId { get; private set; }
+        public string? ExpectedAccountId { get; internal set; }
         /// <summary>AWS_REGION of the .env.shared this group was reached from; used when nothing more explicit names a region.</summary>
-        public string? ConfiguredRegion { get; private set; }
+        public string? ConfiguredRegion { get; internal set; }
 
-        public ModelGroup WithTags(IReadOnlyDictionary<string, string> tags) => Copy(tags, Versions);
+        internal ModelGroup WithTags(IReadOnlyDictionary<string, string> tags) => Copy(tags, Versions);
 
-        public ModelGroup WithVersions(VersionCounts counts) => Copy(Tags, counts);
+        internal ModelGroup WithVersions(VersionCounts counts) => Copy(Tags, counts);
 
         /// <summary>This group, marked as reached from a configuration naming this account and region (null keeps none).</summary>
-        public ModelGroup WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        internal ModelGroup WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
         {
             var copy = Copy(Tags, Versions);
             copy.ExpectedAccountId = expectedAccountId;
@@ -52,7 +54,7 @@ namespace ModelRegistry
         }
 
         private ModelGroup Copy(IReadOnlyDictionary<string, string>? tags, VersionCounts? versions) =>
-            new ModelGroup(Name, Arn, Description, Created, Status, tags)
+            new ModelGroup(Name, Arn, Description, CreatedUtc, Status, tags)
             {
                 Versions = versions,
                 ExpectedAccountId = ExpectedAccountId,

@@ -34,7 +34,7 @@ namespace ModelRegistry
         public string? ConfiguredRegion { get; private set; }
 
         /// <summary>This policy, carrying the account and region of the configuration it was reached from.</summary>
-        public ModelGroupPolicy WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        internal ModelGroupPolicy WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
         {
             var copy = (ModelGroupPolicy)MemberwiseClone();
             copy.ExpectedAccountId = expectedAccountId;

@@ -6,62 +6,67 @@ namespace ModelRegistry
     /// <summary>One registered version of a model in a group (AWS: ModelPackage / ModelPackageSummary, versioned).</summary>
     public sealed class ModelVersion
     {
-        public string GroupName { get; set; } = "";
+        public string GroupName { get; internal set; } = "";
         /// <summary>AWS: ModelPackageVersion.</summary>
-        public int Version { get; set; }
+        public int Version { get; internal set; }
         /// <summary>AWS: ModelPackageArn.</summary>
-        public string Arn { get; set; } = "";
+        public string Arn { get; internal set; } = "";
         /// <summary>AWS: ModelApprovalStatus.</summary>
-        public ApprovalStatus Status { get; set; }
+        public ApprovalStatus Status { get; internal set; }
+        /// <summary>Creation time, local (AWS: CreationTime); <see cref="CreatedUtc"/> is the same instant in UTC.</summary>
+        public DateTime? Created => Times.Local(CreatedUtc);
         /// <summary>Creation time, UTC.</summary>
-        public DateTime? Created { get; set; }
+        public DateTime? CreatedUtc { get; internal set; }
         /// <summary>AWS: ModelPackageDescription.</summary>
-        public string? Description { get; set; }
+        public string? Description { get; internal set; }
         /// <summary>AWS: ApprovalDescription — the reason given with the last approval change.</summary>
-        public string? ApprovalDescription { get; set; }
+        public string? ApprovalDescription { get; internal set; }
         /// <summary>AWS: ModelPackageStatus (Pending, InProgress, Completed, Failed, Deleting).</summary>
-        public string? PackageStatus { get; set; }
+        public string? PackageStatus { get; internal set; }
         /// <summary>First container image (InferenceSpecification.Containers[0].Image); filled by detailed reads.</summary>
-        public string? ImageUri { get; set; }
+        public string? ImageUri { get; internal set; }
         /// <summary>First container's ModelDataUrl; filled by detailed reads.</summary>
-        public string? ModelDataUrl { get; set; }
-        public IReadOnlyList<string>? ContentTypes { get; set; }
-        public IReadOnlyList<string>? ResponseTypes { get; set; }
-        public IReadOnlyList<string>? InferenceInstanceTypes { get; set; }
-        public IReadOnlyList<string>? TransformInstanceTypes { get; set; }
+        public string? ModelDataUrl { get; internal set; }
+        public IReadOnlyList<string>? ContentTypes { get; internal set; }
+        public IReadOnlyList<string>? ResponseTypes { get; internal set; }
+        public IReadOnlyList<string>? InferenceInstanceTypes { get; internal set; }
+        public IReadOnlyList<string>? TransformInstanceTypes { get; internal set; }
         /// <summary>ModelMetrics.ModelQuality.Statistics.S3Uri.</summary>
-        public string? ModelStatisticsUri { get; set; }
-        public string? ModelStatisticsContentType { get; set; }
+        public string? ModelStatisticsUri { get; internal set; }
+        public string? ModelStatisticsContentType { get; internal set; }
         /// <summary>Every metrics file the version names (AWS: ModelMetrics — model quality, data quality, bias,
         /// explainability); filled by detailed reads. Get-MRModelMetric reads them.</summary>
-        public IReadOnlyList<MetricsSource>? MetricsSources { get; set; }
+        public IReadOnlyList<MetricsSource>? MetricsSources { get; internal set; }
         /// <summary>AWS: CustomerMetadataProperties.</summary>
-        public TagSet? CustomerMetadata { get; set; }
+        public TagSet? CustomerMetadata { get; internal set; }
         /// <summary>AWS: ModelLifeCycle.Stage — the lifecycle stage (e.g. Staging, Production); null when none was set.</summary>
-        public string? Stage { get; set; }
+        public string? Stage { get; internal set; }
         /// <summary>AWS: ModelLifeCycle.StageStatus, e.g. Approved, InProgress.</summary>
-        public string? StageStatus { get; set; }
+        public string? StageStatus { get; internal set; }
         /// <summary>AWS: ModelLifeCycle.StageDescription.</summary>
-        public string? StageDescription { get; set; }
-        public DateTime? LastModified { get; set; }
+        public string? StageDescription { get; internal set; }
+        /// <summary>Last change, local (AWS: LastModifiedTime); <see cref="LastModifiedUtc"/> is the same instant in UTC.</summary>
+        public DateTime? LastModified => Times.Local(LastModifiedUtc);
+        /// <summary>Last change, UTC.</summary>
+        public DateTime? LastModifiedUtc { get; internal set; }
         /// <summary>AWS: LastModifiedBy / CreatedBy user profile or ARN, when the service reports it.</summary>
-        public string? LastModifiedBy { get; set; }
+        public string? LastModifiedBy { get; internal set; }
         /// <summary>AWS: CreatedBy (IAM identity ARN, else user profile), when the service reports it; the OS user on the Local registry.</summary>
-        public string? CreatedBy { get; set; }
+        public string? CreatedBy { get; internal set; }
         /// <summary>True when the full description was read (Describe), not only the list summary.</summary>
-        public bool IsDetailed { get; set; }
+        public bool IsDetailed { get; internal set; }
 
         /// <summary>AWS_ACCOUNT_ID of the .env.shared this version was reached from (Get-MRProject | …); null when none.
         /// Every mutating cmdlet fed this object refuses to act when the caller's account is another.</summary>
-        public string? ExpectedAccountId { get; private set; }
+        public string? ExpectedAccountId { get; internal set; }
         /// <summary>AWS_REGION of the .env.shared this version was reached from; used when nothing more explicit names a region.</summary>
-        public string? ConfiguredRegion { get; private set; }
+        public string? ConfiguredRegion { get; internal set; }
 
         /// <summary>A shallow copy, for "this version, with its new status".</summary>
-        public ModelVersion Clone() => (ModelVersion)MemberwiseClone();
+        internal ModelVersion Clone() => (ModelVersion)MemberwiseClone();
 
         /// <summary>This version, marked as reached from a configuration naming this account and region (null keeps none).</summary>
-        public ModelVersion WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
+        internal ModelVersion WithExpectedAccount(string? expectedAccountId, string? configuredRegion)
         {
             var copy = Clone();
             copy.ExpectedAccountId = expectedAccountId;

@@ -50,10 +50,10 @@ namespace ModelRegistry
 
         /// <summary>{TEAM}_APPROVAL_REQUIRE from the configuration: rules such as "auc &gt;= 0.9" that Approve-MRModelVersion
         /// applies to this team's versions unless -Require is given; empty when the team sets none.</summary>
-        public IReadOnlyList<string> ApprovalRequire { get; private set; } = System.Array.Empty<string>();
+        public IReadOnlyList<string> ApprovalRequire { get; internal set; } = System.Array.Empty<string>();
 
         /// <summary>This project with the team's default approval rules.</summary>
-        public TeamProject WithApprovalRequire(IReadOnlyList<string> rules)
+        internal TeamProject WithApprovalRequire(IReadOnlyList<string> rules)
         {
             var copy = (TeamProject)MemberwiseClone();
             copy.ApprovalRequire = rules;
@@ -61,10 +61,10 @@ namespace ModelRegistry
         }
 
         /// <summary>MODEL_METRICS_S3_PREFIX from the configuration (s3://bucket/prefix/): where metrics files live; null when not set.</summary>
-        public string? MetricsS3Prefix { get; private set; }
+        public string? MetricsS3Prefix { get; internal set; }
 
         /// <summary>This project with the configured metrics location.</summary>
-        public TeamProject WithMetricsS3Prefix(string? prefix)
+        internal TeamProject WithMetricsS3Prefix(string? prefix)
         {
             var copy = (TeamProject)MemberwiseClone();
             copy.MetricsS3Prefix = prefix;
@@ -77,7 +77,7 @@ namespace ModelRegistry
         public IReadOnlyList<string> ConsumerAccounts { get; private set; } = System.Array.Empty<string>();
 
         /// <summary>This project with the accounts its group is shared with.</summary>
-        public TeamProject WithConsumerAccounts(IReadOnlyList<string> accounts)
+        internal TeamProject WithConsumerAccounts(IReadOnlyList<string> accounts)
         {
             var copy = (TeamProject)MemberwiseClone();
             copy.ConsumerAccounts = accounts ?? System.Array.Empty<string>();

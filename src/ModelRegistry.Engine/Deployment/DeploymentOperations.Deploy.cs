@@ -132,7 +132,7 @@ namespace ModelRegistry.Engine.Deployment
                 progress?.Invoke($"Endpoint '{plan.EndpointName}' already serves version {plan.Version} of {plan.GroupName}.");
                 var same = request.Wait ? await WaitAsync(plan.EndpointName, plan.EndpointConfigName, request.Timeout, progress, ct).ConfigureAwait(false)
                     : await DescribeAsync(plan.EndpointName, ct).ConfigureAwait(false);
-                return With(same, "Unchanged", plan);
+                return With(same, DeploymentChange.Unchanged, plan);
             }
 
             EndpointInfo? current = null;
@@ -183,7 +183,7 @@ namespace ModelRegistry.Engine.Deployment
                 throw await RollBackAsync(ex, created).ConfigureAwait(false);
             }
 
-            var change = plan.UpdatesExistingEndpoint ? "Updated" : "Created";
+            var change = plan.UpdatesExistingEndpoint ? DeploymentChange.Updated : DeploymentChange.Created;
             ModelRegistry.Deployment result;
             if (request.Wait)
             {
@@ -311,7 +311,7 @@ namespace ModelRegistry.Engine.Deployment
             }
         }
 
-        private static ModelRegistry.Deployment With(ModelRegistry.Deployment d, string change, DeploymentPlan plan)
+        private static ModelRegistry.Deployment With(ModelRegistry.Deployment d, DeploymentChange change, DeploymentPlan plan)
         {
             d.Change = change;
             return d;

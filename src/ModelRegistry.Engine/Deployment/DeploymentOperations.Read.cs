@@ -37,11 +37,11 @@ namespace ModelRegistry.Engine.Deployment
             {
                 EndpointName = endpoint.Name,
                 EndpointArn = endpoint.Arn,
-                Status = endpoint.Status,
+                Status = EndpointStatuses.Parse(endpoint.Status),
                 FailureReason = endpoint.FailureReason,
                 EndpointConfigName = endpoint.EndpointConfigName,
-                Created = endpoint.Created,
-                LastModified = endpoint.LastModified,
+                CreatedUtc = endpoint.Created,
+                LastModifiedUtc = endpoint.LastModified,
                 IsRecord = !_target.ServesTraffic,
             };
             // Parts deleted by other tools leave the deployment partly known, not an error.

@@ -22,7 +22,7 @@ namespace ModelRegistry.Engine.Metrics
         /// <summary>A version's record; <paramref name="gatedNames"/> are the metrics its group was gated on.</summary>
         public static ApprovalAuditRecord Record(ModelVersion v, IReadOnlyList<ModelMetric> metrics, IReadOnlyList<string> gatedNames) =>
             new ApprovalAuditRecord(v.GroupName, v.Version, v.Arn, v.Status, v.ApprovalDescription, v.CreatedBy, v.LastModifiedBy,
-                v.Created, v.LastModified, v.Stage, Requirements.HeldRules(v.ApprovalDescription),
+                v.CreatedUtc, v.LastModifiedUtc, v.Stage, Requirements.HeldRules(v.ApprovalDescription),
                 gatedNames.ToDictionary(n => n, n => MetricsReadout.Find(metrics, n)?.Value, StringComparer.OrdinalIgnoreCase));
 
         /// <summary>The metric names a group's versions were gated on (the rules recorded in approval descriptions), first seen first.</summary>
@@ -37,7 +37,7 @@ namespace ModelRegistry.Engine.Metrics
         public static string[] Cells(ApprovalAuditRecord r) => new[]
         {
             r.GroupName, r.Version.ToString(CultureInfo.InvariantCulture), r.Status.ToString(), r.ApprovalDescription ?? "",
-            r.CreatedBy ?? "", r.LastModifiedBy ?? "", Time(r.Created), Time(r.LastModified), r.Stage ?? "",
+            r.CreatedBy ?? "", r.LastModifiedBy ?? "", Time(r.CreatedUtc), Time(r.LastModifiedUtc), r.Stage ?? "",
             string.Join("; ", r.GateRules), Metrics(r), r.ModelVersionArn,
         };
 

@@ -126,12 +126,12 @@ namespace ModelRegistry.Engine.Operations
         public async Task<GroupTestResult> TestAsync(string name, bool? listPermitted, CancellationToken ct)
         {
             var result = new GroupTestResult { Name = name, ListPermitted = listPermitted };
-            if (listPermitted == false) result.Problems.Add("listing model groups is not permitted");
+            if (listPermitted == false) result.ProblemList.Add("listing model groups is not permitted");
 
             var group = await _registry.GetGroupAsync(name, ct).ConfigureAwait(false);
             if (group is null)
             {
-                result.Problems.Add($"model group '{name}' does not exist in {_registry.Location}");
+                result.ProblemList.Add($"model group '{name}' does not exist in {_registry.Location}");
                 return result;
             }
             result.Exists = true;

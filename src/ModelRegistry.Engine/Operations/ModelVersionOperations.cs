@@ -204,7 +204,7 @@ namespace ModelRegistry.Engine.Operations
             if (Gate != null) update = Gate.Recorded(current.Arn, update);
             var changed = await _registry.UpdateVersionAsync(target.Arn, update, ct).ConfigureAwait(false);
             // The version as it now is: what we read, with what we changed.
-            return update.ApplyTo(current, changed.LastModified);
+            return update.ApplyTo(current, changed.LastModifiedUtc);
         }
 
         /// <summary>Deletes a version, judged by <see cref="Guards"/> on its current state (an Approved or deployed

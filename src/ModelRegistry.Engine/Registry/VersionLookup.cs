@@ -31,7 +31,7 @@ namespace ModelRegistry.Engine.Registry
                 foreach (var summary in page.Items)
                 {
                     // Newest first: older than the attempt means ours is not there (if the filter was ignored).
-                    if (summary.Created.HasValue && summary.Created.Value < after) return null;
+                    if (summary.CreatedUtc.HasValue && summary.CreatedUtc.Value < after) return null;
                     if (++inspected > MaxVersionsToInspect) return null;
                     var full = await registry.GetVersionAsync(summary.Arn, ct).ConfigureAwait(false);
                     if (full?.CustomerMetadata != null && full.CustomerMetadata.TryGetValue(ClientTokenKey, out var t) && t == token)

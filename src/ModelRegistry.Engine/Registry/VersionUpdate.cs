@@ -156,7 +156,7 @@ namespace ModelRegistry.Engine.Registry
                 now.StageStatus = Lifecycle.StageStatus;
                 now.StageDescription = Lifecycle.StageDescription;
             }
-            if (modified.HasValue) now.LastModified = modified;
+            if (modified.HasValue) now.LastModifiedUtc = modified;
             return now;
         }
     }

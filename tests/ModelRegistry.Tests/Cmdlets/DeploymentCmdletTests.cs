@@ -40,8 +40,8 @@ public sealed class DeploymentCmdletTests : IDisposable
         var result = Run($"Register-MRModelVersion rc-fraud-detection -ImageUri {Image} -ApprovalStatus Approved | Deploy-MRModelVersion -EndpointName fraud-detection-endpoint -Wait");
         Assert.Empty(result.Errors);
         var deployed = result.Objects<ModelRegistry.Deployment>().Single();
-        Assert.Equal("Created", deployed.Change);
-        Assert.Equal("InService", deployed.Status);
+        Assert.Equal(DeploymentChange.Created, deployed.Change);
+        Assert.Equal(EndpointStatus.InService, deployed.Status);
         Assert.True(deployed.IsRecord);
         Assert.Equal(version.Version + 1, deployed.Version);
 
@@ -81,7 +81,7 @@ public sealed class DeploymentCmdletTests : IDisposable
         var v = Register();
         Run($"Deploy-MRModelVersion -GroupName rc-fraud-detection -Version {v.Version} -EndpointName ep-1");
         var again = Run($"Deploy-MRModelVersion -GroupName rc-fraud-detection -Version {v.Version} -EndpointName ep-1").Objects<ModelRegistry.Deployment>().Single();
-        Assert.Equal("Unchanged", again.Change);
+        Assert.Equal(DeploymentChange.Unchanged, again.Change);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class DeploymentCmdletTests : IDisposable
         var v2 = Register();
         Run($"Deploy-MRModelVersion -Arn '{v1.Arn}' -EndpointName ep-switch");
         var switched = Run($"Deploy-MRModelVersion -Arn '{v2.Arn}' -EndpointName ep-switch -Confirm:$false").Objects<ModelRegistry.Deployment>().Single();
-        Assert.Equal("Updated", switched.Change);
+        Assert.Equal(DeploymentChange.Updated, switched.Change);
         Assert.NotNull(switched.PreviousEndpointConfigName);
         Assert.Equal(v2.Version, Run("Get-MRDeployment ep-switch").Objects<ModelRegistry.Deployment>().Single().Version);
     }

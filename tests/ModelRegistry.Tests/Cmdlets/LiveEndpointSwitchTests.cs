@@ -33,7 +33,7 @@ public sealed class LiveEndpointSwitchTests : IDisposable
         // Creating an endpoint is Medium: under the default $ConfirmPreference (High) nothing asks.
         var created = Run($"Deploy-MRModelVersion -Arn '{_v1.Arn}' -EndpointName ep");
         Assert.Empty(created.Errors);
-        Assert.Equal("Created", Assert.Single(created.Output.Select(o => o.BaseObject).OfType<ModelRegistry.Deployment>()).Change);
+        Assert.Equal(DeploymentChange.Created, Assert.Single(created.Output.Select(o => o.BaseObject).OfType<ModelRegistry.Deployment>()).Change);
         Assert.Empty(_host.Prompts);
     }
 
@@ -73,7 +73,7 @@ public sealed class LiveEndpointSwitchTests : IDisposable
         _host.Answer = "Yes";
         var yes = Run($"Deploy-MRModelVersion -Arn '{_v2.Arn}' -EndpointName ep");
         Assert.Empty(yes.Errors);
-        Assert.Equal("Updated", ((ModelRegistry.Deployment)yes.Output.Single().BaseObject).Change);
+        Assert.Equal(DeploymentChange.Updated, ((ModelRegistry.Deployment)yes.Output.Single().BaseObject).Change);
         Assert.Equal(_v2.Version, Serving());
     }
 
@@ -119,6 +119,6 @@ public sealed class LiveEndpointSwitchTests : IDisposable
         var result = Run($"Deploy-MRModelVersion -Arn '{_v1.Arn}' -EndpointName ep");
         Assert.Empty(result.Errors);
         Assert.Empty(_host.Prompts);
-        Assert.Equal("Unchanged", ((ModelRegistry.Deployment)result.Output.Single().BaseObject).Change);
+        Assert.Equal(DeploymentChange.Unchanged, ((ModelRegistry.Deployment)result.Output.Single().BaseObject).Change);
     }
 }

@@ -84,7 +84,7 @@ public sealed class MetricsCmdletTests : IDisposable
             Assert.Equal(records[i].Version.ToString(CultureInfo.InvariantCulture), html["Version"]);
             Assert.Equal(records[i].Status.ToString(), html["Status"]);
             Assert.Equal(records[i].ApprovalDescription ?? "", html["ApprovalDescription"]);
-            Assert.Equal(records[i].LastModified!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), html["LastModified"]);
+            Assert.Equal(records[i].LastModifiedUtc!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), html["LastModified"]);
             foreach (var column in headers) Assert.Equal(csv[i][column] ?? "", html[column]);
         }
         Assert.Equal("review | Gate: auc = 0.93 (>= 0.9)", rows[0].QuerySelectorAll("td")[headers.IndexOf("ApprovalDescription")].TextContent);

@@ -123,6 +123,47 @@ public sealed class OutputTypeTests : IDisposable
         }
     }
 
+    /// <summary>Types scripts hand in rather than get back, and exceptions: they keep their setters and methods.</summary>
+    private static readonly Type[] NotOutputs = { typeof(VersionSpec), typeof(TagSet), typeof(RegistryException), typeof(ConfigurationException) };
+
+    [Fact]
+    public void Output_types_are_read_only_and_show_no_helper_methods()
+    {
+        var problems = new List<string>();
+        foreach (var type in typeof(ModelVersion).Assembly.GetExportedTypes().Where(t => t.IsClass && !NotOutputs.Contains(t)))
+        {
+            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                if (p.SetMethod?.IsPublic == true) problems.Add($"{type.Name}.{p.Name} has a public setter");
+            foreach (var m in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                         .Where(m => !m.IsSpecialName && m.Name != nameof(ToString)))
+                problems.Add($"{type.Name}.{m.Name}() is public");
+            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                if (p.PropertyType == typeof(List<string>) || (p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>)))
+                    problems.Add($"{type.Name}.{p.Name} is a mutable {p.PropertyType.Name}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Times_are_local_with_Utc_twins_and_deployment_states_are_enums()
+    {
+        var result = Run($"Get-MRProject -Team rc | New-MRModelGroup | Out-Null; $v = Register-MRModelVersion rc-fraud-detection -ImageUri {Image} -ApprovalStatus Approved; " +
+                         "$v; $v | Deploy-MRModelVersion -EndpointName fraud-endpoint -Confirm:$false; Get-MRModelGroup rc-fraud-detection");
+        Assert.Empty(result.Errors);
+        var version = result.Objects<ModelVersion>().Single();
+        Assert.Equal(DateTimeKind.Local, version.Created!.Value.Kind);
+        Assert.Equal(DateTimeKind.Utc, version.CreatedUtc!.Value.Kind);
+        Assert.Equal(version.CreatedUtc.Value, version.Created.Value.ToUniversalTime());
+        Assert.Equal(version.LastModifiedUtc!.Value, version.LastModified!.Value.ToUniversalTime());
+        var group = result.Objects<ModelGroup>().Single();
+        Assert.Equal(group.CreatedUtc!.Value, group.Created!.Value.ToUniversalTime());
+        var deployment = result.Objects<ModelRegistry.Deployment>().Single();
+        Assert.Equal(DeploymentChange.Created, deployment.Change);
+        Assert.Equal(EndpointStatus.InService, deployment.Status);
+        Assert.Equal(DateTimeKind.Local, deployment.Created!.Value.Kind);
+        Assert.Equal(deployment.CreatedUtc!.Value, deployment.Created.Value.ToUniversalTime());
+    }
+
     [Fact]
     public void Tags_are_a_dictionary_to_PowerShell_on_every_output_type()
     {

@@ -99,8 +99,8 @@ public abstract class DeploymentContractTests : IDisposable
 
         var deployed = await Operations.DeployAsync(Request(version, endpoint), null, Ct);
 
-        Assert.Equal("Created", deployed.Change);
-        Assert.Equal("InService", deployed.Status);
+        Assert.Equal(DeploymentChange.Created, deployed.Change);
+        Assert.Equal(EndpointStatus.InService, deployed.Status);
         Assert.Equal(version.Arn, deployed.ModelVersionArn);
         Assert.Equal(group, deployed.GroupName);
         Assert.Equal(version.Version, deployed.Version);
@@ -136,7 +136,7 @@ public abstract class DeploymentContractTests : IDisposable
         var second = await Operations.DeployAsync(Request(version, endpoint), null, Ct);
 
         Assert.True(plan.Unchanged);
-        Assert.Equal("Unchanged", second.Change);
+        Assert.Equal(DeploymentChange.Unchanged, second.Change);
         Assert.Equal(first.EndpointConfigName, second.EndpointConfigName);
     }
 
@@ -154,7 +154,7 @@ public abstract class DeploymentContractTests : IDisposable
 
         Assert.True(plan.UpdatesExistingEndpoint);
         Assert.Equal(first.EndpointConfigName, plan.CurrentEndpointConfigName);
-        Assert.Equal("Updated", second.Change);
+        Assert.Equal(DeploymentChange.Updated, second.Change);
         Assert.Equal(v2.Arn, second.ModelVersionArn);
         Assert.Equal(first.EndpointConfigName, second.PreviousEndpointConfigName);
         Assert.NotNull(await Target.GetEndpointConfigAsync(first.EndpointConfigName!, Ct));

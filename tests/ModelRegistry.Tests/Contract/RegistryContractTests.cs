@@ -303,6 +303,22 @@ public abstract class RegistryContractTests : IDisposable
     }
 
     [Fact]
+    public async Task RegisterVersion_ReturnsTheVersionWhole_WithItsCreationTimeInUtcAndLocal()
+    {
+        var name = UniqueName("ct-whole");
+        await CreateGroup(name);
+        var registered = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
+
+        Assert.True(registered.IsDetailed);
+        Assert.NotNull(registered.PackageStatus);
+        Assert.NotNull(registered.CreatedUtc);
+        Assert.Equal(DateTimeKind.Utc, registered.CreatedUtc!.Value.Kind);
+        Assert.InRange(registered.CreatedUtc.Value, DateTime.UtcNow.AddMinutes(-10), DateTime.UtcNow.AddMinutes(10));
+        Assert.Equal(DateTimeKind.Local, registered.Created!.Value.Kind);
+        Assert.Equal(registered.CreatedUtc.Value, registered.Created.Value.ToUniversalTime());
+    }
+
+    [Fact]
     public async Task RegisterVersion_NumbersVersionsOneTwoThree_AndKeepsTheRequestedStatus()
     {
         var name = UniqueName("ct-seq");
@@ -418,8 +434,8 @@ public abstract class RegistryContractTests : IDisposable
         await Task.Delay(1100); // a full second apart, whatever precision the backend keeps
         var late1 = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
         var late2 = await Registry.RegisterVersionAsync(TestSpecs.Full(name), Ct);
-        var earlyAt = (await Registry.GetVersionAsync(early.Arn, Ct))!.Created!.Value;
-        var lateAt = (await Registry.GetVersionAsync(late1.Arn, Ct))!.Created!.Value;
+        var earlyAt = (await Registry.GetVersionAsync(early.Arn, Ct))!.CreatedUtc!.Value;
+        var lateAt = (await Registry.GetVersionAsync(late1.Arn, Ct))!.CreatedUtc!.Value;
         var between = earlyAt + TimeSpan.FromTicks((lateAt - earlyAt).Ticks / 2);
 
         var after = await ListAllVersions(new VersionQuery(name) { CreatedAfter = between });

@@ -135,7 +135,7 @@ public sealed class DeploymentOperationsTests : IDisposable
 
         var d = await Operations.DeployAsync(Request(v, "ep-c"), null, Ct);
 
-        Assert.Equal("Created", d.Change);
+        Assert.Equal(DeploymentChange.Created, d.Change);
         Assert.Equal(v.Arn, d.ModelVersionArn);
     }
 
@@ -149,7 +149,7 @@ public sealed class DeploymentOperationsTests : IDisposable
 
         var d = await Operations.DeployAsync(Request(v, "ep-d", wait: true), heard.Add, Ct);
 
-        Assert.Equal("InService", d.Status);
+        Assert.Equal(EndpointStatus.InService, d.Status);
         Assert.Equal(3, heard.Count(h => h.StartsWith("Endpoint ep-d:", StringComparison.Ordinal)));
         Assert.Contains(heard, h => h.Contains("Creating"));
     }

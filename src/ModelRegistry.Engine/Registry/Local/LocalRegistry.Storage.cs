@@ -119,7 +119,7 @@ namespace ModelRegistry.Engine.Registry.Local
                 Version = version,
                 Arn = VersionArn(r.GroupName, version),
                 Status = r.Status,
-                Created = r.Created,
+                CreatedUtc = r.Created,
                 Description = r.Description,
                 PackageStatus = "Completed",
                 Stage = r.Stage,
@@ -143,7 +143,7 @@ namespace ModelRegistry.Engine.Registry.Local
                     ? new[] { new MetricsSource(MetricsSourceKind.ModelQualityStatistics, r.ModelStatisticsUri, r.ModelStatisticsContentType) }
                     : Array.Empty<MetricsSource>();
             v.CustomerMetadata = new TagSet(r.CustomerMetadata);
-            v.LastModified = r.LastModified;
+            v.LastModifiedUtc = r.LastModified;
             v.CreatedBy = r.CreatedBy;
             v.LastModifiedBy = r.LastModifiedBy ?? r.CreatedBy;
             return v;

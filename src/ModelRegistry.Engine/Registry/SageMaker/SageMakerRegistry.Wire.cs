@@ -35,7 +35,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Arn = arn,
                 Version = Int(e, "ModelPackageVersion") ?? VersionFromArn(arn),
                 Status = DomainStatus(Str(e, "ModelApprovalStatus")),
-                Created = Time(e, "CreationTime"),
+                CreatedUtc = Time(e, "CreationTime"),
                 Description = Str(e, "ModelPackageDescription"),
                 PackageStatus = Str(e, "ModelPackageStatus"),
             };
@@ -54,7 +54,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var v = ToVersion(e, "");
             v.IsDetailed = true;
             v.ApprovalDescription = Str(e, "ApprovalDescription");
-            v.LastModified = Time(e, "LastModifiedTime");
+            v.LastModifiedUtc = Time(e, "LastModifiedTime");
             v.LastModifiedBy = Who(e, "LastModifiedBy") ?? Who(e, "CreatedBy");
             v.CreatedBy = Who(e, "CreatedBy");
             if (e.TryGetProperty("InferenceSpecification", out var spec) && spec.ValueKind == JsonValueKind.Object)

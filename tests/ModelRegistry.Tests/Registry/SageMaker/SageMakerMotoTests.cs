@@ -39,9 +39,9 @@ public sealed class SageMakerMotoTests : IDisposable
         Assert.Equal(name, got!.Name);
         Assert.Equal(created.Arn, got.Arn);
         Assert.Equal("the description", got.Description);
-        Assert.NotNull(got.Created);
-        Assert.Equal(DateTimeKind.Utc, got.Created!.Value.Kind);
-        Assert.InRange(got.Created.Value, DateTime.UtcNow.AddMinutes(-10), DateTime.UtcNow.AddMinutes(10));
+        Assert.NotNull(got.CreatedUtc);
+        Assert.Equal(DateTimeKind.Utc, got.CreatedUtc!.Value.Kind);
+        Assert.InRange(got.CreatedUtc.Value, DateTime.UtcNow.AddMinutes(-10), DateTime.UtcNow.AddMinutes(10));
         Assert.Equal(Tags(("Team", "ml"), ("Project", "p1")), got.Tags);
     }
 
@@ -134,8 +134,8 @@ public sealed class SageMakerMotoTests : IDisposable
         Assert.Equal("s3://bucket/stats.json", v.ModelStatisticsUri);
         Assert.Equal("application/json", v.ModelStatisticsContentType);
         Assert.Equal("abc123", v.CustomerMetadata!["git"]);
-        Assert.NotNull(v.Created);
-        Assert.Equal(DateTimeKind.Utc, v.Created!.Value.Kind);
+        Assert.NotNull(v.CreatedUtc);
+        Assert.Equal(DateTimeKind.Utc, v.CreatedUtc!.Value.Kind);
     }
 
     [Fact]

@@ -355,9 +355,9 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         Assert.Equal(3, v.Version);
         Assert.Equal("team-proj", v.GroupName);
         Assert.Equal(ApprovalStatus.Approved, v.Status);
-        Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 21, 500, DateTimeKind.Utc), v.Created);
-        Assert.Equal(DateTimeKind.Utc, v.Created!.Value.Kind);
-        Assert.Equal(new DateTime(2023, 11, 14, 22, 15, 0, DateTimeKind.Utc), v.LastModified);
+        Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 21, 500, DateTimeKind.Utc), v.CreatedUtc);
+        Assert.Equal(DateTimeKind.Utc, v.CreatedUtc!.Value.Kind);
+        Assert.Equal(new DateTime(2023, 11, 14, 22, 15, 0, DateTimeKind.Utc), v.LastModifiedUtc);
         Assert.Equal("arn:aws:iam::123456789012:user/me", v.LastModifiedBy);
         Assert.Equal("img:1", v.ImageUri);
         Assert.Equal("s3://b/m.tar.gz", v.ModelDataUrl);
@@ -371,7 +371,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
     {
         var group = await _registry.GetGroupAsync("team-proj", None);
         Assert.Equal("ml", group!.Tags!["Team"]);
-        Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, 250, DateTimeKind.Utc), group.Created);
+        Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, 250, DateTimeKind.Utc), group.CreatedUtc);
         Assert.Equal("Completed", group.Status);
 
         var page = await _registry.ListGroupsAsync(null, null, 10, None);
