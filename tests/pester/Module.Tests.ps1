@@ -49,7 +49,7 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
             $data.FormatViewDefinition.Name | Should -Contain $view.Name
         }
         $table = Get-MRProject (Join-Path $PSScriptRoot '../../.env.shared.example') | Out-String -Width 200
-        $table | Should -Match 'Team\s+Project\s+GroupName\s+Description'
+        $table | Should -Match 'GroupName\s+Team\s+Project\s+Description'
     }
 
     It 'does not import twice the views of a session that already has them' {

@@ -134,6 +134,7 @@ namespace ModelRegistry.Cmdlets
                 }, Bulk(ThrottleLimit), Cancellation), groups.Count, "Reading model groups", outcome =>
                 {
                     if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Name);
+                    else if (IncludeVersionCount) WriteObject(Counted(Stamp(outcome.Result!)));
                     else WriteObject(Stamp(outcome.Result!));
                 });
             }
@@ -142,6 +143,17 @@ namespace ModelRegistry.Cmdlets
                 WriteFailure(ex, registry.Location);
             }
         }
+
+        /// <summary>A group with its versions counted, named so that its table has a Versions column
+        /// (a plain listing has none, rather than a column of nothing).</summary>
+        private static PSObject Counted(ModelGroup group)
+        {
+            var o = new PSObject(group);
+            o.TypeNames.Insert(0, CountedTypeName);
+            return o;
+        }
+
+        internal const string CountedTypeName = "ModelRegistry.ModelGroup#VersionCount";
 
         /// <summary>The group, carrying the account and region of the project (or object) it was reached from.</summary>
         private ModelGroup Stamp(ModelGroup group) =>

@@ -16,7 +16,11 @@ namespace ModelRegistry.Hosting
     internal static partial class ModuleViews
     {
         private static readonly Lazy<IReadOnlyList<ExtendedTypeDefinition>> Definitions =
-            new Lazy<IReadOnlyList<ExtendedTypeDefinition>>(() => Build().ToList());
+            new Lazy<IReadOnlyList<ExtendedTypeDefinition>>(() => Build()
+                // A type with a table and a list view: one definition holding both, the table first (the default).
+                .GroupBy(d => d.TypeName, StringComparer.OrdinalIgnoreCase)
+                .Select(g => g.Count() == 1 ? g.First() : new ExtendedTypeDefinition(g.Key, g.SelectMany(d => d.FormatViewDefinition).ToList()))
+                .ToList());
 
         /// <summary>The views, as PowerShell's format data (one definition per type).</summary>
         internal static IReadOnlyList<ExtendedTypeDefinition> All => Definitions.Value;

@@ -40,8 +40,8 @@ public sealed class DesiredStateCmdletTests : IDisposable
         }, byPath.Select(d => (d.Name, d.State)));
         // The plan table: one row per group, the differences spelled out.
         var table = string.Join("\n", Run("Compare-MRModelGroup ./.env.shared | Out-String -Width 200").Output.Select(o => o.ToString()));
-        Assert.Matches(@"Missing\s+rc-anti-money-laundering\s+does not exist", table);
-        Assert.Matches(@"Foreign\s+hand-made\s+no ManagedBy tag", table);
+        Assert.Matches(@"rc-anti-money-laundering\s+Missing\s+does not exist", table);
+        Assert.Matches(@"hand-made\s+Foreign\s+no ManagedBy tag", table);
     }
 
     [Fact]
