@@ -33,6 +33,30 @@ function Get-PropertyDoc([type] $type, [string] $property) {
     ''
 }
 
+# A type as a reader writes it: ApprovalStatus, not Nullable`1; String[]; Dictionary[String, String].
+function Get-TypeName([type] $type) {
+    $inner = [Nullable]::GetUnderlyingType($type)
+    if ($inner) { return Get-TypeName $inner }
+    if ($type.IsArray) { return (Get-TypeName $type.GetElementType()) + '[]' }
+    if ($type.IsGenericType) {
+        $name = $type.Name.Substring(0, $type.Name.IndexOf('`'))
+        return "$name[$((@($type.GetGenericArguments() | ForEach-Object { Get-TypeName $_ })) -join ', ')]"
+    }
+    $type.Name
+}
+
+# What a parameter is when it is not given, read from a new instance of the cmdlet; null when it has no telling default.
+function Get-DefaultValue($instance, [string] $name) {
+    $property = $instance.GetType().GetProperty($name)
+    if (-not $property -or $property.PropertyType -eq [System.Management.Automation.SwitchParameter]) { return $null }
+    $value = $property.GetValue($instance)
+    if ($null -eq $value -or ($value -is [string] -and $value -eq '') -or ($value -is [array] -and $value.Count -eq 0)) { return $null }
+    if (($value -is [bool] -and -not $value) -or ($value -is [int] -and $value -eq 0)) { return $null }
+    if ($value -is [array]) { return $value -join ', ' }
+    if ($value -is [timespan]) { return "$([int]$value.TotalSeconds) seconds" }
+    "$value"
+}
+
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 $manifest = Join-Path $ModulePath 'ModelRegistry.psd1'
 $module = Import-Module $manifest -PassThru -Force
@@ -90,7 +114,7 @@ try {
                 if ($sp.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
                     $writer.WriteStartElement('command', 'parameterValue', $command)
                     $writer.WriteAttributeString('required', 'true')
-                    $writer.WriteString($sp.ParameterType.Name)
+                    $writer.WriteString((Get-TypeName $sp.ParameterType))
                     $writer.WriteEndElement()
                 }
                 $writer.WriteEndElement()
@@ -99,6 +123,7 @@ try {
         }
         $writer.WriteEndElement()
 
+        $instance = [Activator]::CreateInstance($cmd.ImplementingType)
         $writer.WriteStartElement('command', 'parameters', $command)
         foreach ($p in $parameters) {
             $text = Get-PropertyDoc $type $p.Name
@@ -118,11 +143,45 @@ try {
             Write-Para $text
             $writer.WriteStartElement('command', 'parameterValue', $command)
             $writer.WriteAttributeString('required', 'true')
-            $writer.WriteString($p.ParameterType.Name)
+            $writer.WriteString((Get-TypeName $p.ParameterType))
             $writer.WriteEndElement()
             $writer.WriteStartElement('dev', 'type', $dev)
-            $writer.WriteElementString('maml', 'name', $maml, $p.ParameterType.FullName)
+            $writer.WriteElementString('maml', 'name', $maml, (Get-TypeName $p.ParameterType))
             $writer.WriteEndElement()
+            $default = if ($attrs | Where-Object IsMandatory) { $null } else { Get-DefaultValue $instance $p.Name }
+            if ($null -ne $default) { $writer.WriteElementString('dev', 'defaultValue', $dev, $default) }
+            $writer.WriteEndElement()
+        }
+        $writer.WriteEndElement()
+
+        # INPUTS: what binds from the pipeline — whole objects by value, and properties by name.
+        $writer.WriteStartElement('command', 'inputTypes', $command)
+        $byValueTypes = @($parameters | Where-Object { @($_.ParameterSets.Values | Where-Object ValueFromPipeline).Count -gt 0 } |
+            ForEach-Object { $_.ParameterType } | Sort-Object FullName -Unique)
+        $byNameParameters = @($parameters | Where-Object { @($_.ParameterSets.Values | Where-Object ValueFromPipelineByPropertyName).Count -gt 0 } | ForEach-Object Name)
+        foreach ($t in $byValueTypes) {
+            $writer.WriteStartElement('command', 'inputType', $command)
+            $writer.WriteStartElement('dev', 'type', $dev)
+            $element = if ($t.IsArray) { $t.GetElementType() } else { $t }
+            $writer.WriteElementString('maml', 'name', $maml, $element.FullName)
+            $writer.WriteEndElement()
+            Write-Para "Piped objects of this type."
+            $writer.WriteEndElement()
+        }
+        if ($byNameParameters.Count -gt 0) {
+            $writer.WriteStartElement('command', 'inputType', $command)
+            $writer.WriteStartElement('dev', 'type', $dev)
+            $writer.WriteElementString('maml', 'name', $maml, 'Any object with these properties')
+            $writer.WriteEndElement()
+            Write-Para "Bound by property name: $($byNameParameters -join ', ')."
+            $writer.WriteEndElement()
+        }
+        if ($byValueTypes.Count -eq 0 -and $byNameParameters.Count -eq 0) {
+            $writer.WriteStartElement('command', 'inputType', $command)
+            $writer.WriteStartElement('dev', 'type', $dev)
+            $writer.WriteElementString('maml', 'name', $maml, 'None')
+            $writer.WriteEndElement()
+            Write-Para 'Nothing is taken from the pipeline.'
             $writer.WriteEndElement()
         }
         $writer.WriteEndElement()
@@ -131,7 +190,7 @@ try {
         foreach ($o in $cmd.OutputType) {
             $writer.WriteStartElement('command', 'returnValue', $command)
             $writer.WriteStartElement('dev', 'type', $dev)
-            $writer.WriteElementString('maml', 'name', $maml, $o.Name)
+            $writer.WriteElementString('maml', 'name', $maml, $o.Type.FullName ?? $o.Name)
             $writer.WriteEndElement()
             $writer.WriteEndElement()
         }

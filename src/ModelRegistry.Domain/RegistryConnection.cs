@@ -15,17 +15,17 @@ namespace ModelRegistry
         /// <summary>Region of Local ARNs when none is given (Local has no AWS configuration to ask).</summary>
         public const string LocalDefaultRegion = "us-east-1";
 
-        public RegistryBackend Backend { get; internal set; } = RegistryBackend.SageMaker;
-        public string? Region { get; internal set; }
-        public string? ProfileName { get; internal set; }
-        public string? EndpointUrl { get; internal set; }
+        public RegistryBackend Backend { get; set; } = RegistryBackend.SageMaker;
+        public string? Region { get; set; }
+        public string? ProfileName { get; set; }
+        public string? EndpointUrl { get; set; }
         /// <summary>Folder of the Local registry.</summary>
-        public string? LocalPath { get; internal set; }
+        public string? LocalPath { get; set; }
         /// <summary>Account used in Local ARNs (Local has no caller identity).</summary>
-        public string? LocalAccountId { get; internal set; }
+        public string? LocalAccountId { get; set; }
         /// <summary>How long one SageMaker call (one attempt) may take (-TimeoutSec); null: 30 seconds.
         /// How many attempts a failing call gets is AWS_MAX_ATTEMPTS or the profile's max_attempts.</summary>
-        public System.TimeSpan? Timeout { get; internal set; }
+        public System.TimeSpan? Timeout { get; set; }
 
         internal RegistryConnection Clone() => (RegistryConnection)MemberwiseClone();
 

@@ -56,7 +56,9 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
         Import-Module $manifestPath -Force
         $null = Get-MRRegistry
         @(Get-FormatData -TypeName ModelRegistry.ModelVersion).Count | Should -Be 1
-        @((Get-FormatData -TypeName ModelRegistry.ModelVersion).FormatViewDefinition).Count | Should -Be 1
+        $source = [xml](Get-Content -Raw (Join-Path $PSScriptRoot '../../src/ModelRegistry/Formats/ModelRegistry.format.ps1xml'))
+        $defined = @($source.Configuration.ViewDefinitions.View | Where-Object { $_.ViewSelectedBy.TypeName -eq 'ModelRegistry.ModelVersion' }).Count
+        @((Get-FormatData -TypeName ModelRegistry.ModelVersion).FormatViewDefinition).Count | Should -Be $defined
     }
 
     It 'stops the build on a view element it cannot compile, naming it, rather than losing the view' {
@@ -98,6 +100,22 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
                 ($entry.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$p needs help"
             }
         }
+    }
+
+    Context 'help syntax and sections for <_.Name>' -ForEach (Get-Command -Module ModelRegistry) {
+        It 'names real types and has INPUTS and OUTPUTS' {
+            $full = Get-Help $_.Name -Full
+            ($full | Out-String -Width 250) | Should -Not -Match 'Nullable`1|`1'
+            @($full.inputTypes.inputType).Count | Should -BeGreaterThan 0
+            @($full.returnValues.returnValue).Count | Should -BeGreaterThan 0
+        }
+    }
+
+    It 'shows default values, types as written and what binds from the pipeline' {
+        (Get-Help Approve-MRModelVersion -Parameter ThrottleLimit).defaultValue | Should -Be '16'
+        (Get-Help Get-MRModelVersion -Full | Out-String -Width 250) | Should -Match '-Status <ApprovalStatus>'
+        (Get-Help Approve-MRModelVersion).inputTypes.inputType.type.name | Should -Contain 'ModelRegistry.ModelVersion'
+        (Get-Help Get-MRModelVersion).returnValues.returnValue.type.name | Should -Contain 'ModelRegistry.ModelVersion'
     }
 
     It 'has an about_ModelRegistry topic' {

@@ -123,8 +123,9 @@ public sealed class OutputTypeTests : IDisposable
         }
     }
 
-    /// <summary>Types scripts hand in rather than get back, and exceptions: they keep their setters and methods.</summary>
-    private static readonly Type[] NotOutputs = { typeof(VersionSpec), typeof(TagSet), typeof(RegistryException), typeof(ConfigurationException) };
+    /// <summary>Types scripts hand in as well as get back (a connection is built with [ModelRegistry.RegistryConnection]@{ … }
+    /// for -Registry), and exceptions: they keep their setters.</summary>
+    private static readonly Type[] NotOutputs = { typeof(VersionSpec), typeof(RegistryConnection), typeof(TagSet), typeof(RegistryException), typeof(ConfigurationException) };
 
     [Fact]
     public void Output_types_are_read_only_and_show_no_helper_methods()

@@ -57,26 +57,12 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             return body is null ? null : ToDetailedVersion(body.Value);
         }
 
-        /// <summary>One CreateModelPackage call, then one DescribeModelPackage: CreateModelPackage returns only the ARN,
-        /// and the version it returns should be whole (creation time, package status, who created it) as on the Local
-        /// registry. When the read-back fails the version is built from the spec, with the reply's time as its creation
-        /// time. After an ambiguous failure, a spec carrying its client token in customer metadata is looked up before
-        /// any re-send: SageMaker honours ClientToken, but moto ignores it and would register a second version.</summary>
-        public async Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct)
-        {
-            var created = await CreateVersionAsync(spec, ct).ConfigureAwait(false);
-            if (created.IsDetailed) return created;
-            try
-            {
-                return await GetVersionAsync(created.Arn, ct).ConfigureAwait(false) ?? created;
-            }
-            catch (RegistryException)
-            {
-                return created; // registered all the same: the read-back is a courtesy, not part of the change
-            }
-        }
-
-        private Task<ModelVersion> CreateVersionAsync(VersionSpec spec, CancellationToken ct)
+        /// <summary>One CreateModelPackage call; the result is built from the spec and the returned ARN
+        /// (not re-read: bulk registration would pay double), so it is not <see cref="ModelVersion.IsDetailed"/>;
+        /// CreateModelPackage returns no times, so its creation time is when the reply came. After an ambiguous failure,
+        /// a spec carrying its client token in customer metadata is looked up before any re-send: SageMaker honours
+        /// ClientToken, but moto ignores it and would register a second version.</summary>
+        public Task<ModelVersion> RegisterVersionAsync(VersionSpec spec, CancellationToken ct)
         {
             if (spec is null) throw new ArgumentNullException(nameof(spec));
             // SageMaker reads metrics files from S3 only; file:// sources are the Local registry's offline form.
