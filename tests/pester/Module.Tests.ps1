@@ -30,7 +30,7 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
 "@
         $text = ($fresh -join "`n") -replace "\e\[[0-9;]*m", ''   # the child's table may carry colour codes
         $text | Should -Match 'after import: 0'
-        $text | Should -Match 'Team\s+Project\s+GroupName'
+        $text | Should -Match 'GroupName\s+Team\s+Project'
         $text | Should -Match 'after a command: 1'
     }
 
