@@ -150,14 +150,12 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         /// <summary>Lowers the rate and starts watching whether the throttles thin out after it.</summary>
         private void Cut(double now, double rate)
         {
-            if (_rate is null)
-            {
-                // Over a long window: the short one that triggered the cut is, with noise, its upward fluctuation.
-                _fractionBeforeCut = _longReplies.Count == 0 ? 0 : (double)_throttlesInLongWindow / _longReplies.Count;
-                _rate = rate;
-                Watch(now);
-            }
+            var fromUnlimited = _rate is null;
             _rate = rate;
+            if (!fromUnlimited) return;
+            // Over a long window: the short one that triggered the cut is, with noise, its upward fluctuation.
+            _fractionBeforeCut = _longReplies.Count == 0 ? 0 : (double)_throttlesInLongWindow / _longReplies.Count;
+            Watch(now);
         }
 
         private void Watch(double now)
