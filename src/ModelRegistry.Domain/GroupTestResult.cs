@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace ModelRegistry
 {
-    /// <summary>The result of checking one group, as the seed's verify.sh does.</summary>
+    /// <summary>The result of checking one group, (Test-MRModelGroup).</summary>
     public sealed class GroupTestResult
     {
         public string Name { get; internal set; } = "";

@@ -1,3 +1,12 @@
+# The per-cmdlet help contexts below are built at discovery, when BeforeAll has not run yet: the module's commands
+# are listed here, or -ForEach would get nothing and those contexts would run no test at all.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:commandsAtDiscovery = @(Get-Command -Module ModelRegistry | Sort-Object Name)
+    if ($commandsAtDiscovery.Count -eq 0) { throw 'ModelRegistry exports no command at discovery: the help contexts would run nothing.' }
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:manifestPath = Get-TestModulePath
@@ -84,7 +93,7 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
         $private.Assemblies.GetName().Name | Should -Contain 'ModelRegistry.Engine'
     }
 
-    Context 'help for <_.Name>' -ForEach (Get-Command -Module ModelRegistry) {
+    Context 'help for <_.Name>' -ForEach $commandsAtDiscovery {
         BeforeAll { $script:help = Get-Help $_.Name -Full }
         It 'has a synopsis, a description and an example' {
             $help.Synopsis | Should -Not -BeNullOrEmpty
@@ -102,7 +111,7 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
         }
     }
 
-    Context 'help syntax and sections for <_.Name>' -ForEach (Get-Command -Module ModelRegistry) {
+    Context 'help syntax and sections for <_.Name>' -ForEach $commandsAtDiscovery {
         It 'names real types and has INPUTS and OUTPUTS' {
             $full = Get-Help $_.Name -Full
             ($full | Out-String -Width 250) | Should -Not -Match 'Nullable`1|`1'
@@ -116,6 +125,19 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
         (Get-Help Get-MRModelVersion -Full | Out-String -Width 250) | Should -Match '-Status <ApprovalStatus>'
         (Get-Help Approve-MRModelVersion).inputTypes.inputType.type.name | Should -Contain 'ModelRegistry.ModelVersion'
         (Get-Help Get-MRModelVersion).returnValues.returnValue.type.name | Should -Contain 'ModelRegistry.ModelVersion'
+    }
+
+    It 'runs its per-cmdlet help checks for every exported cmdlet' {
+        # Guards the discovery fix above: one help context per cmdlet, not zero.
+        @($commandsAtDiscovery).Count | Should -Be @($commands).Count
+    }
+
+    It 'uses no internal words in any help text: no "seed" in any cmdlet''s full help or in about_ModelRegistry' {
+        $texts = @(foreach ($c in $commands) { [pscustomobject]@{ Name = $c.Name; Text = Get-Help $c.Name -Full | Out-String -Width 300 } }) +
+            [pscustomobject]@{ Name = 'about_ModelRegistry'; Text = Get-Help about_ModelRegistry | Out-String -Width 300 }
+        $offending = @($texts | Where-Object { $_.Text -match '(?i)\bseed' } |
+            ForEach-Object { "$($_.Name): $(([regex]::Matches($_.Text, '(?i).{0,40}\bseed.{0,40}') | ForEach-Object Value) -join ' | ')" })
+        $offending | Should -BeNullOrEmpty
     }
 
     It 'has an about_ModelRegistry topic' {

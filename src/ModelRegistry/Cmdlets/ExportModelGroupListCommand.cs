@@ -8,7 +8,7 @@ using ModelRegistry.Hosting;
 namespace ModelRegistry.Cmdlets
 {
     /// <summary>
-    /// <para type="synopsis">Writes the list of model groups to output/model-groups.env in the seed's format.</para>
+    /// <para type="synopsis">Writes the list of model groups to output/model-groups.env, a file shell scripts can source (MODEL_GROUPS="...").</para>
     /// <para type="description">Writes the file other scripts source: comment lines, then MODEL_GROUPS="a b c" and one comment line per group, in the order given. The write is atomic, and a file that already lists the same groups is left untouched, so re-running a job changes nothing. Takes TeamProject objects, ModelGroup objects or names.</para>
     /// <example>
     ///   <code>Get-MRProject | New-MRModelGroup | Export-MRModelGroupList</code>

@@ -8,7 +8,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Reads .env.shared and emits one TeamProject per team and project.</para>
-    /// <para type="description">Reads the configuration file as data — it is never executed — and expands TEAMS, TEAM_{TEAM}_FULLNAME and {TEAM}_PROJECTS into the model groups the seed scripts create: name {team}-{project}, description "Models for {fullname}/{project}", tags ManagedBy, Team, Project and Phase. Every problem in the file is reported as an error naming the file, line and key; the valid projects are still emitted.</para>
+    /// <para type="description">Reads the configuration file as data — it is never executed — and expands TEAMS, TEAM_{TEAM}_FULLNAME and {TEAM}_PROJECTS into one model group per team and project: name {team}-{project}, description "Models for {fullname}/{project}", tags ManagedBy, Team, Project and Phase. Every problem in the file is reported as an error naming the file, line and key; the valid projects are still emitted.</para>
     /// <example>
     ///   <code>Get-MRProject ./.env.shared</code>
     ///   <para>Lists every configured team and project with its group name and description.</para>

@@ -70,7 +70,7 @@ namespace ModelRegistry.Cmdlets
         [ValidateNotNullOrEmpty]
         public Hosting.PipedText[]? InputText { get; set; }
 
-        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With names, binds by property name from the ExpectedAccountId of a piped group or result reached from a project.</summary>
+        /// <summary>Refuse unless the credentials act in this AWS account (a guard against acting in the wrong account). With names, binds by property name from the ExpectedAccountId of a piped group or result reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ParameterSetName = ByProject)]
         [Parameter(ParameterSetName = ByText)]

@@ -13,10 +13,10 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Registers a new model version in a model group.</para>
-    /// <para type="description">What the seed's model.register(...) example does, checked before any call: S3 URIs, the image reference, ml.* instance types against SageMaker's lists, metadata and tag limits. Every metrics file SageMaker knows can be named (model quality and data quality statistics and constraints, bias and explainability reports), and -Metric keeps measured values in the version's customer metadata under "metric:" keys. -Stage puts the new version in a lifecycle stage of MODEL_LIFECYCLE_STAGES (CreateModelPackage ModelLifeCycle): any listed stage, but the last only when -ApprovalStatus is Approved. Each registration carries a client token, so a retried call never registers twice. The group comes from -GroupName or from the pipeline (a ModelGroup, TeamProject or anything with a GroupName). Emits the new ModelVersion.</para>
+    /// <para type="description">Registers a new version in a model group (SageMaker CreateModelPackage), checked before any call: S3 URIs, the image reference, ml.* instance types against SageMaker's lists, metadata and tag limits. Every metrics file SageMaker knows can be named (model quality and data quality statistics and constraints, bias and explainability reports), and -Metric keeps measured values in the version's customer metadata under "metric:" keys. -Stage puts the new version in a lifecycle stage of MODEL_LIFECYCLE_STAGES (CreateModelPackage ModelLifeCycle): any listed stage, but the last only when -ApprovalStatus is Approved. Each registration carries a client token, so a retried call never registers twice. The group comes from -GroupName or from the pipeline (a ModelGroup, TeamProject or anything with a GroupName). Emits the new ModelVersion.</para>
     /// <example>
     ///   <code>Register-MRModelVersion rc-fraud-detection -ImageUri 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.0 -ModelDataUrl s3://acme-models/fraud/model.tar.gz -ContentType application/json -ResponseType application/json -InferenceInstanceType ml.m5.large, ml.m5.xlarge -TransformInstanceType ml.m5.xlarge -ModelStatisticsUri s3://acme-models/fraud/statistics.json -Description "Fraud detection model v1.0"</code>
-    ///   <para>The seed README's registration, as PowerShell.</para>
+    ///   <para>Registers version 1.0 of the fraud-detection model: its image, artifact, content types, instance types and statistics file.</para>
     /// </example>
     /// <example>
     ///   <code>Get-MRModelGroup rc-* | Register-MRModelVersion -ImageUri $image -ModelDataUrl $data -CustomerMetadata @{ auc = '0.93' }</code>
@@ -154,7 +154,7 @@ namespace ModelRegistry.Cmdlets
         [Parameter]
         public IDictionary? Tag { get; set; }
 
-        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). Binds by property name from the ExpectedAccountId of objects reached from a project (and a TeamProject's AccountId).</summary>
+        /// <summary>Refuse unless the credentials act in this AWS account (a guard against acting in the wrong account). Binds by property name from the ExpectedAccountId of objects reached from a project (and a TeamProject's AccountId).</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("AccountId")]

@@ -47,7 +47,7 @@ namespace ModelRegistry.Cmdlets
         [Parameter(ValueFromPipeline = true, ParameterSetName = ByDeployment)]
         public ModelRegistry.Deployment[]? InputObject { get; set; }
 
-        /// <summary>Refuse unless the credentials act in this AWS account (the seed's wrong-account guard). With -EndpointName, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
+        /// <summary>Refuse unless the credentials act in this AWS account (a guard against acting in the wrong account). With -EndpointName, binds by property name from the ExpectedAccountId of objects reached from a project.</summary>
         // Checked by the guard, not by a validation attribute: a TeamProject without AWS_ACCOUNT_ID binds null here.
         [Parameter(ParameterSetName = ByDeployment)]
         [Parameter(ParameterSetName = ByText)]

@@ -9,7 +9,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Deletes model groups and every version in them, versions first.</para>
-    /// <para type="description">The seed's cleanup.sh done right. -WhatIf lists every version and group it would delete. Asks for confirmation once per group (ConfirmImpact High). A group holding Approved versions, or versions that serve endpoints, is refused unless -Force. Every deletion is reported (-Verbose for each version, one result object per group), and every failure is an error: a group whose versions could not all be deleted is left in place and reported.</para>
+    /// <para type="description">Deletes model groups with all their versions (the versions first, then the group). -WhatIf lists every version and group it would delete. Asks for confirmation once per group (ConfirmImpact High). A group holding Approved versions, or versions that serve endpoints, is refused unless -Force. Every deletion is reported (-Verbose for each version, one result object per group), and every failure is an error: a group whose versions could not all be deleted is left in place and reported.</para>
     /// <example>
     ///   <code>Get-MRProject | Remove-MRModelGroup -WhatIf</code>
     ///   <para>Shows every version and group that would be deleted.</para>

@@ -4,7 +4,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Sets the approval status of model versions: Approved, Rejected or PendingManualApproval, with a reason.</para>
-    /// <para type="description">The review step of the seed's workflow. Takes versions from the pipeline (Get-MRModelVersion) or ARNs, and updates many at once with bounded concurrency; each failure is a non-terminating error naming the version, and the others go on. Approving a version that was Rejected needs -Force, and so does changing the status of a version that serves an endpoint (the command says which). Supports -WhatIf and -Confirm. -PassThru emits each version as it now is. -Require gates approvals on the versions' metrics (see Approve-MRModelVersion).</para>
+    /// <para type="description">The review step: sets the approval status of model versions. Takes versions from the pipeline (Get-MRModelVersion) or ARNs, and updates many at once with bounded concurrency; each failure is a non-terminating error naming the version, and the others go on. Approving a version that was Rejected needs -Force, and so does changing the status of a version that serves an endpoint (the command says which). Supports -WhatIf and -Confirm. -PassThru emits each version as it now is. -Require gates approvals on the versions' metrics (see Approve-MRModelVersion).</para>
     /// <example>
     ///   <code>Get-MRModelVersion rc-fraud-detection -Status PendingManualApproval | Set-MRApproval -Status Approved -Reason "AUC 0.93"</code>
     ///   <para>Approves every pending version of a group.</para>
@@ -54,7 +54,7 @@ namespace ModelRegistry.Cmdlets
     /// <para type="description">The readable form of Set-MRApproval -Status Rejected: takes versions from the pipeline or ARNs, records -Reason as the approval description, updates many at once, and reports each failure as a non-terminating error.</para>
     /// <example>
     ///   <code>Get-MRModelVersion rc-fraud-detection -Version 4 | Deny-MRModelVersion -Reason "Performance below threshold"</code>
-    ///   <para>Rejects version 4 with the seed README's reason.</para>
+    ///   <para>Rejects version 4 and records why.</para>
     /// </example>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Deny, "MRModelVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByArn)]

@@ -9,7 +9,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Checks that model groups exist, counts their versions per approval status, and checks that listing is permitted.</para>
-    /// <para type="description">The seed's verify.sh, without its 100-version limit: every page of versions is counted. Emits one GroupTestResult per group; each failed check is also a non-terminating error, so -ErrorAction and $? work as usual. With -Quiet it returns a single boolean instead — $true only when every group passed — so a runbook can `if (-not (... | Test-MRModelGroup -Quiet)) { exit 1 }`.</para>
+    /// <para type="description">Verifies that each group exists and counts its versions, every page of them (not only the first 100). Emits one GroupTestResult per group; each failed check is also a non-terminating error, so -ErrorAction and $? work as usual. With -Quiet it returns a single boolean instead — $true only when every group passed — so a runbook can `if (-not (... | Test-MRModelGroup -Quiet)) { exit 1 }`.</para>
     /// <example>
     ///   <code>Get-MRProject | Test-MRModelGroup</code>
     ///   <para>Verifies every configured group.</para>
