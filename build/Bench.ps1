@@ -26,7 +26,10 @@ param(
     [ValidateSet('All', 'ServiceModel')] [string] $Only = 'All',
     [int] $LimitedSeedItems = 6,
     # Service-model regimes to run, by rate (calls a second): all four by default.
-    [double[]] $LimitRates = @(40, 10, 5, 2)
+    [double[]] $LimitRates = @(40, 10, 5, 2),
+    # Which ways the service-model rows run: All, or only ModelRegistry's (a quick loop while tuning the pacing;
+    # each ModelRegistry row then also prints when each operation's first and last call reached the service).
+    [ValidateSet('All', 'ModelRegistry')] [string] $Ways = 'All'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -119,9 +122,9 @@ function Get-Machine {
 # ---- the service model: rate-limited rows ----------------------------------------------------------
 # Regimes of a SageMaker-like service: per-operation token bucket (rate, burst) and fixed latency. N items each.
 $regimes = @(
-    @{ Rate = 40; Burst = 40; LatencyMs = 100; N = 400; Groups = 100 }
-    @{ Rate = 10; Burst = 10; LatencyMs = 50; N = 200; Groups = 100 }
-    @{ Rate = 5; Burst = 5; LatencyMs = 50; N = 200; Groups = 100 }
+    @{ Rate = 40; Burst = 40; LatencyMs = 100; N = 400; Groups = 400 }
+    @{ Rate = 10; Burst = 10; LatencyMs = 50; N = 200; Groups = 200 }
+    @{ Rate = 5; Burst = 5; LatencyMs = 50; N = 200; Groups = 200 }
     @{ Rate = 2; Burst = 2; LatencyMs = 50; N = 60; Groups = 60 }
 )
 
@@ -142,6 +145,12 @@ function Start-ServiceModel([hashtable] $Regime) {
 function Reset-ServiceModel($Sm) { Invoke-RestMethod -Method Post "$($Sm.Url)/service-model/reset" | Out-Null }
 function Get-ServiceModelStats($Sm) {
     $s = Invoke-RestMethod "$($Sm.Url)/service-model/stats"
+    if ($Ways -eq 'ModelRegistry') {
+        foreach ($op in $s.PSObject.Properties) {
+            $v = $op.Value
+            Write-Host ("    {0,-32} ok {1,4}  throttled {2,4}  first {3,7:0.000} s  last {4,7:0.000} s" -f $op.Name, $v.forwarded, $v.throttled, $(if ($v.PSObject.Properties['first']) { $v.first }), $(if ($v.PSObject.Properties['last']) { $v.last }))
+        }
+    }
     $fw = 0; $th = 0
     foreach ($op in $s.PSObject.Properties) { $fw += $op.Value.forwarded; $th += $op.Value.throttled }
     @{ Calls = $fw + $th; Throttled = $th }
@@ -187,7 +196,7 @@ function Invoke-ServiceModelBench {
                 , @(Get-Content $file | Where-Object { $_ } | Select-Object -First $n)
             }
 
-            if ($hasAws) {
+            if ($hasAws -and $Ways -eq 'All') {
                 $arns = & $register "$tag-seed"
                 $seedN = [math]::Min($LimitedSeedItems, $n)
                 Reset-ServiceModel $sm
@@ -200,7 +209,7 @@ function Invoke-ServiceModelBench {
                 $limited.Add((New-LimitedRow 'approve versions' $regime 'seed: bash loop of aws update-model-package' 0 0 0 @{ Calls = 0; Throttled = 0 } 'not run: the aws CLI is not installed'))
             }
 
-            foreach ($way in @(@{ Name = 'boto3 sequential, default retries'; Threads = 1 }, @{ Name = "boto3 $Threads threads, default retries"; Threads = $Threads })) {
+            foreach ($way in @(@{ Name = 'boto3 sequential, default retries'; Threads = 1 }, @{ Name = "boto3 $Threads threads, default retries"; Threads = $Threads }) | Where-Object { $Ways -eq 'All' }) {
                 $file = Join-Path $work "$tag-b$($way.Threads).arns"
                 & $register "$tag-b$($way.Threads)" | Set-Content $file
                 Reset-ServiceModel $sm
@@ -228,7 +237,7 @@ Get-MRModelGroup -Name 'warm-up-*' | Out-Null
 
             # -- creating groups: names new to moto per row
             $g = $regime.Groups
-            if ($hasAws) {
+            if ($hasAws -and $Ways -eq 'All') {
                 $seedN = [math]::Min($LimitedSeedItems, $g)
                 Reset-ServiceModel $sm
                 Write-Host "  groups: seed's aws loop ($seedN)"
@@ -240,7 +249,7 @@ Get-MRModelGroup -Name 'warm-up-*' | Out-Null
             else {
                 $limited.Add((New-LimitedRow 'create groups' $regime 'seed: bash loop of aws describe + create' 0 0 0 @{ Calls = 0; Throttled = 0 } 'not run: the aws CLI is not installed'))
             }
-            foreach ($way in @(@{ Name = 'boto3 sequential, default retries (create only)'; Threads = 1 }, @{ Name = "boto3 $Threads threads, default retries (create only)"; Threads = $Threads })) {
+            foreach ($way in @(@{ Name = 'boto3 sequential, default retries (create only)'; Threads = 1 }, @{ Name = "boto3 $Threads threads, default retries (create only)"; Threads = $Threads }) | Where-Object { $Ways -eq 'All' }) {
                 Reset-ServiceModel $sm
                 Write-Host "  groups: $($way.Name) ($g)"
                 $r = Invoke-Boto @('limited-groups', $sm.Url, "$tag-bg$($way.Threads)", $g, $way.Threads)
@@ -249,7 +258,7 @@ Get-MRModelGroup -Name 'warm-up-*' | Out-Null
             $teams = [math]::Ceiling($g / 10)
             $envFile = Join-Path $work "$tag.env.shared"
             $lines = @('ENABLE_MODEL_REGISTRY=true', 'COMPANY=bench', 'AWS_ACCOUNT_ID=123456789012', 'AWS_REGION=us-east-1')
-            $ids = 0..($teams - 1) | ForEach-Object { "$tag" + [char](97 + $_) }
+            $ids = 0..($teams - 1) | ForEach-Object { "$tag" + [char](97 + [int][math]::Floor($_ / 26)) + [char](97 + $_ % 26) }
             $lines += 'TEAMS="' + ($ids -join ' ') + '"'
             foreach ($t in $ids) {
                 $lines += "TEAM_$($t.ToUpperInvariant())_FULLNAME=team-$t"

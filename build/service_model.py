@@ -11,7 +11,7 @@ answers HTTP 400 ThrottlingException "Rate exceeded" when empty). This proxy add
 - an empty bucket answers 400 {"__type":"ThrottlingException","message":"Rate exceeded"} WITHOUT forwarding;
 - anything without X-Amz-Target (moto's own /moto-api/, STS) is forwarded unlimited and undelayed.
 
-Control (not forwarded): GET /service-model/stats -> {"Operation": {"forwarded": n, "throttled": n}, ...};
+Control (not forwarded): GET /service-model/stats -> {"Operation": {"forwarded": n, "throttled": n, "first": s, "last": s}, ...};
 POST /service-model/reset -> zero the counters and fill every bucket.
 
 Loopback only, and it ends by itself: after --max-seconds, after --max-requests, or after --idle-seconds
@@ -60,6 +60,7 @@ class Model:
         with self.lock:
             self.buckets = {}
             self.stats = {}
+            self.t0 = time.monotonic()
 
     def admit(self, op):
         """True when the operation's bucket has a token (the call goes to moto)."""
@@ -68,9 +69,14 @@ class Model:
             if bucket is None:
                 rate, burst = self.overrides.get(op, (self.args.rate, self.args.burst))
                 bucket = self.buckets[op] = Bucket(rate, burst)
-            ok = bucket.take(time.monotonic())
+            now = time.monotonic()
+            ok = bucket.take(now)
             s = self.stats.setdefault(op, {"forwarded": 0, "throttled": 0})
             s["forwarded" if ok else "throttled"] += 1
+            # When the operation's first and last admitted calls reached the bucket (seconds since reset): a timeline.
+            if ok:
+                s.setdefault("first", round(now - self.t0, 3))
+                s["last"] = round(now - self.t0, 3)
             return ok
 
 

@@ -29,38 +29,57 @@ namespace ModelRegistry.Engine.Operations
 
         /// <summary>
         /// Creates the groups that do not exist. Existing groups are returned unchanged, or with their tags
-        /// re-applied when <paramref name="force"/> is set. What exists is learned from one paged listing
-        /// (not a describe per group) when there are several groups.
+        /// re-applied when <paramref name="force"/> is set. With several groups, what exists is learned from one
+        /// paged listing (not a describe per group) read in the background: groups whose turn comes before it is
+        /// complete are described instead, so creating starts at once rather than after a listing of the whole
+        /// registry (ten pages for 1,000 groups: seconds where list calls are limited to a few a second). Describe,
+        /// list and create are separate operations with separate rate limits, so the describes cost no create time.
         /// </summary>
         public IEnumerable<BulkOutcome<DesiredGroup, ModelGroupChangeResult>> Ensure(
             IReadOnlyList<DesiredGroup> desired, bool force, BulkOptions bulk, CancellationToken ct)
         {
-            Dictionary<string, ModelGroup>? existing = null;
-            if (desired.Count >= ListInsteadOfDescribeThreshold)
+            // The listing ends with the run: nothing of this command goes on reading after it returns.
+            using var stopListing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var listing = desired.Count >= ListInsteadOfDescribeThreshold ? Task.Run(() => ListExisting(stopListing.Token)) : null;
+            Listing = listing;
+            try
             {
-                existing = new Dictionary<string, ModelGroup>(StringComparer.OrdinalIgnoreCase);
-                try
-                {
-                    foreach (var group in _registry.EnumerateGroups(null, ct)) existing[group.Name] = group;
-                }
-                catch (RegistryException ex)
-                {
-                    var notStarted = new RegistryException(ex.Kind,
-                        $"Not attempted: the existing model groups could not be listed in {_registry.Location}: {ex.Message}",
-                        ex.Target, ex.ServiceCode, ex.RequestId, ex);
-                    return BulkRunner.FailAll<DesiredGroup, ModelGroupChangeResult>(desired, notStarted);
-                }
+                foreach (var outcome in BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, listing, force, token), bulk, ct))
+                    yield return outcome;
             }
+            finally
+            {
+                stopListing.Cancel();
+                try { listing?.Wait(); } catch (AggregateException) { }
+            }
+        }
 
-            return BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, existing, force, token), bulk, ct);
+        /// <summary>The background listing of the running <see cref="Ensure"/> (tests wait on it).</summary>
+        internal Task? Listing { get; private set; }
+
+        /// <summary>Every group, by name; null when the listing fails (each group is then described: one failed
+        /// listing must not fail groups a describe can still judge).</summary>
+        private Dictionary<string, ModelGroup>? ListExisting(CancellationToken ct)
+        {
+            var existing = new Dictionary<string, ModelGroup>(StringComparer.OrdinalIgnoreCase);
+            try
+            {
+                foreach (var group in _registry.EnumerateGroups(null, ct)) existing[group.Name] = group;
+                return existing;
+            }
+            catch (Exception e) when (e is RegistryException || e is OperationCanceledException)
+            {
+                return null;
+            }
         }
 
         private async Task<ModelGroupChangeResult> EnsureOneAsync(
-            DesiredGroup want, Dictionary<string, ModelGroup>? known, bool force, CancellationToken ct)
+            DesiredGroup want, Task<Dictionary<string, ModelGroup>?>? listing, bool force, CancellationToken ct)
         {
             ModelGroup? current;
-            if (known is null) current = await _registry.GetGroupAsync(want.Name, ct).ConfigureAwait(false);
-            else known.TryGetValue(want.Name, out current);
+            // The listing once it is complete; until then (or if it failed) this group's own describe.
+            if (listing is { Status: TaskStatus.RanToCompletion } && listing.Result is { } known) known.TryGetValue(want.Name, out current);
+            else current = await _registry.GetGroupAsync(want.Name, ct).ConfigureAwait(false);
 
             if (current is null)
             {
