@@ -8,8 +8,8 @@ namespace ModelRegistry.Cmdlets
     /// <para type="synopsis">Sets session defaults: the .env.shared that commands read, and optionally the registry.</para>
     /// <para type="description">Sets, for the rest of the session, the configuration file read by Get-MRProject, Get-MRIamPolicy and Deploy-MRModelVersion when they are given no path. The registry itself is chosen with Connect-MRRegistry; a region or backend for one parameter of one command can also be set the PowerShell way, with $PSDefaultParameterValues (e.g. $PSDefaultParameterValues['*-MR*:Region'] = 'ap-northeast-1'). Get-MRConfiguration shows the result.</para>
     /// <example>
-    ///   <code>Set-MRConfiguration -ConfigPath ~/platform/.env.shared; Get-MRProject | Test-MRModelGroup</code>
-    ///   <para>Reads that file from now on, wherever the session's current folder is.</para>
+    ///   <code>Set-MRConfiguration -ConfigPath ./.env.shared; Set-Location $HOME; Get-MRProject | Test-MRModelGroup</code>
+    ///   <para>Commands read that file from now on, wherever the session's current folder is: here Get-MRProject reads it from the home folder.</para>
     /// </example>
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "MRConfiguration")]

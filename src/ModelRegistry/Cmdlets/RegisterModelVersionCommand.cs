@@ -19,8 +19,8 @@ namespace ModelRegistry.Cmdlets
     ///   <para>Registers version 1.0 of the fraud-detection model: its image, artifact, content types, instance types and statistics file.</para>
     /// </example>
     /// <example>
-    ///   <code>Get-MRModelGroup rc-* | Register-MRModelVersion -ImageUri $image -ModelDataUrl $data -CustomerMetadata @{ auc = '0.93' }</code>
-    ///   <para>Registers the same artifact in every risk-control group.</para>
+    ///   <code>$image = '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fraud:1.1'; $data = 's3://acme-models/fraud/1.1/model.tar.gz'; Get-MRModelGroup rc-* | Register-MRModelVersion -ImageUri $image -ModelDataUrl $data -CustomerMetadata @{ auc = '0.93' }</code>
+    ///   <para>Registers the same artifact in every risk-control group. The next examples use $image and $data too.</para>
     /// </example>
     /// <example>
     ///   <code>Get-MRProject -Project fraud-detection | Register-MRModelVersion -ImageUri $image -ModelDataUrl $data</code>

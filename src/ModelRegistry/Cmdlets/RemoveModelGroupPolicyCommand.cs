@@ -10,7 +10,7 @@ namespace ModelRegistry.Cmdlets
     /// <para type="synopsis">Stops sharing model groups: removes each group's resource policy.</para>
     /// <para type="description">Reads each group's policy first (several at a time). A group without one is left as it is (-Verbose says so); a policy ModelRegistry did not write (no statement Sid starting with "ModelRegistry") is removed only with -Force (ErrorId ModelRegistry.Conflict.PolicyNotManaged). Consumer accounts lose access to the group's versions at once, so it asks for confirmation (ConfirmImpact High); -WhatIf does the same reads and checks and changes nothing. Takes TeamProject objects from Get-MRProject, or -Name (binds from ModelGroup and ModelGroupPolicy objects). AWS: DeleteModelPackageGroupPolicy.</para>
     /// <example>
-    ///   <code>Get-MRModelGroupPolicy rc-* | Where-Object IsManaged | Remove-MRModelGroupPolicy -Confirm:$false</code>
+    ///   <code>Get-MRModelGroup rc-* | Get-MRModelGroupPolicy | Where-Object IsManaged | Remove-MRModelGroupPolicy -Confirm:$false</code>
     ///   <para>Stops sharing the risk-control team's groups.</para>
     /// </example>
     /// </summary>

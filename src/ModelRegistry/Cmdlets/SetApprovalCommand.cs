@@ -14,7 +14,7 @@ namespace ModelRegistry.Cmdlets
     ///   <para>A gated approval: only versions whose AUC is at least 0.9 are approved (see Approve-MRModelVersion -Require).</para>
     /// </example>
     /// <example>
-    ///   <code>Set-MRApproval -Arn $arn -Status Rejected -Reason "Performance below threshold" -PassThru</code>
+    ///   <code>Set-MRApproval -Arn arn:aws:sagemaker:ap-northeast-1:123456789012:model-package/rc-fraud-detection/4 -Status Rejected -Reason "Performance below threshold" -PassThru</code>
     ///   <para>Rejects one version by ARN and shows the result.</para>
     /// </example>
     /// </summary>

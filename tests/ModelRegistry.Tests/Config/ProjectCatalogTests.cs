@@ -58,6 +58,8 @@ public class ProjectCatalogTests
         Assert.Equal("acme-sagemaker", c.Settings.TagPrefix);
         Assert.Equal("output", c.Settings.OutputDir);
         Assert.Null(c.Settings.Profile);
+        // Deploy-MRModelVersion's help examples run on SageMaker as written: the example names an execution role.
+        Assert.Equal("arn:aws:iam::123456789012:role/sagemaker-execution", c.Settings.ExecutionRoleArn);
         Assert.All(c.Projects, p =>
         {
             Assert.Equal("ap-northeast-1", p.Region);
