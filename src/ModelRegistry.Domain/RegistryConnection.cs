@@ -9,6 +9,8 @@ namespace ModelRegistry
     /// <summary>
     /// Which registry to use and how to reach it. For SageMaker, unset values resolve the AWS way:
     /// AWS_PROFILE / AWS_REGION / AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL, then the shared config files.
+    /// Credentials given to a command (-AccessKey, -Credential, AWS Tools' $StoredAWSCredentials …) travel here as
+    /// plain strings the engine signs with; they are not part of the public surface.
     /// </summary>
     public sealed class RegistryConnection
     {
@@ -19,6 +21,18 @@ namespace ModelRegistry
         public string? Region { get; set; }
         public string? ProfileName { get; set; }
         public string? EndpointUrl { get; set; }
+        /// <summary>The shared credentials file to read profiles from (-ProfileLocation); null: AWS_SHARED_CREDENTIALS_FILE,
+        /// else ~/.aws/credentials (with its config file).</summary>
+        public string? ProfileLocation { get; set; }
+        /// <summary>Where the credentials come from when a command named them (-AccessKey, -Credential,
+        /// $StoredAWSCredentials …), with the last characters of the access key id; null: resolved the AWS way (environment, profile, instance).</summary>
+        public string? CredentialSource { get; internal set; }
+        /// <summary>The access key id to sign with (AWS: aws_access_key_id); null: resolved the AWS way.</summary>
+        internal string? AccessKey { get; private set; }
+        /// <summary>The secret access key (AWS: aws_secret_access_key).</summary>
+        internal string? SecretKey { get; private set; }
+        /// <summary>The session token of temporary credentials (AWS: aws_session_token).</summary>
+        internal string? SessionToken { get; private set; }
         /// <summary>Folder of the Local registry.</summary>
         public string? LocalPath { get; set; }
         /// <summary>Account used in Local ARNs (Local has no caller identity).</summary>
@@ -28,6 +42,16 @@ namespace ModelRegistry
         public System.TimeSpan? Timeout { get; set; }
 
         internal RegistryConnection Clone() => (RegistryConnection)MemberwiseClone();
+
+        /// <summary>Signs with these keys (from <paramref name="source"/>, e.g. "-AccessKey"); null keys: resolved the AWS way.</summary>
+        internal void UseKeys(string? accessKey, string? secretKey, string? sessionToken, string? source)
+        {
+            AccessKey = accessKey;
+            SecretKey = accessKey is null ? null : secretKey;
+            SessionToken = accessKey is null || string.IsNullOrEmpty(sessionToken) ? null : sessionToken;
+            CredentialSource = accessKey is null ? null
+                : $"{source} (access key …{(accessKey.Length > 4 ? accessKey.Substring(accessKey.Length - 4) : accessKey)})";
+        }
 
         public override string ToString() => Backend == RegistryBackend.Local
             ? $"Local {LocalPath}"

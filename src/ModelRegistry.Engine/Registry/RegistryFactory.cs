@@ -47,12 +47,24 @@ namespace ModelRegistry.Engine.Registry
             Metrics.MetricsReader.ResetAll();
         }
 
-        /// <summary>What makes two connections the same registry (the cache key of opened registries and caller accounts).</summary>
+        /// <summary>What makes two connections the same registry (the cache key of opened registries and caller accounts):
+        /// the credentials too, the command's and the environment's, so the wrong-account guard asks STS again for other
+        /// credentials instead of judging them by another's account. Secrets enter the key only as a hash.</summary>
         internal static string Key(RegistryConnection o) => o.Backend == RegistryBackend.Local
             ? "local|" + Path.GetFullPath(o.LocalPath ?? ".") + "|" + o.Region + "|" + o.LocalAccountId
-            : string.Join("|", "sagemaker", o.Region, o.ProfileName, o.EndpointUrl, o.Timeout?.Ticks, Environment.GetEnvironmentVariable("AWS_MAX_ATTEMPTS"),
+            : string.Join("|", "sagemaker", o.Region, o.ProfileName, o.ProfileLocation, o.EndpointUrl, o.Timeout?.Ticks, Environment.GetEnvironmentVariable("AWS_MAX_ATTEMPTS"),
                 Environment.GetEnvironmentVariable("AWS_PROFILE"), Environment.GetEnvironmentVariable("AWS_REGION"),
                 Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_SAGEMAKER"), Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"),
-                Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS"));
+                Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS"), Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE"),
+                Environment.GetEnvironmentVariable("AWS_CONFIG_FILE"), o.AccessKey, Hash(o.SecretKey, o.SessionToken),
+                Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"),
+                Hash(Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY"), Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN")));
+
+        private static string Hash(string? secret, string? token)
+        {
+            if (secret is null && token is null) return "";
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            return Convert.ToBase64String(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(secret + "\n" + token)));
+        }
     }
 }

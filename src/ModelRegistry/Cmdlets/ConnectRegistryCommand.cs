@@ -7,7 +7,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Chooses the registry that the module's commands use in this session: SageMaker or a Local folder.</para>
-    /// <para type="description">Without it, commands use SageMaker, with the region, profile, credentials and endpoint resolved the AWS way (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL, the shared config and credentials files). -Local selects an embedded file-backed registry in a folder — no AWS account needed; it is only ever used when chosen like this (or with -Registry), never as a fallback. -Region, -ProfileName or -EndpointUrl on any command mean SageMaker for that command.</para>
+    /// <para type="description">Without it, commands use SageMaker, with the region, profile, credentials and endpoint resolved the AWS way (AWS Tools for PowerShell's $StoredAWSCredentials and $StoredAWSRegion, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL, the shared config and credentials files). Credentials given here (-AccessKey, -Credential, -ProfileName) are the session's and come before $StoredAWSCredentials; a command's own come before them. -Local selects an embedded file-backed registry in a folder — no AWS account needed; it is only ever used when chosen like this (or with -Registry), never as a fallback. -Region, -ProfileName or -EndpointUrl on any command mean SageMaker for that command.</para>
     /// <example>
     ///   <code>Connect-MRRegistry -Local -Path ./registry</code>
     ///   <para>Uses a Local registry in ./registry for the rest of the session.</para>
@@ -41,12 +41,38 @@ namespace ModelRegistry.Cmdlets
         /// <summary>The AWS region (SageMaker), or the region used in Local ARNs.</summary>
         [Parameter]
         [ValidatePattern(Engine.Config.Naming.RegionPattern)] // a compile-time constant: no engine type at run time
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public string? Region { get; set; }
 
-        /// <summary>A profile from the shared AWS config/credentials files.</summary>
+        /// <summary>A profile from the shared AWS config/credentials files, or from -ProfileLocation.</summary>
         [Parameter(ParameterSetName = SageMakerSet)]
-        [Alias("Profile")]
+        [Alias("Profile", "AWSProfileName")]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
         public string? ProfileName { get; set; }
+
+        /// <summary>The shared credentials file to read -ProfileName (or AWS_PROFILE, or the default profile) from, when it is not AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials.</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        [Alias("AWSProfilesLocation", "ProfilesLocation")]
+        public string? ProfileLocation { get; set; }
+
+        /// <summary>The AWS access key id the session signs with, with -SecretKey (and -SessionToken for temporary keys).</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        [Alias("AK")]
+        public string? AccessKey { get; set; }
+
+        /// <summary>The AWS secret access key that goes with -AccessKey.</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        [Alias("SK", "SecretAccessKey")]
+        public string? SecretKey { get; set; }
+
+        /// <summary>The session token of temporary keys given with -AccessKey and -SecretKey.</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        [Alias("ST")]
+        public string? SessionToken { get; set; }
+
+        /// <summary>AWS credentials the session signs with: an AWSCredentials object of AWS Tools for PowerShell (New-AWSCredential, Get-AWSCredential), (Use-STSRole …).Credentials, or a PSCredential (user name: access key id; password: secret key). Read once, now.</summary>
+        [Parameter(ParameterSetName = SageMakerSet)]
+        public object? Credential { get; set; }
 
         /// <summary>The SageMaker endpoint, e.g. an emulator on loopback.</summary>
         [Parameter(ParameterSetName = SageMakerSet)]
@@ -74,9 +100,22 @@ namespace ModelRegistry.Cmdlets
                 }
                 : new RegistryConnection
                 {
-                    Backend = RegistryBackend.SageMaker, Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl,
+                    Backend = RegistryBackend.SageMaker, Region = Region, EndpointUrl = EndpointUrl,
                     Timeout = TimeoutSec > 0 ? System.TimeSpan.FromSeconds(TimeoutSec) : (System.TimeSpan?)null,
                 };
+            if (!Local)
+            {
+                // Keys, else the profile, else -Credential (AWS Tools' order); $StoredAWSCredentials is read per command.
+                try
+                {
+                    AwsCredentialArguments.Apply(connection, AccessKey, SecretKey, SessionToken, Credential, ProfileName,
+                        ProfileLocation is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation));
+                }
+                catch (RegistryException e)
+                {
+                    ThrowTerminatingError(ErrorRecords.From(e, null));
+                }
+            }
 
             // A Local folder is opened now, so a bad path is reported here. SageMaker is resolved per command:
             // the region may still come from .env.shared (AWS_REGION) there.

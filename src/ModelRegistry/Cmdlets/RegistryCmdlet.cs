@@ -27,14 +27,16 @@ namespace ModelRegistry.Cmdlets
         private ConcurrentQueue<ServiceCall>? _calls;
         private IDisposable? _listening;
 
-        /// <summary>The AWS region (SageMaker backend). Overrides AWS_REGION and the profile's region.</summary>
+        /// <summary>The AWS region (SageMaker backend). Overrides the session's, a .env.shared's, $StoredAWSRegion (Set-DefaultAWSRegion), AWS_REGION and the profile's region.</summary>
         [Parameter]
         [ValidatePattern(Engine.Config.Naming.RegionPattern)] // a compile-time constant: no engine type at run time
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public string? Region { get; set; }
 
-        /// <summary>A profile from the shared AWS config/credentials files (SageMaker backend). Overrides AWS_PROFILE.</summary>
+        /// <summary>A profile from the shared AWS config/credentials files, or from -ProfileLocation (SageMaker backend). Overrides -Credential, $StoredAWSCredentials, the environment's keys and AWS_PROFILE; -AccessKey overrides it.</summary>
         [Parameter]
-        [Alias("Profile")]
+        [Alias("Profile", "AWSProfileName")]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
         public string? ProfileName { get; set; }
 
         /// <summary>The SageMaker endpoint, e.g. an emulator. Overrides AWS_ENDPOINT_URL_SAGEMAKER and AWS_ENDPOINT_URL.</summary>
@@ -79,9 +81,10 @@ namespace ModelRegistry.Cmdlets
         protected BulkOptions Bulk(int throttleLimit) => new BulkOptions(throttleLimit, StopsOnError, _stopStarting.Token);
 
         /// <summary>
-        /// Which registry this call uses: -Registry; else -Region/-ProfileName/-EndpointUrl, which mean SageMaker;
-        /// else the session's (Connect-MRRegistry); else SageMaker resolved the AWS way. A configured region
-        /// (from .env.shared) fills in when nothing more explicit names one. Never falls back to Local. A Local
+        /// Which registry this call uses: -Registry; else -Region/-ProfileName/-EndpointUrl or credentials, which mean
+        /// SageMaker; else the session's (Connect-MRRegistry); else SageMaker resolved the AWS way. Credentials in AWS
+        /// Tools' order (RegistryCmdlet.Credentials.cs). A configured region (from .env.shared) fills in when nothing
+        /// more explicit names one, then AWS Tools' $StoredAWSRegion. Never falls back to Local. A Local
         /// registry without its own -Region/-AccountId speaks the configuration's: the piped object's region and
         /// account (<paramref name="configuredRegion"/>, <paramref name="configuredAccount"/>), else AWS_REGION and
         /// AWS_ACCOUNT_ID of the session's configuration file, so its ARNs match Get-MRIamPolicy's.
@@ -90,21 +93,24 @@ namespace ModelRegistry.Cmdlets
         {
             if (Registry != null) return Registry;
             var session = SessionSettings.Current.Connection;
-            var explicitAws = Region != null || ProfileName != null || EndpointUrl != null;
+            var explicitAws = Region != null || ProfileName != null || EndpointUrl != null || NamesCredentials;
             RegistryConnection connection;
             if (explicitAws || session is null)
             {
                 connection = session is { Backend: RegistryBackend.SageMaker } ? session.Clone() : new RegistryConnection();
                 connection.Region = Region ?? connection.Region;
-                connection.ProfileName = ProfileName ?? connection.ProfileName;
                 connection.EndpointUrl = EndpointUrl ?? connection.EndpointUrl;
             }
             else
             {
                 connection = session.Clone();
             }
-            if (connection.Backend == RegistryBackend.SageMaker && connection.Region is null && configuredRegion != null)
-                connection.Region = configuredRegion;
+            if (connection.Backend == RegistryBackend.SageMaker)
+            {
+                ApplyCredentials(connection);
+                // The file's region travels with what was read from it; AWS Tools' session region comes after it.
+                connection.Region ??= configuredRegion ?? AwsCredentialArguments.StoredRegion(this);
+            }
             if (connection.Backend == RegistryBackend.Local)
             {
                 connection.Region ??= configuredRegion;
@@ -429,7 +435,8 @@ namespace ModelRegistry.Cmdlets
         protected sealed class ConnectionComparer : IEqualityComparer<RegistryConnection>
         {
             public static readonly ConnectionComparer Instance = new ConnectionComparer();
-            public bool Equals(RegistryConnection? a, RegistryConnection? b) => a?.ToString() == b?.ToString() && a?.LocalAccountId == b?.LocalAccountId;
+            public bool Equals(RegistryConnection? a, RegistryConnection? b) => a?.ToString() == b?.ToString() && a?.LocalAccountId == b?.LocalAccountId
+                && a?.AccessKey == b?.AccessKey && a?.SessionToken == b?.SessionToken && a?.ProfileLocation == b?.ProfileLocation;
             public int GetHashCode(RegistryConnection c) => c.ToString().GetHashCode();
         }
 

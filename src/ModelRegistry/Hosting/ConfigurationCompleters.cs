@@ -30,10 +30,11 @@ namespace ModelRegistry.Hosting
         public static string ConfigPath(IDictionary? fakeBoundParameters)
         {
             var given = (fakeBoundParameters?["Path"] ?? fakeBoundParameters?["ConfigPath"])?.ToString();
-            var path = given ?? SessionSettings.Current.ConfigPath ?? ".env.shared";
-            if (Path.IsPathRooted(path)) return path;
-            return Path.Combine(CurrentFolder(), path);
+            return FullPath(given ?? SessionSettings.Current.ConfigPath ?? ".env.shared");
         }
+
+        /// <summary>A path from the command line, relative to the prompt's folder.</summary>
+        public static string FullPath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(CurrentFolder(), path);
 
         // The prompt's folder, not the process's: completers run inside the runspace's pipeline, so ask it.
         private static string CurrentFolder()

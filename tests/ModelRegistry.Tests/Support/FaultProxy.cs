@@ -80,7 +80,8 @@ public sealed class FaultProxy : IDisposable
         string.Join(", ", Forwarded.GroupBy(f => f.Operation).Select(g => $"{g.Key} {g.Count()}" +
             (g.Any(f => !f.Applied) ? $" ({g.Count(f => !f.Applied)} not 2xx)" : "")));
 
-    public sealed record Forward(string Operation, string Body, int? Status, string? SigningRegion = null)
+    public sealed record Forward(string Operation, string Body, int? Status, string? SigningRegion = null, string? AccessKeyId = null,
+        string? SecurityToken = null)
     {
         /// <summary>moto answered 2xx: the request took effect.</summary>
         public bool Applied => Status is >= 200 and < 300;
@@ -144,11 +145,11 @@ public sealed class FaultProxy : IDisposable
                 }
                 catch (Exception e) when (e is IOException or SocketException && !_stop.IsCancellationRequested)
                 {
-                    _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), null, request.SigningRegion));
+                    _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), null, request.SigningRegion, request.AccessKeyId, request.SecurityToken));
                     Reset(client);
                     return;
                 }
-                _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), StatusOf(response), request.SigningRegion));
+                _forwarded.Enqueue(new Forward(request.Operation, Encoding.UTF8.GetString(request.Body), StatusOf(response), request.SigningRegion, request.AccessKeyId, request.SecurityToken));
                 if (fault == Fault.ResetAfter)
                 {
                     Reset(client);
@@ -199,6 +200,17 @@ public sealed class FaultProxy : IDisposable
             .Where(l => l.StartsWith("Authorization:", StringComparison.OrdinalIgnoreCase))
             .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Credential=[^/]+/\d{8}/([^/]+)/"))
             .Where(m => m.Success).Select(m => m.Groups[1].Value).FirstOrDefault();
+
+        /// <summary>The access key id the request was signed with: "AKID" from "Credential=AKID/20261202/…".</summary>
+        public string? AccessKeyId => Head.Split("\r\n")
+            .Where(l => l.StartsWith("Authorization:", StringComparison.OrdinalIgnoreCase))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Credential=([^/]+)/"))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).FirstOrDefault();
+
+        /// <summary>The X-Amz-Security-Token header (temporary credentials), or null.</summary>
+        public string? SecurityToken => Head.Split("\r\n")
+            .Where(l => l.StartsWith("X-Amz-Security-Token:", StringComparison.OrdinalIgnoreCase))
+            .Select(l => l[(l.IndexOf(':') + 1)..].Trim()).FirstOrDefault();
     }
 
     private static async Task<RawRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken ct)

@@ -35,13 +35,15 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     internal sealed class SageMakerConnection
     {
         private readonly string? _explicitProfile;
+        private readonly string? _profilesLocation;
         private readonly string? _registryEndpoint;
         private readonly SageMakerClientSettings _settings;
 
         private SageMakerConnection(string region, string? profileName, SageMakerClientConfig config,
             AmazonSecurityTokenServiceConfig stsConfig, AWSCredentials? credentials,
-            string? explicitProfile, string? registryEndpoint, SageMakerClientSettings settings, int maxRetries)
+            string? explicitProfile, string? profilesLocation, string? registryEndpoint, SageMakerClientSettings settings, int maxRetries)
         {
+            _profilesLocation = profilesLocation;
             MaxRetries = maxRetries;
             Region = region;
             ProfileName = profileName;
@@ -69,19 +71,27 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var env = settings.Environment;
             var explicitProfile = NullIfEmpty(options.ProfileName);
             var profileName = explicitProfile ?? NullIfEmpty(env("AWS_PROFILE"));
-            var store = new CredentialProfileStoreChain(settings.ProfilesLocation);
+            var profilesLocation = NullIfEmpty(options.ProfileLocation) ?? settings.ProfilesLocation;
+            var store = new CredentialProfileStoreChain(profilesLocation);
+            // Keys the command named (-AccessKey, -Credential, $StoredAWSCredentials) come before any profile.
+            var credentials = KeysOf(options) ?? settings.Credentials;
             CredentialProfile? profile = null;
             if (profileName != null && !store.TryGetProfile(profileName, out profile))
             {
                 // An explicit name that does not exist is a mistake; AWS_PROFILE is the SDK's business
                 // (it reports a missing profile when resolving credentials).
-                if (explicitProfile != null && settings.Credentials is null)
+                if (explicitProfile != null && credentials is null)
                     throw new RegistryException(RegistryErrorKind.Invalid,
-                        $"AWS profile '{profileName}' was not found in the shared config/credentials files.", profileName);
+                        $"AWS profile '{profileName}' was not found in " +
+                        (profilesLocation is null ? "the shared config/credentials files." : $"{profilesLocation} (-ProfileLocation)."), profileName);
                 profile = null;
             }
             if (profile is null && profileName is null)
                 store.TryGetProfile("default", out profile);
+            // AWS Tools' order after what the command named: the environment's keys, then AWS_PROFILE's or the default
+            // profile (read here, so -ProfileLocation counts), then the SDK's chain (container, instance, web identity).
+            if (credentials is null && explicitProfile is null)
+                credentials = EnvironmentKeys(env) ?? ProfileCredentials(profile, store);
 
             var region = NullIfEmpty(options.Region)
                 ?? NullIfEmpty(env("AWS_REGION"))
@@ -124,7 +134,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Timeout = timeout,
             };
             if (explicitProfile != null && profile != null)
-                config.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
+                config.Profile = new Profile(explicitProfile, profilesLocation);
             var endpoint = NullIfEmpty(options.EndpointUrl);
             if (endpoint != null)
                 config.ServiceURL = endpoint;
@@ -142,15 +152,15 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Timeout = timeout,
             };
             if (explicitProfile != null && profile != null)
-                sts.Profile = new Profile(explicitProfile, settings.ProfilesLocation);
+                sts.Profile = new Profile(explicitProfile, profilesLocation);
             if (settings.StsEndpointUrl != null)
                 sts.ServiceURL = settings.StsEndpointUrl;
             else
                 sts.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
             sts.AuthenticationRegion = region;
 
-            return new SageMakerConnection(region, profileName, config, sts, settings.Credentials,
-                explicitProfile != null && profile != null ? explicitProfile : null, endpoint, settings, maxRetries);
+            return new SageMakerConnection(region, profileName, config, sts, credentials,
+                explicitProfile != null && profile != null ? explicitProfile : null, profilesLocation, endpoint, settings, maxRetries);
         }
 
         /// <summary>
@@ -169,7 +179,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 Timeout = _settings.Timeout,
             };
             if (_explicitProfile != null)
-                config.Profile = new Profile(_explicitProfile, _settings.ProfilesLocation);
+                config.Profile = new Profile(_explicitProfile, _profilesLocation);
             var (endpoint, pathStyle) = S3Endpoint(_settings.Environment, _registryEndpoint);
             if (endpoint != null)
             {
@@ -201,6 +211,26 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             return !(host.EndsWith(".amazonaws.com", StringComparison.Ordinal) || host.EndsWith(".amazonaws.com.cn", StringComparison.Ordinal)
                 || host.EndsWith(".api.aws", StringComparison.Ordinal));
         }
+
+        /// <summary>The keys the command named (the connection's), or null.</summary>
+        private static AWSCredentials? KeysOf(RegistryConnection options) =>
+            string.IsNullOrEmpty(options.AccessKey) || string.IsNullOrEmpty(options.SecretKey) ? null
+            : string.IsNullOrEmpty(options.SessionToken) ? new BasicAWSCredentials(options.AccessKey, options.SecretKey)
+            : new SessionAWSCredentials(options.AccessKey, options.SecretKey, options.SessionToken);
+
+        /// <summary>AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN), or null when either is missing.</summary>
+        private static AWSCredentials? EnvironmentKeys(Func<string, string?> env)
+        {
+            var accessKey = NullIfEmpty(env("AWS_ACCESS_KEY_ID"));
+            var secretKey = NullIfEmpty(env("AWS_SECRET_ACCESS_KEY"));
+            if (accessKey is null || secretKey is null) return null;
+            var token = NullIfEmpty(env("AWS_SESSION_TOKEN"));
+            return token is null ? new BasicAWSCredentials(accessKey, secretKey) : new SessionAWSCredentials(accessKey, secretKey, token);
+        }
+
+        /// <summary>The profile's credentials (keys, role, SSO, process …), or null when it has none.</summary>
+        private static AWSCredentials? ProfileCredentials(CredentialProfile? profile, ICredentialProfileSource store) =>
+            profile != null && profile.CanCreateAWSCredentials ? AWSCredentialsFactory.GetAWSCredentials(profile, store) : null;
 
         private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s!.Trim();
     }
