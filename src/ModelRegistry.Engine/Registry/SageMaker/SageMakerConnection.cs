@@ -71,7 +71,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var env = settings.Environment;
             var explicitProfile = NullIfEmpty(options.ProfileName);
             var profileName = explicitProfile ?? NullIfEmpty(env("AWS_PROFILE"));
-            var profilesLocation = NullIfEmpty(options.ProfileLocation) ?? settings.ProfilesLocation;
+            // AWS_SHARED_CREDENTIALS_FILE is read here, per connection: the SDK reads it once per process, so a session that
+            // sets it after the first call would otherwise still read the old file. (AWS_CONFIG_FILE it reads each time.)
+            var profilesLocation = NullIfEmpty(options.ProfileLocation) ?? settings.ProfilesLocation ?? NullIfEmpty(env("AWS_SHARED_CREDENTIALS_FILE"));
             var store = new CredentialProfileStoreChain(profilesLocation);
             // Keys the command named (-AccessKey, -Credential, $StoredAWSCredentials) come before any profile.
             var credentials = KeysOf(options) ?? settings.Credentials;
