@@ -174,11 +174,12 @@ public sealed class FaultInjectionTests
             new[] { Fault.Error500, Fault.Error503, Fault.ResetBefore, Fault.ResetAfter });
         using var registry = SageMakerTesting.Registry(proxy.Url, maxErrorRetry: 3, retryBaseDelay: TimeSpan.FromMilliseconds(5));
 
-        // Groups: the listing that tells what exists fails, so no group is attempted and each says so.
+        // Groups: neither the listing nor a group's own describe tells what exists, so no group is created and
+        // each reports the failure.
         var desired = Enumerable.Range(0, 20).Select(i => new DesiredGroup($"{prefix}-{i:D2}", "d", TagsFor(i))).ToList();
         var groupOutcomes = new ModelGroupOperations(registry).Ensure(desired, false, 16, None).ToList();
         Assert.Equal(20, groupOutcomes.Count);
-        Assert.All(groupOutcomes, o => Assert.Contains("Not attempted", Assert.IsType<RegistryException>(o.Error).Message));
+        Assert.All(groupOutcomes, o => Assert.Equal(RegistryErrorKind.Unavailable, Assert.IsType<RegistryException>(o.Error).Kind));
         Assert.Empty(MotoState.Groups(_moto.Url, prefix + "-0").Concat(MotoState.Groups(_moto.Url, prefix + "-1")));
 
         // Versions: each registration fails with the reason, and the ones moto received say they may have taken effect.

@@ -32,7 +32,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     ///   are paced at the rate the service grants (measured from what succeeded) plus a margin that keeps it
     ///   busy, and the rate creeps up again while nothing is throttled. So a bulk run settles at the limit,
     ///   wastes few calls, and loses nothing. Only time bounds it: a call throttled for longer than the
-    ///   patience (the user's deadline when set) fails.
+    ///   patience (the user's deadline when set) fails. Against a limit not yet known, each operation also
+    ///   starts with two calls in flight and one more per success until its first throttle (slow start, per
+    ///   operation: one operation probing its limit never holds back another's calls).
     /// - 5xx and transport failures (reset, refused, timeout) may mean a dead or overloaded endpoint: they are
     ///   retried up to the attempt count (AWS_MAX_ATTEMPTS / max_attempts) with full-jitter exponential backoff,
     ///   drawing on the SDKs' standard-mode retry quota so a dead endpoint fails fast instead of multiplying
@@ -50,8 +52,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private const int RetryCost = 5;
         private const int TransportRetryCost = 10;
         private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(20);
-        /// <summary>Calls in flight at the start (slow start: one more per success until the first throttle or
-        /// failure). Against an unknown limit, 16 senders at once would waste 14 calls on a 2-call burst.</summary>
+        /// <summary>Calls of one operation in flight at its start (slow start: one more per success until its first
+        /// throttle or failure). Against an unknown limit, 16 senders at once would waste 14 calls on a 2-call burst.
+        /// Per operation, as limits are: a bulk run's describes probing their limit do not hold back its creates.</summary>
         private const int InitialConcurrency = 2;
         /// <summary>How long one call may keep being throttled when the user set no deadline.</summary>
         internal static readonly TimeSpan DefaultThrottlePatience = TimeSpan.FromMinutes(10);
@@ -63,7 +66,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private readonly Random _random;
         private readonly Func<double> _now;
         private readonly Func<TimeSpan, CancellationToken, Task> _delay;
-        private readonly Dictionary<string, SendRate> _rates = new Dictionary<string, SendRate>(StringComparer.Ordinal);
+        private readonly int _maxConcurrency;
+        private readonly Dictionary<string, Operation> _operations = new Dictionary<string, Operation>(StringComparer.Ordinal);
         private int _quota = QuotaCapacity;
 
         /// <summary>A policy allowing <paramref name="maxRetries"/> retries after failures (throttles aside), backing
@@ -81,7 +85,18 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var watch = Stopwatch.StartNew();
             _now = clock ?? (() => watch.Elapsed.TotalSeconds);
             _delay = delay ?? Task.Delay;
-            Governor = new ConcurrencyGovernor(maxConcurrency, InitialConcurrency);
+            _maxConcurrency = maxConcurrency;
+            Governor = new ConcurrencyGovernor(maxConcurrency);
+        }
+
+        /// <summary>What the policy knows of one operation: its learned send rate, and its slow start.</summary>
+        private sealed class Operation
+        {
+            public Operation(int maxConcurrency) { Probe = new ConcurrencyGovernor(maxConcurrency, InitialConcurrency); }
+            public SendRate Rate { get; } = new SendRate();
+            /// <summary>Calls of this operation in flight: slow start against its unknown limit; failures are the
+            /// registry-wide <see cref="Governor"/>'s to answer.</summary>
+            public ConcurrencyGovernor Probe { get; }
         }
 
         /// <summary>Limits calls in flight for the whole registry; shrinks while calls fail (not when throttled).</summary>
@@ -92,17 +107,17 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         /// <summary>The learned send rate of <paramref name="operation"/> (calls a second), or null while it has not been throttled.</summary>
         internal double? RateOf(string operation)
         {
-            lock (_rates) return _rates.TryGetValue(operation, out var r) ? r.Rate : null;
+            lock (_operations) return _operations.TryGetValue(operation, out var o) ? o.Rate.Rate : null;
         }
 
-        private SendRate RateFor(string? operation)
+        private Operation StateOf(string? operation)
         {
-            lock (_rates)
+            lock (_operations)
             {
                 var key = operation ?? "";
-                if (!_rates.TryGetValue(key, out var rate))
-                    _rates[key] = rate = new SendRate();
-                return rate;
+                if (!_operations.TryGetValue(key, out var state))
+                    _operations[key] = state = new Operation(_maxConcurrency);
+                return state;
             }
         }
 
@@ -114,7 +129,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> call, Idempotency idempotency,
             Func<CancellationToken, Task<(bool Found, T Value)>>? recover, CancellationToken ct, string? operation = null)
         {
-            var rate = RateFor(operation);
+            var state = StateOf(operation);
+            var rate = state.Rate;
             var ambiguous = false;
             var lastCost = 0;
             var failures = 0; // failures that count against the attempt count: not throttles
@@ -123,7 +139,16 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             while (true)
             {
                 RegistryException failure;
-                await Governor.EnterAsync(ct).ConfigureAwait(false);
+                await state.Probe.EnterAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await Governor.EnterAsync(ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    state.Probe.Exit(overloaded: false);
+                    throw;
+                }
                 double sentAt;
                 try
                 {
@@ -135,14 +160,14 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 }
                 catch
                 {
-                    Governor.Exit(overloaded: false);
+                    Exit(state, overloaded: false);
                     throw;
                 }
                 try
                 {
                     var result = await call(ct).ConfigureAwait(false);
                     rate.OnReply(sentAt, _now(), throttled: false);
-                    Governor.Exit(overloaded: false);
+                    Exit(state, overloaded: false);
                     Refund(lastCost);
                     return result;
                 }
@@ -152,12 +177,12 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     // Every reply that is not a throttle is a call the service let through: counting only successes
                     // would read injected 5xx or resets as a lower limit, and the rate would spiral down.
                     rate.OnReply(sentAt, _now(), throttled, timed: e.ServiceCode != null);
-                    Governor.Exit(overloaded: e.Kind == RegistryErrorKind.Unavailable, throttled);
+                    Exit(state, overloaded: e.Kind == RegistryErrorKind.Unavailable, throttled);
                     failure = e;
                 }
                 catch
                 {
-                    Governor.Exit(overloaded: false);
+                    Exit(state, overloaded: false);
                     throw; // the caller's cancellation, or a bug: not ours to retry
                 }
 
@@ -208,6 +233,13 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     }
                 }
             }
+        }
+
+        private void Exit(Operation state, bool overloaded, bool throttled = false)
+        {
+            Governor.Exit(overloaded, throttled);
+            // A failure ends the operation's slow start like a throttle; halving for failures is the Governor's alone.
+            state.Probe.Exit(overloaded: false, throttled: throttled || overloaded);
         }
 
         internal static bool IsRetryable(RegistryException e) =>
