@@ -121,14 +121,6 @@ namespace ModelRegistry.Engine.Bulk
             }
         }
 
-        /// <summary>One failed outcome per input, when a step before the work (a listing) failed: scripts still
-        /// see every input reported, none of them started.</summary>
-        public static IEnumerable<BulkOutcome<TIn, TOut>> FailAll<TIn, TOut>(IReadOnlyList<TIn> inputs, Exception error)
-        {
-            for (var i = 0; i < inputs.Count; i++)
-                yield return new BulkOutcome<TIn, TOut>(inputs[i], i, default, error, false);
-        }
-
         private static void StopStarting(CancellationTokenSource source)
         {
             try { source.Cancel(); }

@@ -75,17 +75,8 @@ namespace ModelRegistry.Cmdlets
             }
             if (desired.Count == 0) return;
 
-            var operations = new ModelGroupOperations(registry);
-            IEnumerable<Engine.Bulk.BulkOutcome<DesiredGroup, ModelGroupChangeResult>> outcomes;
-            try
-            {
-                outcomes = operations.Ensure(desired, Force, Bulk(ThrottleLimit), Cancellation);
-            }
-            catch (Exception ex)
-            {
-                ThrowFailure(ex, registry.Location);
-                return;
-            }
+            // Lazy: every failure, the listing's included, comes out as an outcome of the run.
+            var outcomes = new ModelGroupOperations(registry).Ensure(desired, Force, Bulk(ThrottleLimit), Cancellation);
             Drain(outcomes, desired.Count, "Creating model groups", outcome =>
             {
                 var input = inputs[outcome.Input];
