@@ -44,16 +44,28 @@ namespace ModelRegistry
         /// <summary>The AWS error code (e.g. ValidationException, ThrottlingException), when from a service.</summary>
         public string? ServiceCode { get; }
         public string? RequestId { get; }
-        /// <summary>The safety rule that refused the change (e.g. RejectedVersion, WrongAccount), null for other failures. Stable:
-        /// it is the ErrorId's last part, ModelRegistry.&lt;Kind&gt;.&lt;Reason&gt;.</summary>
+        /// <summary>What exactly failed, where the module knows more than the kind: the safety rule that refused the change
+        /// (e.g. RejectedVersion, WrongAccount), ConfigInvalid, BadCredentials …; null otherwise. Stable: it is the ErrorId's
+        /// last part, ModelRegistry.&lt;Kind&gt;.&lt;Reason&gt; (null: the kind's default reason, e.g. ResourceNotFound).</summary>
         public string? Reason { get; }
     }
 
-    /// <summary>A problem in a configuration file, naming the file, line and key.</summary>
+    /// <summary>A problem in a configuration file, naming the file, line and key: ErrorId ModelRegistry.Invalid.ConfigInvalid,
+    /// or ModelRegistry.NotFound.ConfigNotFound when the file does not exist.</summary>
     public sealed class ConfigurationException : RegistryException
     {
+        /// <summary>The reason of a problem in the file's content or an unreadable file.</summary>
+        public const string InvalidReason = "ConfigInvalid";
+        /// <summary>The reason when the file (or its folder) does not exist.</summary>
+        public const string NotFoundReason = "ConfigNotFound";
+
         public ConfigurationException(string path, int line, string? key, string problem)
-            : base(RegistryErrorKind.Invalid, Format(path, line, key, problem), path)
+            : this(path, line, key, problem, RegistryErrorKind.Invalid, InvalidReason)
+        {
+        }
+
+        private ConfigurationException(string path, int line, string? key, string problem, RegistryErrorKind kind, string reason)
+            : base(kind, Format(path, line, key, problem), path, reason: reason)
         {
             Path = path;
             Line = line;
@@ -66,6 +78,10 @@ namespace ModelRegistry
         public int Line { get; }
         public string? Key { get; }
         public string Problem { get; }
+
+        /// <summary>The file (or its folder) does not exist: kind NotFound, reason ConfigNotFound.</summary>
+        internal static ConfigurationException FileNotFound(string path, string problem) =>
+            new ConfigurationException(path, 0, null, problem, RegistryErrorKind.NotFound, NotFoundReason);
 
         private static string Format(string path, int line, string? key, string problem)
         {

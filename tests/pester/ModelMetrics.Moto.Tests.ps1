@@ -58,7 +58,7 @@ Describe 'Model metrics on SageMaker (moto) with S3' {
         ($metrics | Where-Object Name -like '*curve*') | Should -BeNullOrEmpty
         ($metrics | Where-Object Name -eq latency_ms).Source | Should -Be 'CustomerMetadata'
         $bad.Count | Should -Be 1
-        $bad[0].FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.Invalid,*'
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.Invalid.InvalidArgument,*'
         $bad[0].Exception.Message | Should -BeLike '*broken.json*not a SageMaker metrics file*'
         (Get-MRModelMetric $group 2 -Name auc, f1 -ErrorAction SilentlyContinue).Value | Should -Be @(0.71, 0.6)
     }

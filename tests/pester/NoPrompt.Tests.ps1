@@ -49,7 +49,7 @@ Connect-MRRegistry -Local -Path '$(Join-Path $TestDrive registry)'
 try { Sync-MRModelGroup -ErrorAction Stop } catch { 'error ' + `$_.FullyQualifiedErrorId }
 "@
         $r.Exited | Should -BeTrue -Because $r.Output
-        $r.Output | Should -Match 'error ModelRegistry.ConfigNotFound'
+        $r.Output | Should -Match 'error ModelRegistry\.NotFound\.ConfigNotFound'
     }
 }
 

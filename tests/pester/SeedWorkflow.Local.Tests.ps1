@@ -38,7 +38,7 @@ Describe 'Seed workflow on a Local registry' {
         Get-MRProject $example | Test-MRModelGroup -Quiet | Should -BeTrue
 
         Test-MRModelGroup missing-group -ErrorVariable err -ErrorAction SilentlyContinue | Select-Object -ExpandProperty Passed | Should -BeFalse
-        $err[0].FullyQualifiedErrorId | Should -Match '^ModelRegistry.NotFound'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.NotFound.ResourceNotFound,*'
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $err[0].TargetObject | Should -Be 'missing-group'
         Test-MRModelGroup rc-fraud-detection, missing-group -Quiet | Should -BeFalse
@@ -114,7 +114,7 @@ Describe 'Configuration errors as a user sees them' {
         $problems[0].Exception.Message | Should -Match ([regex]::Escape("${path}:3")) 
         $problems[0].Exception.Message | Should -Match 'TEAM_RC_FULLNAME'
         ($problems.Exception.Message -join "`n") | Should -Match ([regex]::Escape("${path}:4") + '.*RC_PROJECTS')
-        $problems[0].FullyQualifiedErrorId | Should -Match '^ModelRegistry.Configuration'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelRegistry.Invalid.ConfigInvalid,*'
         $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $projects.GroupName | Should -Be 'rc-fraud-detection'
     }

@@ -91,8 +91,8 @@ namespace ModelRegistry.Engine.Config
                     return Unreadable(path, "is a folder, not a file");
                 bytes = File.ReadAllBytes(path);
             }
-            catch (FileNotFoundException) { return Unreadable(path, "file not found"); }
-            catch (DirectoryNotFoundException) { return Unreadable(path, "file not found (its folder does not exist)"); }
+            catch (FileNotFoundException) { return Unreadable(path, "file not found", notFound: true); }
+            catch (DirectoryNotFoundException) { return Unreadable(path, "file not found (its folder does not exist)", notFound: true); }
             catch (UnauthorizedAccessException e) { return Unreadable(path, "cannot be read: " + e.Message); }
             catch (IOException e) { return Unreadable(path, "cannot be read: " + e.Message); }
             catch (NotSupportedException e) { return Unreadable(path, "cannot be read: " + e.Message); }
@@ -109,10 +109,11 @@ namespace ModelRegistry.Engine.Config
             return new Parser(pathForMessages ?? string.Empty).Run(SplitLines(text));
         }
 
-        private static EnvFile Unreadable(string path, string reason)
+        private static EnvFile Unreadable(string path, string reason, bool notFound = false)
         {
+            var problem = notFound ? ConfigurationException.FileNotFound(path, reason) : new ConfigurationException(path, 0, null, reason);
             var file = new EnvFile(path, new Dictionary<string, EnvEntry>(StringComparer.Ordinal), new List<string>(),
-                new List<ConfigurationException> { new ConfigurationException(path, 0, null, reason) }, new List<string>());
+                new List<ConfigurationException> { problem }, new List<string>());
             file.IsUnreadable = true;
             return file;
         }

@@ -264,7 +264,7 @@ namespace ModelRegistry.Engine.Deployment
                 (removed.Count > 0 ? $"Rolled back what this deploy created: {string.Join(", ", removed)}." : "") +
                 (remain.Count > 0 ? $" These remain and need deleting: {string.Join(", ", remain)}." : " Nothing created by this deploy remains.");
             return new RegistryException(kindOf, message.Trim(), (failure as RegistryException)?.Target,
-                (failure as RegistryException)?.ServiceCode, (failure as RegistryException)?.RequestId, failure);
+                (failure as RegistryException)?.ServiceCode, (failure as RegistryException)?.RequestId, failure, (failure as RegistryException)?.Reason);
         }
 
         private async Task RemovePreviousAsync(string previousConfig, DeploymentPlan plan, Action<string>? progress, CancellationToken ct)

@@ -116,7 +116,7 @@ namespace ModelRegistry.Engine.Deployment
                 }
                 catch (RegistryException e) when (kind == DeploymentResourceKind.Endpoint)
                 {
-                    throw new RegistryException(e.Kind, $"Endpoint '{name}' was not removed: {e.Message}", name, e.ServiceCode, e.RequestId, e);
+                    throw new RegistryException(e.Kind, $"Endpoint '{name}' was not removed: {e.Message}", name, e.ServiceCode, e.RequestId, e, e.Reason);
                 }
                 catch (RegistryException e)
                 {

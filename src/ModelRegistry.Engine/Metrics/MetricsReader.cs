@@ -165,7 +165,7 @@ namespace ModelRegistry.Engine.Metrics
             catch (Exception e) when (!(e is RegistryException) && !(e is OperationCanceledException && ct.IsCancellationRequested))
             {
                 var mapped = SageMakerErrors.ToRegistryException(e, uri);
-                throw new RegistryException(mapped.Kind, $"Reading the metrics file {uri} from S3 failed: {e.Message}", uri, mapped.ServiceCode, mapped.RequestId, e);
+                throw new RegistryException(mapped.Kind, $"Reading the metrics file {uri} from S3 failed: {e.Message}", uri, mapped.ServiceCode, mapped.RequestId, e, mapped.Reason);
             }
         }
 
@@ -212,7 +212,7 @@ namespace ModelRegistry.Engine.Metrics
                 }
                 catch (RegistryException e)
                 {
-                    throw new RegistryException(e.Kind, "Cannot read metrics from S3: " + e.Message, e.Target, inner: e);
+                    throw new RegistryException(e.Kind, "Cannot read metrics from S3: " + e.Message, e.Target, inner: e, reason: e.Reason);
                 }
                 var config = connection.S3Config();
                 return _s3 = connection.Credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(connection.Credentials, config);

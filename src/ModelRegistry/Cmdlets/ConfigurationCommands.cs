@@ -34,8 +34,7 @@ namespace ModelRegistry.Cmdlets
         protected override void EndProcessing()
         {
             if (ConfigPath is null && TimeoutSec == 0)
-                ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -ConfigPath, -TimeoutSec, or both."),
-                    "NothingToSet", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(Hosting.ErrorRecords.Invalid("Give -ConfigPath, -TimeoutSec, or both.", null, "ModelRegistry.Invalid.NothingToSet"));
             if (ConfigPath != null)
             {
                 var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath);

@@ -175,7 +175,7 @@ namespace ModelRegistry.Cmdlets
         };
 
         /// <summary>Stops the command before anything is read when the change breaks SageMaker's limits or names a stage
-        /// MODEL_LIFECYCLE_STAGES does not list (ModelRegistry.Invalid[.UnknownStage]).</summary>
+        /// MODEL_LIFECYCLE_STAGES does not list (ModelRegistry.Invalid.InvalidArgument, ModelRegistry.Invalid.UnknownStage).</summary>
         protected void RefuseInvalidChange()
         {
             if (StageToSet != null) Hosting.StageConfiguration.Resolve(this, StageToSet);

@@ -100,7 +100,7 @@ public sealed class BulkStopTests(Xunit.Abstractions.ITestOutputHelper log) : ID
             """);
 
         var error = Assert.IsType<ErrorRecord>(Assert.Single(Run("try { " + approve + "; 'not thrown' } catch { $_ }", errorsExpected: true)).BaseObject);
-        Assert.Equal("ModelRegistry.NotFound", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("ModelRegistry.NotFound.ResourceNotFound", error.FullyQualifiedErrorId.Split(',')[0]);
         var data = error.Exception.Data;
         Assert.Equal(8, data["Total"]);
         Assert.Equal(2, data["Done"]);

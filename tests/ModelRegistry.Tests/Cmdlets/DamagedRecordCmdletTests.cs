@@ -34,7 +34,7 @@ public sealed class DamagedRecordCmdletTests : IDisposable
     private static void AssertOneDamagedError(ModuleHost.Result result, string path)
     {
         var error = Assert.Single(result.Errors);
-        Assert.StartsWith("ModelRegistry.Damaged", error.FullyQualifiedErrorId);
+        Assert.StartsWith("ModelRegistry.Damaged.DamagedRecord,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
         Assert.Equal(path, error.TargetObject);
         Assert.Contains(path, error.Exception.Message);

@@ -111,7 +111,7 @@ public sealed class GroupCmdletTests : IDisposable
         Assert.Equal(2, result.Errors.Count);
         Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category));
         Assert.Equal("nope", result.Errors[0].TargetObject);
-        Assert.StartsWith("ModelRegistry.NotFound", result.Errors[0].FullyQualifiedErrorId);
+        Assert.StartsWith("ModelRegistry.NotFound.ResourceNotFound,", result.Errors[0].FullyQualifiedErrorId);
         Assert.Equal("still running", result.Output.Last().BaseObject);
     }
 

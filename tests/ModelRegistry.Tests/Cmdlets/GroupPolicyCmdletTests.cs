@@ -125,7 +125,7 @@ public sealed class GroupPolicyCmdletTests : IDisposable
                      "Set-MRModelGroupPolicy -Name no-such-group -ConsumerAccountId 111111111111",
                      "Remove-MRModelGroupPolicy -Name no-such-group -Confirm:$false",
                  })
-            Assert.Equal("ModelRegistry.NotFound", Assert.Single(Run(script).Errors).FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal("ModelRegistry.NotFound.ResourceNotFound", Assert.Single(Run(script).Errors).FullyQualifiedErrorId.Split(',')[0]);
     }
 
     [Fact]

@@ -127,9 +127,9 @@ public sealed class LifecycleCmdletTests : IDisposable
         Assert.Empty(Run("Register-MRModelVersion rc-fraud -ImageUri $image | Out-Null").Errors);
         foreach (var (script, id) in new[]
                  {
-                     ("Set-MRModelVersion -GroupName rc-fraud -Version 1", "ModelRegistry.Invalid"),
-                     ("Set-MRModelVersion -GroupName rc-fraud -Version 1 -StageStatus InProgress", "ModelRegistry.Invalid"),
-                     ("Set-MRModelVersion -GroupName rc-fraud -Version 1 -CustomerMetadata @{ k = 'v' } -RemoveCustomerMetadata k", "ModelRegistry.Invalid"),
+                     ("Set-MRModelVersion -GroupName rc-fraud -Version 1", "ModelRegistry.Invalid.InvalidArgument"),
+                     ("Set-MRModelVersion -GroupName rc-fraud -Version 1 -StageStatus InProgress", "ModelRegistry.Invalid.InvalidArgument"),
+                     ("Set-MRModelVersion -GroupName rc-fraud -Version 1 -CustomerMetadata @{ k = 'v' } -RemoveCustomerMetadata k", "ModelRegistry.Invalid.InvalidArgument"),
                      ("Set-MRModelLifecycle -GroupName rc-fraud -Version 1 -Stage QA", "ModelRegistry.Invalid.UnknownStage"),
                      ("Get-MRModelVersion rc-fraud -Stage QA", "ModelRegistry.Invalid.UnknownStage"),
                      ("Register-MRModelVersion rc-fraud -ImageUri $image -Stage QA", "ModelRegistry.Invalid.UnknownStage"),
@@ -167,7 +167,7 @@ public sealed class LifecycleCmdletTests : IDisposable
         File.WriteAllText(config, "COMPANY=acme\nMODEL_LIFECYCLE_STAGES=\"Dev QA_1 Prod\"\n");
         var broken = Run("try { Deny-MRModelVersion -GroupName rc-fraud -Version 1 } catch { $_ }");
         var error = Assert.Single(broken.Output.Select(o => o.BaseObject).OfType<System.Management.Automation.ErrorRecord>().Concat(broken.Errors));
-        Assert.Equal("ModelRegistry.Configuration", ErrorId(error));
+        Assert.Equal("ModelRegistry.Invalid.ConfigInvalid", ErrorId(error));
         Assert.Contains($"{config}:2: MODEL_LIFECYCLE_STAGES:", error.Exception.Message);
         Assert.Equal(ApprovalStatus.Approved, Version("rc-fraud", 1).Status);
     }

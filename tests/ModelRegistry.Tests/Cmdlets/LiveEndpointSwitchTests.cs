@@ -105,7 +105,7 @@ public sealed class LiveEndpointSwitchTests : IDisposable
         _host.Answer = null;
         var result = Run($"Deploy-MRModelVersion -Arn '{_v2.Arn}' -EndpointName ep");
         var error = Assert.Single(result.Errors);
-        Assert.Equal("ModelRegistry.ConfirmationRequired", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("ModelRegistry.Stopped.ConfirmationRequired", error.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
         Assert.Contains("-Confirm:$false", error.Exception.Message);
         Assert.Empty(result.Output);

@@ -77,7 +77,7 @@ public sealed class NoInputTests : IDisposable
     {
         var result = Run("Set-Location (Join-Path $folder empty); Connect-MRRegistry -Local -Path (Join-Path $folder registry); " + command);
         var error = Assert.Single(result.Errors);
-        Assert.Equal("ModelRegistry.ConfigNotFound", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("ModelRegistry.NotFound.ConfigNotFound", error.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
         Assert.Contains(".env.shared", error.Exception.Message);
         Assert.Contains("Set-MRConfiguration -ConfigPath", error.Exception.Message);

@@ -26,7 +26,10 @@ internal static class ConfigTestSupport
                                    string.Join(" | ", list.Select(p => p.Message)));
         var where = line > 0 ? $"{path}:{line}" : path;
         Assert.StartsWith(key == null ? $"{where}: " : $"{where}: {key}: ", match!.Message);
-        Assert.Equal(RegistryErrorKind.Invalid, match.Kind);
+        // A file that does not exist is NotFound (ModelRegistry.NotFound.ConfigNotFound); every other problem Invalid (ConfigInvalid).
+        var missing = containing != null && containing.Contains("not found", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(missing ? (RegistryErrorKind.NotFound, ConfigurationException.NotFoundReason) : (RegistryErrorKind.Invalid, ConfigurationException.InvalidReason),
+            (match.Kind, match.Reason));
         return match;
     }
 

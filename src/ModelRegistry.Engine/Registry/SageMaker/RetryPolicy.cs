@@ -224,7 +224,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                         // Never re-send without knowing; say what is unknown.
                         throw new RegistryException(failure.Kind,
                             $"{failure.Message} (after {attempts} attempt(s); it may have taken effect, and whether it did could not be checked: {check.Message})",
-                            failure.Target, failure.ServiceCode, failure.RequestId, failure);
+                            failure.Target, failure.ServiceCode, failure.RequestId, failure, failure.Reason);
                     }
                     if (earlier.Found)
                     {
@@ -274,7 +274,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         {
             var note = why is null ? $"gave up after {attempts} attempt(s)" : $"gave up after {attempts} attempt(s): {why}";
             if (mayHaveTakenEffect) note += "; an attempt may have taken effect, run again to converge";
-            return new RegistryException(e.Kind, $"{e.Message} ({note})", e.Target, e.ServiceCode, e.RequestId, e);
+            return new RegistryException(e.Kind, $"{e.Message} ({note})", e.Target, e.ServiceCode, e.RequestId, e, e.Reason);
         }
     }
 }

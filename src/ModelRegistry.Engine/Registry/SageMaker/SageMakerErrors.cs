@@ -39,7 +39,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
 
             if (error is AmazonClientException client && client.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0)
                 return new RegistryException(RegistryErrorKind.AccessDenied,
-                    $"No usable AWS credentials{For(target)}: {client.Message}", target, inner: error);
+                    $"No usable AWS credentials{For(target)}: {client.Message}", target, inner: error, reason: ErrorIds.BadCredentials);
 
             return new RegistryException(RegistryErrorKind.Invalid, $"{serviceName} call failed{For(target)}: {error.Message}", target, inner: error);
         }
@@ -68,15 +68,19 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             if (c.StartsWith("Throttl", StringComparison.Ordinal) || c == "TooManyRequestsException" ||
                 c == "RequestLimitExceeded" || c == "SlowDown" || status == 429)
                 return RegistryErrorKind.Throttled;
-            if (c.StartsWith("AccessDenied", StringComparison.Ordinal) || c == "UnrecognizedClientException" ||
-                c.StartsWith("ExpiredToken", StringComparison.Ordinal) || c == "InvalidClientTokenId" ||
-                c == "InvalidSignatureException" || c == "SignatureDoesNotMatch" || c == "IncompleteSignature" ||
-                c == "MissingAuthenticationToken" || c == "NotAuthorized" || status == 401 || status == 403)
+            if (c.StartsWith("AccessDenied", StringComparison.Ordinal) || IsCredentialCode(c) || c == "NotAuthorized" || status == 401 || status == 403)
                 return RegistryErrorKind.AccessDenied;
             if (status >= 500 || c == "InternalFailure" || c == "ServiceUnavailable")
                 return RegistryErrorKind.Unavailable;
             return RegistryErrorKind.Invalid;
         }
+
+        /// <summary>Codes saying the credentials themselves were not accepted (expired, unknown, badly signed), not that
+        /// they lack a permission: reason BadCredentials.</summary>
+        internal static bool IsCredentialCode(string? code) =>
+            code != null && (code == "UnrecognizedClientException" || code.StartsWith("ExpiredToken", StringComparison.Ordinal) ||
+            code == "InvalidClientTokenId" || code == "InvalidSignatureException" || code == "SignatureDoesNotMatch" ||
+            code == "IncompleteSignature" || code == "MissingAuthenticationToken");
 
         private static RegistryException FromService(string? code, string? message, int status, string? requestId,
             string? target, Exception inner)
@@ -86,7 +90,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             if (status >= 500 && text.TrimStart().StartsWith("<", StringComparison.Ordinal))
                 text = $"HTTP {status} (not a SageMaker error body; is the operation supported by this endpoint?)";
             var prefix = code is null ? "" : code + ": ";
-            return new RegistryException(kind, $"{prefix}{text}{For(target)}", target, code, string.IsNullOrEmpty(requestId) ? null : requestId, inner);
+            var reason = kind == RegistryErrorKind.AccessDenied && IsCredentialCode(code) ? ErrorIds.BadCredentials : null;
+            return new RegistryException(kind, $"{prefix}{text}{For(target)}", target, code, string.IsNullOrEmpty(requestId) ? null : requestId, inner, reason);
         }
 
         /// <summary>Connection refused/reset, DNS, TLS, or a timeout. A cancellation the caller asked for

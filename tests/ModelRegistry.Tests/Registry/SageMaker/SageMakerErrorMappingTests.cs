@@ -44,6 +44,9 @@ public sealed class SageMakerErrorMappingTests
         Assert.Equal("team-proj", e.Target);
         Assert.Contains(message, e.Message);
         Assert.Single(endpoint.Requests); // not retried
+        // Credentials the service does not accept are BadCredentials (sign in again), not a missing permission.
+        var credentials = code is "UnrecognizedClientException" or "ExpiredTokenException" or "InvalidClientTokenId";
+        Assert.Equal(credentials ? ErrorIds.BadCredentials : null, e.Reason);
     }
 
     [Fact]
