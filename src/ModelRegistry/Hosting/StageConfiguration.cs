@@ -9,7 +9,7 @@ namespace ModelRegistry.Hosting
     /// <summary>
     /// The lifecycle stages a command judges by: MODEL_LIFECYCLE_STAGES of the session's .env.shared (Set-MRConfiguration
     /// -ConfigPath, else ./.env.shared), the default Development Staging Production when there is no such file or key.
-    /// A value that does not parse stops the command (ModelRegistry.Configuration, file:line:key): stages are never guessed.
+    /// A value that does not parse stops the command (ModelRegistry.Invalid.ConfigInvalid, file:line:key): stages are never guessed.
     /// </summary>
     internal static class StageConfiguration
     {
