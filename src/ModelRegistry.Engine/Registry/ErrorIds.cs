@@ -65,6 +65,7 @@ namespace ModelRegistry.Engine.Registry
         public const string Rule = nameof(Rule);
         public const string MixedRegions = nameof(MixedRegions);
         public const string NothingToSet = nameof(NothingToSet);
+        public const string Credential = nameof(Credential);
         public const string ResourceNotFound = nameof(ResourceNotFound);
         public const string NoSuchTeam = nameof(NoSuchTeam);
         public const string NoSuchProject = nameof(NoSuchProject);
@@ -110,6 +111,7 @@ namespace ModelRegistry.Engine.Registry
             E(RegistryErrorKind.Invalid, MixedRegions, "InvalidArgument", "one command given versions from files that name different regions", "run one command per region"),
             E(RegistryErrorKind.Invalid, AccountGuard.Reason, "InvalidArgument", "an expected account (`AWS_ACCOUNT_ID`, `-ExpectedAccountId`) that is not 12 digits, so the wrong-account guard cannot be trusted", "fix the account id"),
             E(RegistryErrorKind.Invalid, NothingToSet, "InvalidArgument", "`Set-MRConfiguration` given nothing to set", "give `-ConfigPath`, `-TimeoutSec` or both"),
+            E(RegistryErrorKind.Invalid, Credential, "InvalidArgument", "credential parameters that do not go together or cannot be used (`-AccessKey` without `-SecretKey`, a `-Credential` without keys)", "fix the parameters; no call was made"),
 
             E(RegistryErrorKind.NotFound, ResourceNotFound, "ObjectNotFound", "a group, version, endpoint or policy that does not exist (SageMaker ResourceNotFound)", "create it, or skip it (`-ErrorAction SilentlyContinue`)"),
             E(RegistryErrorKind.NotFound, ConfigurationException.NotFoundReason, "ObjectNotFound", "the configuration file (or its folder) does not exist", "create it, or point `Set-MRConfiguration -ConfigPath` at it"),

@@ -20,7 +20,7 @@ namespace ModelRegistry.Hosting
         /// <summary>The variable Set-DefaultAWSRegion sets, a region name (SessionKeys.AWSRegionVariableName).</summary>
         public const string StoredRegionVariable = "StoredAWSRegion";
         /// <summary>The ErrorId reason of bad credential arguments: ModelRegistry.Invalid.Credential.</summary>
-        public const string Reason = "Credential";
+        public const string Reason = ModelRegistry.Engine.Registry.ErrorIds.Credential;
 
         /// <summary>
         /// Applies a command's own credential arguments to <paramref name="connection"/> in AWS Tools' order: keys, else
