@@ -8,7 +8,9 @@
     Description          = 'Amazon SageMaker Model Registry for ML platform teams: model groups from .env.shared, versions, approvals, deployments and IAM policies, as typed PowerShell objects. Works against SageMaker (AWSSDK.Core, isolated from other AWS modules) or an embedded Local registry.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    RootModule           = if ($PSEdition -eq 'Core') { 'net8.0/ModelRegistry.dll' } else { 'netstandard2.0/ModelRegistry.dll' }
+    # A constant: one netstandard2.0 build for both editions (an `if ($PSEdition ...)` here made every import
+    # compile and run the manifest). The engine is per edition, under net8.0/ and netstandard2.0/.
+    RootModule           = 'ModelRegistry.dll'
     # Views: compiled into the assembly from src/ModelRegistry/Formats (Hosting/ModuleViews.cs), not FormatsToProcess.
     CmdletsToExport      = @(
         'Approve-MRModelVersion'

@@ -4,8 +4,9 @@
     Builds, tests and demonstrates the ModelRegistry module.
 .DESCRIPTION
     Tasks:
-      Build  - compiles the assemblies and lays out the module in ./out/ModelRegistry
-               (manifest, net8.0/ and netstandard2.0/ with Dependencies/, help; the views are compiled into the assembly).
+      Build  - compiles the assemblies and lays out the module in ./out/ModelRegistry (manifest, the cmdlet
+               assembly for both editions, net8.0/ and netstandard2.0/ with Dependencies/, help; the views are
+               compiled into the assembly).
       Test   - Build, then every xunit test and every Pester test; ends with one line
                "N passed, N failed, N skipped" and exits non-zero on any failure.
       Demo   - Build, then the seed's job on .env.shared.example against a Local registry in ./registry:
@@ -51,7 +52,7 @@ function Invoke-Native {
 }
 
 function Get-ModuleVersion {
-    # The manifest's RootModule is an expression, which Import-PowerShellDataFile refuses: read the one line.
+    # Read the one line: no need to evaluate the manifest for its version.
     $line = Select-String -Path (Join-Path $root 'ModelRegistry.psd1') -Pattern "^\s*ModuleVersion\s*=\s*'([^']+)'" | Select-Object -First 1
     if (-not $line) { throw 'ModuleVersion not found in ModelRegistry.psd1.' }
     $line.Matches[0].Groups[1].Value
@@ -60,28 +61,35 @@ function Get-ModuleVersion {
 function Invoke-Build {
     $version = Get-ModuleVersion
     Write-Host "Building ModelRegistry $version ($Configuration)" -ForegroundColor Cyan
-    Invoke-Native 'dotnet build' {
-        dotnet build (Join-Path $root 'src/ModelRegistry/ModelRegistry.csproj') -c $Configuration -nologo -v:q "-p:Version=$version"
+    # The bridge is netstandard2.0 only; the engine is built for each edition's runtime.
+    foreach ($project in 'src/ModelRegistry/ModelRegistry.csproj', 'src/ModelRegistry.Engine/ModelRegistry.Engine.csproj') {
+        Invoke-Native 'dotnet build' {
+            dotnet build (Join-Path $root $project) -c $Configuration -nologo -v:q "-p:Version=$version"
+        }
     }
 
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    New-Item -ItemType Directory -Force $moduleOut | Out-Null
+    # The bridge and the public domain types load in PowerShell's default context: one netstandard2.0 build
+    # at the module's root for both editions, so the manifest's RootModule is a constant ...
+    $bridgeBin = Join-Path $root "src/ModelRegistry/bin/$Configuration/netstandard2.0"
+    Copy-Item (Join-Path $bridgeBin 'ModelRegistry.dll'), (Join-Path $bridgeBin 'ModelRegistry.Domain.dll') $moduleOut
     foreach ($tfm in $frameworks) {
-        $bridgeBin = Join-Path $root "src/ModelRegistry/bin/$Configuration/$tfm"
         $engineBin = Join-Path $root "src/ModelRegistry.Engine/bin/$Configuration/$tfm"
-        $target = Join-Path $moduleOut $tfm
-        $dependencies = Join-Path $target 'Dependencies'
+        $dependencies = Join-Path $moduleOut "$tfm/Dependencies"
         New-Item -ItemType Directory -Force $dependencies | Out-Null
-        # The bridge and the public domain types load in PowerShell's default context ...
-        Copy-Item (Join-Path $bridgeBin 'ModelRegistry.dll'), (Join-Path $bridgeBin 'ModelRegistry.Domain.dll') $target
-        # ... the engine and AWSSDK.Core in the module's own context: never beside the bridge.
+        # ... the engine and AWSSDK.Core in the module's own context (net8.0/ on PowerShell 7, netstandard2.0/ on
+        # Windows PowerShell): never beside the bridge.
         Get-ChildItem $engineBin -Filter *.dll |
             Where-Object Name -ne 'ModelRegistry.Domain.dll' |
             Copy-Item -Destination $dependencies
     }
+    # PowerShell 7's private load context, which the bridge loads by path when the engine is first needed.
+    Copy-Item (Join-Path $root "src/ModelRegistry.LoadContext/bin/$Configuration/net8.0/ModelRegistry.LoadContext.dll") (Join-Path $moduleOut 'net8.0')
     Copy-Item (Join-Path $root 'ModelRegistry.psd1') $moduleOut
 
     & (Join-Path $root 'build/New-ModuleHelp.ps1') -ModulePath $moduleOut `
-        -DocumentationXml (Join-Path $root "src/ModelRegistry/bin/$Configuration/net8.0/ModelRegistry.xml") `
+        -DocumentationXml (Join-Path $bridgeBin 'ModelRegistry.xml') `
         -AboutTopic (Join-Path $root 'src/ModelRegistry/Help/about_ModelRegistry.help.txt')
     Write-Host "Module laid out in $moduleOut" -ForegroundColor Green
 }

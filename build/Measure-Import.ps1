@@ -58,7 +58,7 @@ namespace ImportFloor
     AliasesToExport = @()
 }
 "@
-    $moduleDll = Join-Path (Split-Path $ModulePath) 'net8.0/ModelRegistry.dll'
+    $moduleDll = Join-Path (Split-Path $ModulePath) 'ModelRegistry.dll'
     $subjects = [ordered]@{
         floor    = @{ Path = (Join-Path $floorDir 'Floor.psd1'); Command = 'Get-ImportFloor' }
         dll      = @{ Path = $moduleDll; Command = 'Get-MRProject' }
@@ -115,7 +115,7 @@ on $cores cores), timing only the ``Import-Module`` inside each process (``build
 | What is imported | Median |
 |---|---|
 | the floor: a two-cmdlet binary module (manifest + dll) — PowerShell's own first-import cost | $('{0:0}' -f $floor) ms |
-| ``net8.0/ModelRegistry.dll`` alone (no manifest, so no views) | $('{0:0}' -f $dll) ms |
+| ``ModelRegistry.dll`` alone (no manifest, so no views) | $('{0:0}' -f $dll) ms |
 | ``ModelRegistry.psd1`` (what users import) | $('{0:0}' -f $manifest) ms (the floor $('{0:+0;-0;+0}' -f ($manifest - $floor)) ms) |
 
 $verdict

@@ -43,6 +43,19 @@ Get-MRProject '$(Join-Path $PSScriptRoot '../../.env.shared.example')' | Select-
         $text | Should -Match 'after a command: 1'
     }
 
+    It 'has a manifest of plain data and sets up its private load context on first use, not at import' {
+        # An expression in the manifest (RootModule = if ($PSEdition ...)) made every import compile and run it;
+        # Import-PowerShellDataFile accepts constants only.
+        (Import-PowerShellDataFile $manifestPath).RootModule | Should -Be 'ModelRegistry.dll'
+        $fresh = & ([Environment]::ProcessPath) @(if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' }) -NoProfile -NonInteractive -Command @"
+Import-Module '$manifestPath'
+'contexts: ' + @([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'ModelRegistry.Dependencies').Count
+'loader: ' + @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'ModelRegistry.LoadContext' }).Count
+"@
+        $fresh | Should -Contain 'contexts: 0'
+        $fresh | Should -Contain 'loader: 0'
+    }
+
     It 'derives every cmdlet from ModelRegistryCmdlet, whose constructor adds the views' {
         foreach ($c in $commands) { $c.ImplementingType.IsSubclassOf([ModelRegistry.Cmdlets.ModelRegistryCmdlet]) | Should -BeTrue -Because $c.Name }
     }
