@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -13,22 +11,25 @@ namespace ModelRegistry.LoadContext
     /// </summary>
     public sealed class DependencyLoadContext : AssemblyLoadContext
     {
-        private static readonly ConcurrentDictionary<string, DependencyLoadContext> ByFolder =
-            new ConcurrentDictionary<string, DependencyLoadContext>(StringComparer.Ordinal);
+        private static readonly object Gate = new object();
+        private static DependencyLoadContext? _context;
 
         private readonly string _folder;
 
         private DependencyLoadContext(string folder) : base("ModelRegistry.Dependencies") { _folder = folder; }
 
         /// <summary>
-        /// Loads <paramref name="assemblyName"/> from <paramref name="folder"/> into that folder's one private
-        /// context; null when it is not there. Called through reflection by the netstandard2.0 cmdlet assembly.
+        /// Loads <paramref name="assemblyName"/> from <paramref name="folder"/> into the module's one private context
+        /// (created on the first call); null when it is not there. Called through reflection by the netstandard2.0
+        /// cmdlet assembly.
         /// </summary>
         public static Assembly? LoadFromFolder(string folder, string assemblyName)
         {
             var path = Path.Combine(folder, assemblyName + ".dll");
             if (!File.Exists(path)) return null;
-            return ByFolder.GetOrAdd(folder, f => new DependencyLoadContext(f)).LoadFromAssemblyPath(path);
+            DependencyLoadContext context;
+            lock (Gate) context = _context ??= new DependencyLoadContext(folder);
+            return context.LoadFromAssemblyPath(path);
         }
 
         // Resolve from Dependencies/ by explicit path; anything not there (the framework, PowerShell,
