@@ -149,6 +149,11 @@ function Get-ServiceModelStats($Sm) {
         foreach ($op in $s.PSObject.Properties) {
             $v = $op.Value
             Write-Host ("    {0,-32} ok {1,4}  throttled {2,4}  first {3,7:0.000} s  last {4,7:0.000} s" -f $op.Name, $v.forwarded, $v.throttled, $(if ($v.PSObject.Properties['first']) { $v.first }), $(if ($v.PSObject.Properties['last']) { $v.last }))
+            # The first two seconds, admitted/throttled per tenth: how fast the run reaches the limit.
+            if ($v.forwarded -gt 5 -and $v.PSObject.Properties['admitted_by_tenth']) {
+                $tenths = 0..([math]::Min(19, $v.admitted_by_tenth.Count - 1)) | ForEach-Object { '{0}/{1}' -f $v.admitted_by_tenth[$_], $v.throttled_by_tenth[$_] }
+                Write-Host ("    {0,-32} per 0.1 s: {1}" -f '', ($tenths -join ' '))
+            }
         }
     }
     $fw = 0; $th = 0
@@ -227,6 +232,7 @@ Import-Module '$ModulePath' -ErrorAction Stop
 Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)' -ErrorAction Stop
 # Warm, as the boto3 rows are (their client makes one ListModelPackageGroups call before timing): engine loaded, connection open.
 Get-MRModelGroup -Name 'warm-up-*' | Out-Null
+if (`$env:MR_MINTHREADS) { [Threading.ThreadPool]::SetMinThreads([int]`$env:MR_MINTHREADS, [int]`$env:MR_MINTHREADS) | Out-Null }
 # The counters and buckets start from here, as the clock does: the warm-up's calls are not the row's.
 Invoke-RestMethod -Method Post '$($sm.Url)/service-model/reset' | Out-Null
 `$sw = [Diagnostics.Stopwatch]::StartNew()
@@ -275,6 +281,7 @@ Import-Module '$ModulePath' -ErrorAction Stop
 Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)' -ErrorAction Stop
 # Warm, as the boto3 rows are (their client makes one ListModelPackageGroups call before timing): engine loaded, connection open.
 Get-MRModelGroup -Name 'warm-up-*' | Out-Null
+if (`$env:MR_MINTHREADS) { [Threading.ThreadPool]::SetMinThreads([int]`$env:MR_MINTHREADS, [int]`$env:MR_MINTHREADS) | Out-Null }
 # The counters and buckets start from here, as the clock does: the warm-up's calls are not the row's.
 Invoke-RestMethod -Method Post '$($sm.Url)/service-model/reset' | Out-Null
 `$sw = [Diagnostics.Stopwatch]::StartNew()

@@ -11,7 +11,8 @@ answers HTTP 400 ThrottlingException "Rate exceeded" when empty). This proxy add
 - an empty bucket answers 400 {"__type":"ThrottlingException","message":"Rate exceeded"} WITHOUT forwarding;
 - anything without X-Amz-Target (moto's own /moto-api/, STS) is forwarded unlimited and undelayed.
 
-Control (not forwarded): GET /service-model/stats -> {"Operation": {"forwarded": n, "throttled": n, "first": s, "last": s}, ...};
+Control (not forwarded): GET /service-model/stats -> {"Operation": {"forwarded": n, "throttled": n, "first": s, "last": s,
+"admitted_by_tenth": [n, ...], "throttled_by_tenth": [n, ...]}, ...};
 POST /service-model/reset -> zero the counters and fill every bucket.
 
 Loopback only, and it ends by itself: after --max-seconds, after --max-requests, or after --idle-seconds
@@ -77,6 +78,14 @@ class Model:
             if ok:
                 s.setdefault("first", round(now - self.t0, 3))
                 s["last"] = round(now - self.t0, 3)
+            # Admitted and throttled calls per tenth of a second: where a client leaves the limit unused.
+            tenth = int((now - self.t0) * 10)
+            for key, hit in (("admitted_by_tenth", ok), ("throttled_by_tenth", not ok)):
+                series = s.setdefault(key, [])
+                while len(series) <= tenth:
+                    series.append(0)
+                if hit:
+                    series[tenth] += 1
             return ok
 
 

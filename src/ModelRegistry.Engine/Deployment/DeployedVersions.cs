@@ -22,12 +22,32 @@ namespace ModelRegistry.Engine.Deployment
 
         public DeployedVersions(IModelRegistry registry) { _registry = registry; }
 
-        /// <summary>Why the index could not be read, or null when it was (or has not been needed yet).</summary>
-        public string? Unavailable { get; private set; }
+        private string? _unavailable;
+        private volatile bool _consulted;
+
+        /// <summary>Why the index could not be read, or null when it was (or no check has needed it: a read started
+        /// early by <see cref="Prefetch"/> that nothing consulted vouched for nothing and failed nothing).</summary>
+        public string? Unavailable => _consulted ? _unavailable : null;
+
+        /// <summary>
+        /// Starts reading the index in the background, so the first check waits only for what is left of the read
+        /// (a bulk approval's first update no longer waits for the endpoints to be listed after its version is read).
+        /// A failure here is the check's to report when one consults the index.
+        /// </summary>
+        public void Prefetch(CancellationToken ct)
+        {
+            if (_endpointsByVersion != null) return;
+            _ = Task.Run(async () =>
+            {
+                try { await IndexAsync(ct).ConfigureAwait(false); }
+                catch (Exception) { } // cancelled, or unforeseen: the check that needs the index reads it again and reports
+            }, CancellationToken.None);
+        }
 
         /// <summary>The endpoints serving this version ARN; empty when none (or when the index is unavailable).</summary>
         public async Task<IReadOnlyList<string>> EndpointsServingAsync(string versionArn, CancellationToken ct)
         {
+            _consulted = true;
             var index = await IndexAsync(ct).ConfigureAwait(false);
             return index.TryGetValue(versionArn, out var endpoints) ? endpoints : (IReadOnlyList<string>)Array.Empty<string>();
         }
@@ -35,6 +55,7 @@ namespace ModelRegistry.Engine.Deployment
         /// <summary>Each deployed version of a group, with its endpoints.</summary>
         public async Task<IReadOnlyList<(string VersionArn, IReadOnlyList<string> Endpoints)>> InGroupAsync(string groupArnPrefix, CancellationToken ct)
         {
+            _consulted = true;
             var index = await IndexAsync(ct).ConfigureAwait(false);
             return index.Where(kv => kv.Key.StartsWith(groupArnPrefix, StringComparison.OrdinalIgnoreCase))
                 .Select(kv => (kv.Key, (IReadOnlyList<string>)kv.Value)).ToList();
@@ -68,7 +89,7 @@ namespace ModelRegistry.Engine.Deployment
                 }
                 catch (RegistryException ex)
                 {
-                    Unavailable = "deployments could not be checked (" + ex.Message + ")";
+                    _unavailable = "deployments could not be checked (" + ex.Message + ")";
                 }
                 _endpointsByVersion = index;
                 return index;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelRegistry.Engine.Registry;
@@ -10,106 +11,164 @@ namespace ModelRegistry.Engine.Operations
 {
     /// <summary>
     /// The registry's current state of the versions one command acts on, read in batches so the guards judge
-    /// what is there now without a describe per version: a group with one target is described (one call, the
-    /// whole version); a group with several is listed newest first, one listing shared by all its targets, until
-    /// every target is seen — or, since old targets in a big group would cost a page each, until as many pages
-    /// as targets were read, after which the rest are described one by one. A version the complete listing
-    /// does not hold is gone (null).
+    /// what is there now without a describe per version. A group with one target is described (one call, the
+    /// whole version); a group with several is listed, one listing shared by all its targets, a page at a time
+    /// and only while a target waits for a version not yet seen: a target goes on as soon as the page holding it
+    /// is read, while later targets may still be arriving (a pipeline). The listing runs the way the targets
+    /// come: oldest first when the second target is newer than the first (Get-MRModelVersion's default order,
+    /// so the listing follows right behind the stream), else newest first (-Latest, pending approvals). Since old targets in a big
+    /// group would cost a page each, the listing reads no more pages than the group has targets; after that the
+    /// rest are described one by one. A version the complete listing does not hold is gone (null).
     /// </summary>
     public sealed class CurrentVersions
     {
         private readonly IModelRegistry _registry;
-        private readonly Dictionary<string, List<int>> _targetsByGroup = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
-        private readonly Dictionary<string, Lazy<Task<GroupListing>>> _listings = new Dictionary<string, Lazy<Task<GroupListing>>>(StringComparer.OrdinalIgnoreCase);
-
+        private readonly Dictionary<string, GroupListing> _groups = new Dictionary<string, GroupListing>(StringComparer.OrdinalIgnoreCase);
         private readonly CancellationToken _command;
+
+        /// <param name="registry">Where the versions live.</param>
+        /// <param name="command">Ends the shared listings (the command's cancellation, not one item's).</param>
+        public CurrentVersions(IModelRegistry registry, CancellationToken command)
+        {
+            _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+            _command = command;
+        }
 
         /// <param name="registry">Where the versions live.</param>
         /// <param name="arns">Every version the command acts on, so each group is listed once for all of them.</param>
         /// <param name="command">Ends the shared listings (the command's cancellation, not one item's).</param>
-        public CurrentVersions(IModelRegistry registry, IEnumerable<string> arns, CancellationToken command)
+        public CurrentVersions(IModelRegistry registry, IEnumerable<string> arns, CancellationToken command) : this(registry, command)
         {
-            _registry = registry ?? throw new ArgumentNullException(nameof(registry));
-            _command = command;
-            foreach (var arn in arns)
-            {
-                if (!TryParse(arn, out var group, out var version)) continue;
-                if (!_targetsByGroup.TryGetValue(group, out var versions)) _targetsByGroup[group] = versions = new List<int>();
-                if (!versions.Contains(version)) versions.Add(version);
-            }
-            foreach (var entry in _targetsByGroup)
-            {
-                if (entry.Value.Count < 2) continue;
-                var group = entry.Key;
-                var wanted = new HashSet<int>(entry.Value);
-                // Started by the first target that asks, with no caller's token: its waiters share it.
-                _listings[group] = new Lazy<Task<GroupListing>>(() => ListAsync(group, wanted), LazyThreadSafetyMode.ExecutionAndPublication);
-            }
+            foreach (var arn in arns) Expect(arn);
+        }
+
+        /// <summary>A version the command will ask for: its group is listed once it has two, and may read a page more.</summary>
+        public void Expect(string arn)
+        {
+            if (TryParse(arn, out var group, out var version)) Listing(group).Expect(version);
         }
 
         /// <summary>The version as the registry holds it now; null when it does not exist.</summary>
         public async Task<ModelVersion?> GetAsync(string arn, CancellationToken ct)
         {
-            if (TryParse(arn, out var group, out var version) && _listings.TryGetValue(group, out var listing))
+            if (!TryParse(arn, out var group, out var version)) return await _registry.GetVersionAsync(arn, ct).ConfigureAwait(false);
+            var listing = Listing(group);
+            listing.Expect(version);
+            while (true)
             {
-                var listed = await WaitAsync(listing.Value, ct).ConfigureAwait(false);
-                if (listed.Versions.TryGetValue(version, out var found)) return found;
-                if (listed.Complete) return null;
+                Task reading;
+                lock (listing)
+                {
+                    if (listing.Seen.TryGetValue(version, out var found)) return found;
+                    if (listing.Complete) return null;
+                    if (listing.Failure != null) ExceptionDispatchInfo.Capture(listing.Failure).Throw();
+                    if (listing.Reading is null)
+                    {
+                        // One target, a listing given up, or as many pages read as targets: describing is cheaper now.
+                        if (listing.Abandoned || listing.Targets.Count < 2 || listing.Pages >= listing.Targets.Count) break;
+                        listing.Reading = ReadPageAsync(listing);
+                    }
+                    reading = listing.Reading;
+                }
+                await WaitAsync(reading, ct).ConfigureAwait(false);
             }
             return await _registry.GetVersionAsync(arn, ct).ConfigureAwait(false);
         }
 
-        private sealed class GroupListing
+        private GroupListing Listing(string group)
         {
-            public Dictionary<int, ModelVersion> Versions { get; } = new Dictionary<int, ModelVersion>();
-            /// <summary>Every page was read: what is not in it does not exist.</summary>
-            public bool Complete { get; set; }
+            lock (_groups)
+            {
+                if (!_groups.TryGetValue(group, out var listing)) _groups[group] = listing = new GroupListing(group);
+                return listing;
+            }
         }
 
-        private async Task<GroupListing> ListAsync(string group, HashSet<int> wanted)
+        /// <summary>One group's shared listing, read a page at a time; every field is guarded by the instance's lock.</summary>
+        private sealed class GroupListing
         {
-            await Task.Yield(); // off the first asker's stack: the Lazy must not run the listing inline under its lock
-            var result = new GroupListing();
-            var query = new VersionQuery(group) { Descending = true, PageSize = RegistryExtensions.MaxPageSize };
-            string? token = null;
-            var pages = 0;
-            var seenTokens = new HashSet<string>(StringComparer.Ordinal);
+            public GroupListing(string group) { Query = new VersionQuery(group) { Descending = true, PageSize = RegistryExtensions.MaxPageSize }; }
+
+            public VersionQuery Query { get; }
+            /// <summary>The versions of the group the command asks for (or will).</summary>
+            public HashSet<int> Targets { get; } = new HashSet<int>();
+            /// <summary>The first two targets, in the order they came: the listing's direction.</summary>
+            public List<int> FirstTwo { get; } = new List<int>(2);
+            /// <summary>Every version the pages read so far hold.</summary>
+            public Dictionary<int, ModelVersion> Seen { get; } = new Dictionary<int, ModelVersion>();
+            public HashSet<string> Tokens { get; } = new HashSet<string>(StringComparer.Ordinal);
+            public string? NextToken { get; set; }
+            public int Pages { get; set; }
+            /// <summary>Every page was read: what is not in it does not exist.</summary>
+            public bool Complete { get; set; }
+            /// <summary>Listing cannot go on (a repeated token, a role that may not list): targets are described.</summary>
+            public bool Abandoned { get; set; }
+            /// <summary>A page read failed: every target waiting on the listing fails with it.</summary>
+            public Exception? Failure { get; set; }
+            /// <summary>The page being read, shared by its waiters.</summary>
+            public Task? Reading { get; set; }
+
+            public void Expect(int version)
+            {
+                lock (this)
+                    if (Targets.Add(version) && FirstTwo.Count < 2) FirstTwo.Add(version);
+            }
+        }
+
+        private async Task ReadPageAsync(GroupListing listing)
+        {
+            await Task.Yield(); // off the asker's stack: the page is read outside the listing's lock
+            string? token;
+            lock (listing)
+            {
+                token = listing.NextToken;
+                if (listing.Pages == 0) listing.Query.Descending = !(listing.FirstTwo.Count == 2 && listing.FirstTwo[1] > listing.FirstTwo[0]);
+            }
             try
             {
-                do
+                var page = await _registry.ListVersionsAsync(listing.Query, token, _command).ConfigureAwait(false);
+                lock (listing)
                 {
-                    var page = await _registry.ListVersionsAsync(query, token, _command).ConfigureAwait(false);
-                    pages++;
-                    foreach (var v in page.Items)
-                        if (wanted.Contains(v.Version)) result.Versions[v.Version] = v;
-                    token = page.NextToken;
+                    listing.Pages++;
+                    foreach (var v in page.Items) listing.Seen[v.Version] = v;
+                    listing.NextToken = page.NextToken;
+                    if (page.NextToken is null) listing.Complete = true;
                     // A repeated token would list forever; describing the rest is always correct.
-                    if (token != null && !seenTokens.Add(token)) return result;
-                } while (token != null && result.Versions.Count < wanted.Count && pages < wanted.Count);
-                result.Complete = token is null;
+                    else if (!listing.Tokens.Add(page.NextToken)) listing.Abandoned = true;
+                }
             }
             catch (RegistryException e) when (e.Kind == RegistryErrorKind.NotFound)
             {
-                result.Complete = true; // the group is gone, and with it every version
+                lock (listing) listing.Complete = true; // the group is gone, and with it every version
             }
             catch (RegistryException e) when (e.Kind == RegistryErrorKind.AccessDenied)
             {
-                // A role that may describe but not list: each target is described instead.
+                lock (listing) listing.Abandoned = true; // a role that may describe but not list: each target is described
             }
-            return result;
+            catch (Exception e)
+            {
+                lock (listing) listing.Failure = e;
+            }
+            finally
+            {
+                lock (listing) listing.Reading = null;
+            }
         }
 
-        /// <summary>Waits for a shared listing; a caller's cancellation ends its wait, not the listing.</summary>
-        private static async Task<GroupListing> WaitAsync(Task<GroupListing> listing, CancellationToken ct)
+        /// <summary>Waits for a shared page read; a caller's cancellation ends its wait, not the read.</summary>
+        private static async Task WaitAsync(Task reading, CancellationToken ct)
         {
-            if (listing.IsCompleted || !ct.CanBeCanceled) return await listing.ConfigureAwait(false);
+            if (reading.IsCompleted || !ct.CanBeCanceled)
+            {
+                await reading.ConfigureAwait(false);
+                return;
+            }
             var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             using (ct.Register(() => cancelled.TrySetResult(true)))
             {
-                if (await Task.WhenAny(listing, cancelled.Task).ConfigureAwait(false) != listing)
+                if (await Task.WhenAny(reading, cancelled.Task).ConfigureAwait(false) != reading)
                     ct.ThrowIfCancellationRequested();
             }
-            return await listing.ConfigureAwait(false);
         }
 
         /// <summary>Group and number of a version ARN: …:model-package/{group}/{version}.</summary>

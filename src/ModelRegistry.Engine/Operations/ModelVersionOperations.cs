@@ -183,7 +183,38 @@ namespace ModelRegistry.Engine.Operations
             bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false)
         {
             var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
+            PrefetchDeployed(update.Status != null, force, ct);
             return BulkRunner.Run(targets, (t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), bulk, ct);
+        }
+
+        /// <summary>
+        /// <see cref="UpdateMany"/> for targets that arrive while it runs (a pipeline): each added target starts as soon
+        /// as a slot is free, judged on the state read for it (its group's listing goes on a page at a time as targets
+        /// wait), so the first updates go out while later versions are still being listed upstream.
+        /// </summary>
+        public BulkRun<VersionTarget, ModelVersion> StartUpdates(VersionUpdate update, bool force, BulkOptions bulk, CancellationToken ct,
+            bool planOnly = false)
+        {
+            var current = new CurrentVersions(_registry, ct);
+            PrefetchDeployed(update.Status != null, force, ct);
+            return BulkRunner.Start<VersionTarget, ModelVersion>((t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), bulk, ct,
+                t => current.Expect(t.Arn)); // in input order: the listing's direction and its page budget follow the input
+        }
+
+        /// <summary><see cref="RemoveMany"/> for targets that arrive while it runs (see <see cref="StartUpdates"/>).</summary>
+        public BulkRun<VersionTarget, ModelVersion> StartRemovals(bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false)
+        {
+            var current = new CurrentVersions(_registry, ct);
+            PrefetchDeployed(true, force, ct);
+            return BulkRunner.Start<VersionTarget, ModelVersion>((t, token) => RemoveOneAsync(current, t, force, planOnly, token), bulk, ct,
+                t => current.Expect(t.Arn));
+        }
+
+        /// <summary>The deployed-version guard reads every endpoint for status changes and removals (unless forced): start
+        /// that read with the run, beside the versions' own reads, instead of after the first of them.</summary>
+        private void PrefetchDeployed(bool consulted, bool force, CancellationToken ct)
+        {
+            if (consulted && !force) Deployed.Prefetch(ct);
         }
 
         public IEnumerable<BulkOutcome<VersionTarget, ModelVersion>> SetApprovalMany(IReadOnlyList<VersionTarget> targets, ApprovalStatus status,
@@ -218,6 +249,7 @@ namespace ModelRegistry.Engine.Operations
             CancellationToken ct, bool planOnly = false)
         {
             var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
+            PrefetchDeployed(true, force, ct);
             return BulkRunner.Run(targets, (t, token) => RemoveOneAsync(current, t, force, planOnly, token), bulk, ct);
         }
 

@@ -212,102 +212,15 @@ namespace ModelRegistry.Cmdlets
 
         public void Dispose()
         {
+            OnDispose();
             _listening?.Dispose();
             _stop.Dispose();
             _stopStarting.Dispose();
         }
 
-        /// <summary>
-        /// Drains a bulk run on the pipeline thread with a progress bar, handing outcomes on in input order
-        /// (work finishes in any order; scripts and files expect the order they gave). After Ctrl+C, every
-        /// outcome is still collected (nothing can be written to the pipeline any more) and one summary says
-        /// what was done, what failed, what was interrupted mid-call and what was never started. Under
-        /// -ErrorAction Stop the first error ends the call the same way (PowerShell then stops the pipeline): no
-        /// new item starts, items in flight finish and are named in the summary, which goes to the host as a
-        /// warning and onto the error's exception (<see cref="StopSummaryKeys"/>). Returns how many were not started.
-        /// </summary>
-        protected int Drain<TIn, TOut>(IEnumerable<BulkOutcome<TIn, TOut>> outcomes, int total, string activity,
-            Action<BulkOutcome<TIn, TOut>> onOutcome)
-        {
-            var progress = new ProgressReporter(this, activity, total);
-            var waiting = new SortedDictionary<int, BulkOutcome<TIn, TOut>>();
-            var next = 0;
-            int succeeded = 0, failed = 0, skipped = 0;
-            var interrupted = new List<string>();
-            var writable = true;
-            foreach (var outcome in outcomes)
-            {
-                FlushCallLog();
-                waiting[outcome.Index] = outcome;
-                if (outcome.Skipped) skipped++;
-                else if (outcome.Error is OperationCanceledException && Cancellation.IsCancellationRequested) interrupted.Add(outcome.Input?.ToString() ?? "");
-                else if (outcome.Error != null) failed++;
-                else succeeded++;
-                if (!writable) continue;
-                try
-                {
-                    if (!outcome.Skipped) progress.Step(outcome.Input?.ToString());
-                    while (waiting.TryGetValue(next, out var ready))
-                    {
-                        waiting.Remove(next++);
-                        // An interrupted call is reported in the summary, not as an error of its own.
-                        if (!ready.Skipped && !(ready.Error is OperationCanceledException && Cancellation.IsCancellationRequested))
-                            onOutcome(ready);
-                    }
-                }
-                catch (PipelineStoppedException)
-                {
-                    // Stopped (Ctrl+C, or the error that ends an -ErrorAction Stop call): keep counting the rest so
-                    // the summary is complete.
-                    writable = false;
-                }
-            }
-            if (writable)
-            {
-                try
-                {
-                    progress.Complete();
-                    FlushCallLog();
-                }
-                catch (PipelineStoppedException) { writable = false; }
-            }
-
-            var stoppedByError = _stoppingError != null && !writable && !Cancellation.IsCancellationRequested;
-            if (!stoppedByError && skipped == 0 && interrupted.Count == 0) return 0;
-            var summary = $"{activity}: {(stoppedByError ? "stopped at the first error (-ErrorAction Stop)" : "stopped")}. " +
-                          $"{succeeded + failed} of {total} done ({succeeded} succeeded, {failed} failed)";
-            // What finished after the stopping error could not be written any more: name it here.
-            var unwritten = waiting.Values.Where(o => !o.Skipped && !(o.Error is OperationCanceledException && Cancellation.IsCancellationRequested)).ToList();
-            if (stoppedByError && unwritten.Count > 0)
-                summary += $"; finished after the error, not written: {string.Join("; ", unwritten.Take(20).Select(o => o.Error is null ? $"{o.Input} (succeeded)" : $"{o.Input} (failed: {o.Error.Message})"))}{(unwritten.Count > 20 ? "; …" : "")}";
-            if (interrupted.Count > 0)
-                summary += $"; {interrupted.Count} interrupted mid-call, which may or may not have taken effect: {string.Join(", ", interrupted.Take(20))}{(interrupted.Count > 20 ? ", …" : "")}";
-            summary += $"; {skipped} not started." + (skipped + interrupted.Count > 0 ? " Run the command again to finish." : "");
-            if (stoppedByError)
-            {
-                var data = _stoppingError!.Exception.Data;
-                data[StopSummaryKeys.Total] = total;
-                data[StopSummaryKeys.Done] = succeeded + failed;
-                data[StopSummaryKeys.Succeeded] = succeeded;
-                data[StopSummaryKeys.Failed] = failed;
-                data[StopSummaryKeys.Interrupted] = interrupted.Count;
-                data[StopSummaryKeys.NotStarted] = skipped;
-                data[StopSummaryKeys.Summary] = summary;
-            }
-            try
-            {
-                if (!writable) throw new PipelineStoppedException();
-                WriteWarning(summary);
-            }
-            catch (PipelineStoppedException)
-            {
-                // The streams are closed once a pipeline stops; the host's console is not.
-                Host?.UI?.WriteWarningLine(summary);
-            }
-            // The stopping error is already recorded: end the call, PowerShell then throws it.
-            if (stoppedByError) throw new PipelineStoppedException();
-            return skipped;
-        }
+        /// <summary>When the pipeline ends, stopped or not (PowerShell disposes its commands): a streaming cmdlet
+        /// whose last input never came accounts for the work it started.</summary>
+        protected virtual void OnDispose() { }
 
         /// <summary>
         /// The keys a bulk run's summary has on the exception of the error that stopped it under -ErrorAction Stop
@@ -336,38 +249,67 @@ namespace ModelRegistry.Cmdlets
         protected List<T> PassAccountGuard<T>(RegistryConnection connection, IEnumerable<T> inputs,
             Func<T, IReadOnlyList<string>> expectedOf, Func<T, object?> targetOf)
         {
+            var check = new AccountCheck(connection);
+            var passed = PassAccountGuard(check, inputs, expectedOf, targetOf);
+            ReportUnchecked(check);
+            return passed;
+        }
+
+        /// <summary>
+        /// <see cref="PassAccountGuard{T}(RegistryConnection, IEnumerable{T}, Func{T, IReadOnlyList{string}}, Func{T, object?})"/>
+        /// for inputs that arrive over many calls (a streaming cmdlet): the account is asked once per <paramref name="check"/>,
+        /// and the inputs it could not vouch for are collected until <see cref="ReportUnchecked"/> writes their one error.
+        /// </summary>
+        protected List<T> PassAccountGuard<T>(AccountCheck check, IEnumerable<T> inputs,
+            Func<T, IReadOnlyList<string>> expectedOf, Func<T, object?> targetOf)
+        {
             var items = inputs.ToList();
             if (!items.Any(i => expectedOf(i).Count > 0)) return items;
             StartCallLog(); // the STS call shows in -Verbose
-            string? actual = null;
-            Exception? unknown = null;
-            if (items.Any(i => expectedOf(i).Any(Naming.IsAccountId)))
+            if (!check.Asked && items.Any(i => expectedOf(i).Any(Naming.IsAccountId)))
             {
+                check.Asked = true;
                 try
                 {
-                    actual = AccountGuard.CallerAccountAsync(connection, Cancellation).GetAwaiter().GetResult();
+                    check.Actual = AccountGuard.CallerAccountAsync(check.Connection, Cancellation).GetAwaiter().GetResult();
                 }
                 catch (Exception ex) when (ex is not PipelineStoppedException)
                 {
-                    unknown = ex;
+                    check.Unknown = ex;
                 }
             }
             var passed = new List<T>(items.Count);
-            var location = connection.ToString();
-            var unchecked_ = new List<string>();
+            var location = check.Connection.ToString();
             foreach (var item in items)
             {
                 var expected = expectedOf(item);
                 var target = targetOf(item);
-                var refusal = expected.Select(e => AccountGuard.Check(e, actual, location, target?.ToString())).FirstOrDefault(r => r != null);
+                var refusal = expected.Select(e => AccountGuard.Check(e, check.Actual, location, target?.ToString())).FirstOrDefault(r => r != null);
                 if (refusal != null) WriteFailure(refusal, target);
-                else if (unknown != null && expected.Count > 0) unchecked_.Add(target?.ToString() ?? "");
+                else if (check.Unknown != null && expected.Count > 0) check.Unchecked.Add(target?.ToString() ?? "");
                 else passed.Add(item);
             }
-            // The account could not be asked: one error for the command, naming what was not done, not one per input.
-            if (unchecked_.Count > 0)
-                WriteFailure(AccountGuard.Unchecked(unknown!, unchecked_), location);
             return passed;
+        }
+
+        /// <summary>The account could not be asked: one error for the command, naming what was not done, not one per input.</summary>
+        protected void ReportUnchecked(AccountCheck check)
+        {
+            if (check.Unchecked.Count == 0) return;
+            var names = check.Unchecked.ToList();
+            check.Unchecked.Clear();
+            WriteFailure(AccountGuard.Unchecked(check.Unknown!, names), check.Connection.ToString());
+        }
+
+        /// <summary>The wrong-account guard's state for one registry over one call: the caller's account, asked once.</summary>
+        protected sealed class AccountCheck
+        {
+            public AccountCheck(RegistryConnection connection) { Connection = connection; }
+            public RegistryConnection Connection { get; }
+            internal bool Asked { get; set; }
+            internal string? Actual { get; set; }
+            internal Exception? Unknown { get; set; }
+            internal List<string> Unchecked { get; } = new List<string>();
         }
 
         /// <summary>

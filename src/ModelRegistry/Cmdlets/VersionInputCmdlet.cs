@@ -10,28 +10,22 @@ namespace ModelRegistry.Cmdlets
     /// <summary>
     /// Base of the cmdlets that act on versions: takes ModelVersion objects (-InputObject, by value, so their
     /// status is known without another read), ARNs (-Arn: strings by value, or by property name) or a group's
-    /// name with version numbers (-GroupName/-Version), and runs them through the bulk path in EndProcessing with
-    /// -ThrottleLimit, progress and one non-terminating error per failed version. A version reached from a project
+    /// name with version numbers (-GroupName/-Version), and streams them through the bulk path as they arrive
+    /// (VersionInputCmdlet.Stream.cs) with -ThrottleLimit, progress and one non-terminating error per failed version:
+    /// the first changes go out while the upstream command is still listing. A version reached from a project
     /// (its ExpectedAccountId) or given with -ExpectedAccountId is refused in another account. With no input at all
     /// it fails with ModelRegistry.Invalid.NoInput instead of prompting; an empty pipeline does nothing.
     /// Its overridable members use only domain and framework types: PowerShell reflects over the public cmdlet
     /// types before the module's load context exists, so an engine type in an override's signature would
     /// fail the import.
     /// </summary>
-    public abstract class VersionInputCmdlet : BulkCmdlet
+    public abstract partial class VersionInputCmdlet : BulkCmdlet
     {
         protected const string ByVersion = "Version";
         protected const string ByArn = "Arn";
         protected const string ByName = "Name";
 
-        private readonly List<VersionTarget> _targets = new List<VersionTarget>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
-        // Per ARN: the accounts the wrong-account guard must see and the configured region, captured as each input binds.
-        private readonly Dictionary<string, (IReadOnlyList<string> Accounts, string? Region)> _origin =
-            new Dictionary<string, (IReadOnlyList<string>, string?)>(StringComparer.Ordinal);
-        // Versions named by group and number: their ARNs are known once the registry is (EndProcessing).
-        private readonly List<(string Group, int Version, IReadOnlyList<string> Accounts, string? Region)> _named =
-            new List<(string, int, IReadOnlyList<string>, string?)>();
 
         /// <summary>Versions from Get-MRModelVersion or Register-MRModelVersion.</summary>
         // Not Mandatory (nor -Arn): a bare call must fail with NoInput, never prompt (a job's open stdin would hang).
@@ -93,30 +87,27 @@ namespace ModelRegistry.Cmdlets
                     Add(new VersionTarget(a), Expected(ExpectedAccountId), ConfiguredRegion ?? parsed.Region);
                 }
             if (GroupName != null && Version != null && ParameterSetName == ByName)
-                foreach (var n in Version) _named.Add((GroupName, n, Expected(ExpectedAccountId), ConfiguredRegion));
+                foreach (var n in Version) AddNamed(GroupName, n, Expected(ExpectedAccountId), ConfiguredRegion);
+            WriteReady();
         }
 
         private void Add(VersionTarget target, IReadOnlyList<string> accounts, string? region)
         {
             if (!_seen.Add(target.Arn)) return;
-            _targets.Add(target);
-            _origin[target.Arn] = (accounts, region);
+            Start(target, accounts, region);
         }
 
-        /// <summary>Versions named by -GroupName/-Version, as ARNs of the registry each goes to.</summary>
-        private void ResolveNamed()
+        /// <summary>A version named by group and number, as the ARN of the registry it goes to.</summary>
+        private void AddNamed(string group, int version, IReadOnlyList<string> accounts, string? region)
         {
-            foreach (var (group, version, accounts, region) in _named)
+            try
             {
-                try
-                {
-                    var registry = OpenRegistry(ResolveConnection(region, accounts.FirstOrDefault()));
-                    Add(new VersionTarget(new ModelVersionOperations(registry).VersionArn(group, version)), accounts, region);
-                }
-                catch (Exception ex) when (ex is not PipelineStoppedException)
-                {
-                    WriteFailure(ex, $"{group} version {version}");
-                }
+                var registry = OpenRegistry(ResolveConnection(region, accounts.FirstOrDefault()));
+                Add(new VersionTarget(new ModelVersionOperations(registry).VersionArn(group, version)), accounts, region);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, $"{group} version {version}");
             }
         }
 
@@ -125,39 +116,7 @@ namespace ModelRegistry.Cmdlets
             if (ParameterSetName == ByArn && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Arn)))
                 ThrowTerminatingError(Hosting.ErrorRecords.NoInput(
                     $"{MyInvocation.MyCommand.Name} was given no versions. Pipe versions (Get-MRModelVersion) or version ARNs, or use -Arn, or -GroupName with -Version. Nothing was changed."));
-            ResolveNamed();
-            if (_targets.Count == 0) return;
-            var whatIf = IsWhatIf();
-            foreach (var batch in _targets.GroupBy(t => ResolveConnection(_origin[t.Arn].Region, _origin[t.Arn].Accounts.FirstOrDefault()), ConnectionComparer.Instance))
-            {
-                if (Cancellation.IsCancellationRequested) return;
-                // The account guard first, so -WhatIf and -Confirm show only what the real run would act on.
-                var passed = PassAccountGuard(batch.Key, batch, t => _origin[t.Arn].Accounts, t => t.Known ?? (object)t.Arn);
-                var confirmed = whatIf ? passed : passed.Where(t => ShouldProcess(Describe(t.Known, t.Arn), Action)).ToList();
-                if (confirmed.Count == 0) continue;
-                // Stage changes and rejections are judged by the configured stages (MODEL_LIFECYCLE_STAGES); deletions are not.
-                var operations = new Engine.Operations.ModelVersionOperations(OpenRegistry(batch.Key),
-                    RemovesVersions ? null : Hosting.StageConfiguration.Load(this));
-                // Approvals are gated on metrics by -Require, else by the team's rules from .env.shared (a guard in the list).
-                if (TargetStatus == ApprovalStatus.Approved)
-                    operations.UseGate(new Engine.Metrics.ApprovalGate(Engine.Metrics.MetricsReader.For(batch.Key),
-                        Hosting.ApprovalRules.ParseRequire(this, RequireText), RequireText is null ? Hosting.ApprovalRules.TeamDefaults(this) : null));
-                // -WhatIf runs the same reads and guards without the change: the same refusals, and a "What if" for the rest.
-                var outcomes = RemovesVersions
-                    ? operations.RemoveMany(confirmed, ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf)
-                    : operations.UpdateMany(confirmed, Change(), ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf);
-                Drain(outcomes, confirmed.Count, Activity, outcome =>
-                {
-                    if (outcome.Error != null) WriteFailure(outcome.Error, outcome.Input.Known ?? (object)outcome.Input.Arn);
-                    else if (whatIf) ShouldProcess(Describe(outcome.Result, outcome.Input.Arn), Action);
-                    else
-                    {
-                        var (accounts, region) = _origin[outcome.Input.Arn];
-                        OnDone(outcome.Result!.WithExpectedAccount(accounts.FirstOrDefault(), region));
-                    }
-                });
-                if (operations.Deployed.Unavailable != null) WriteWarning($"{Activity}: {operations.Deployed.Unavailable}; no version was refused for serving an endpoint.");
-            }
+            FinishAll();
         }
 
         private static string Describe(ModelVersion? v, string arn) =>

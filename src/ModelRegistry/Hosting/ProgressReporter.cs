@@ -9,7 +9,7 @@ namespace ModelRegistry.Hosting
         private static int _nextId = 1;
         private readonly Cmdlet _cmdlet;
         private readonly ProgressRecord _record;
-        private readonly int _total;
+        private readonly int _total; // 0: unknown while the input still arrives
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _lastUpdateMs = -1000;
         private int _done;
@@ -25,18 +25,18 @@ namespace ModelRegistry.Hosting
         {
             _done++;
             var now = _clock.ElapsedMilliseconds;
-            if (_total < 2 || (now - _lastUpdateMs < 250 && _done < _total)) return;
+            if (_total == 1 || (now - _lastUpdateMs < 250 && _done != _total)) return;
             _lastUpdateMs = now;
             var rate = now > 0 ? _done * 1000.0 / now : 0;
-            _record.StatusDescription = $"{_done} of {_total} ({rate:0.#}/s)";
+            _record.StatusDescription = _total > 0 ? $"{_done} of {_total} ({rate:0.#}/s)" : $"{_done} done ({rate:0.#}/s)";
             _record.CurrentOperation = current;
-            _record.PercentComplete = (int)(_done * 100L / _total);
+            _record.PercentComplete = _total > 0 ? (int)(_done * 100L / _total) : -1;
             _cmdlet.WriteProgress(_record);
         }
 
         public void Complete()
         {
-            if (_total < 2) return;
+            if (_total == 1 || _lastUpdateMs < 0) return; // nothing was shown
             _record.RecordType = ProgressRecordType.Completed;
             _cmdlet.WriteProgress(_record);
         }
