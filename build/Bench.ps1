@@ -232,7 +232,6 @@ Import-Module '$ModulePath' -ErrorAction Stop
 Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)' -ErrorAction Stop
 # Warm, as the boto3 rows are (their client makes one ListModelPackageGroups call before timing): engine loaded, connection open.
 Get-MRModelGroup -Name 'warm-up-*' | Out-Null
-if (`$env:MR_MINTHREADS) { [Threading.ThreadPool]::SetMinThreads([int]`$env:MR_MINTHREADS, [int]`$env:MR_MINTHREADS) | Out-Null }
 # The counters and buckets start from here, as the clock does: the warm-up's calls are not the row's.
 Invoke-RestMethod -Method Post '$($sm.Url)/service-model/reset' | Out-Null
 `$sw = [Diagnostics.Stopwatch]::StartNew()
@@ -281,7 +280,6 @@ Import-Module '$ModulePath' -ErrorAction Stop
 Connect-MRRegistry -Region us-east-1 -EndpointUrl '$($sm.Url)' -ErrorAction Stop
 # Warm, as the boto3 rows are (their client makes one ListModelPackageGroups call before timing): engine loaded, connection open.
 Get-MRModelGroup -Name 'warm-up-*' | Out-Null
-if (`$env:MR_MINTHREADS) { [Threading.ThreadPool]::SetMinThreads([int]`$env:MR_MINTHREADS, [int]`$env:MR_MINTHREADS) | Out-Null }
 # The counters and buckets start from here, as the clock does: the warm-up's calls are not the row's.
 Invoke-RestMethod -Method Post '$($sm.Url)/service-model/reset' | Out-Null
 `$sw = [Diagnostics.Stopwatch]::StartNew()
