@@ -10,7 +10,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     /// The send rate of one operation, learned from throttling (times are seconds on a monotonic clock, passed
     /// in, so tests need no sleeps). Unlimited until throttling is more than noise: at least
     /// <see cref="Threshold"/> of the last <see cref="Window"/> replies (a stray throttle now and then, as a shared
-    /// account sees, changes nothing). Then:
+    /// account sees, changes nothing), or from the second throttle when at least half the replies so far were
+    /// throttled (a small limit met at the start). Then:
     /// - the first guess is what succeeded in the last second (a service bucket's burst included, so it is
     ///   not too low), at least <see cref="MinRate"/>;
     /// - while throttles keep coming (a "saturated" period), the service is granting exactly its rate to what
@@ -104,7 +105,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 if (CheckCut(now, sentAt, throttled)) return;
                 if (throttled)
                 {
-                    if (_replies.Count < MinReplies || _throttlesInWindow < _threshold * _replies.Count)
+                    // Noise until enough replies say otherwise, unless most of the few so far were throttled (at least two):
+                    // a run meeting a small limit would otherwise spend its first ten calls finding out (2/s: a third of them).
+                    var clearly = _throttlesInWindow >= 2 && _throttlesInWindow >= MaxThreshold * _replies.Count;
+                    if (!clearly && (_replies.Count < MinReplies || _throttlesInWindow < _threshold * _replies.Count))
                     {
                         if (_saturated) _lastThrottle = now; // at the limit's margin, sparse throttles are expected
                         return; // otherwise noise, not a limit

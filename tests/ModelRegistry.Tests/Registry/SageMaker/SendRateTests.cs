@@ -149,6 +149,21 @@ public sealed class SendRateTests
     }
 
     [Fact]
+    public void A_small_limit_met_at_the_start_is_paced_from_the_second_throttle()
+    {
+        // 2 calls a second, burst 2, two senders: two succeed, then the next two are throttled.
+        var s = new SendRate();
+        s.OnReply(0.0, 0.05, throttled: false);
+        s.OnReply(0.0, 0.05, throttled: false);
+        s.OnReply(0.05, 0.1, throttled: true);
+        Assert.Null(s.Rate); // one throttle could be noise
+        s.OnReply(0.05, 0.1, throttled: true);
+        Assert.Equal(2, s.Rate); // half the replies throttled: a limit, paced at what succeeded in the last second
+        Assert.Equal(TimeSpan.Zero, s.Reserve(0.1));
+        Assert.Equal(0.5, s.Reserve(0.1).TotalSeconds, 6);
+    }
+
+    [Fact]
     public void A_stray_throttle_among_successes_is_noise()
     {
         var s = new SendRate();
