@@ -52,13 +52,20 @@ namespace ModelRegistry.Cmdlets
         private void Start(VersionTarget target, IReadOnlyList<string> accounts, string? region)
         {
             if (Cancellation.IsCancellationRequested || _finished) return;
-            var origin = (region, accounts.FirstOrDefault());
-            if (!_byOrigin.TryGetValue(origin, out var stream))
-                _byOrigin[origin] = stream = StreamFor(ResolveConnection(origin.region, origin.Item2));
+            var stream = StreamOf(region, accounts);
             if (PassAccountGuard(stream.Account, new[] { target }, _ => accounts, t => t.Known ?? (object)t.Arn).Count == 0) return;
             if (!IsWhatIf() && !ShouldProcess(Describe(target.Known, target.Arn), Action)) return;
             stream.Origin[target.Arn] = (accounts, region);
             stream.Run.Add(target);
+        }
+
+        /// <summary>The stream of input from a .env.shared's region and account (or none), opened on first use.</summary>
+        private VersionStream StreamOf(string? region, IReadOnlyList<string> accounts)
+        {
+            var origin = (region, accounts.FirstOrDefault());
+            if (!_byOrigin.TryGetValue(origin, out var stream))
+                _byOrigin[origin] = stream = StreamFor(ResolveConnection(origin.region, origin.Item2));
+            return stream;
         }
 
         private VersionStream StreamFor(RegistryConnection connection)

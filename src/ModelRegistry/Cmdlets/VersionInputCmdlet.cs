@@ -97,13 +97,12 @@ namespace ModelRegistry.Cmdlets
             Start(target, accounts, region);
         }
 
-        /// <summary>A version named by group and number, as the ARN of the registry it goes to.</summary>
+        /// <summary>A version named by group and number, as the ARN of the registry it goes to (its stream's).</summary>
         private void AddNamed(string group, int version, IReadOnlyList<string> accounts, string? region)
         {
             try
             {
-                var registry = OpenRegistry(ResolveConnection(region, accounts.FirstOrDefault()));
-                Add(new VersionTarget(new ModelVersionOperations(registry).VersionArn(group, version)), accounts, region);
+                Add(new VersionTarget(StreamOf(region, accounts).Operations.VersionArn(group, version)), accounts, region);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
