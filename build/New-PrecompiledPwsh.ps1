@@ -1,15 +1,15 @@
 #Requires -Version 7.0
 <#
 .SYNOPSIS
-    A copy of the running PowerShell whose assemblies on a given path are precompiled (ReadyToRun), as Microsoft ships it.
+    A copy of the running PowerShell with the assemblies on a given path precompiled (ReadyToRun), as Microsoft ships them.
 .DESCRIPTION
     The `dotnet pwsh` tool ships PowerShell's assemblies as IL only, so each process JIT-compiles PowerShell's
     own code; Microsoft's packages (deb, rpm, tar, MSI) ship them compiled by crossgen2. This copies $PSHOME into
     -Destination and compiles there the IL-only assemblies of $PSHOME that a fresh pwsh loads while running
-    -Workload (compiling all of them takes minutes and changes nothing on that path). The real $PSHOME is not
+    -Workload (compiling all ~60 would take minutes more, for assemblies that path never loads). The real $PSHOME is not
     touched. crossgen2 is the runtime's own package, Microsoft.NETCore.App.Crossgen2.<rid> of the running
     runtime's version (what PublishReadyToRun uses), restored from the configured NuGet feeds by `dotnet restore`
-    of a throwaway project, so it works on a fresh machine. Each step is bounded by -TimeoutSeconds; a failure
+    of a throwaway project, so it works on a fresh machine. All of it is bounded by -TimeoutSeconds; a failure
     throws one sentence for the caller to report.
     Returns how to start the copy (Exe + Arguments), the assemblies compiled, and the seconds it took.
 #>
@@ -18,7 +18,8 @@ param(
     [Parameter(Mandatory)] [string] $Destination,
     # PowerShell run in a fresh pwsh to find what to compile (e.g. the imports to be measured).
     [Parameter(Mandatory)] [string] $Workload,
-    [int] $TimeoutSeconds = 300
+    # For all of it: restore, compiles and the runs of pwsh.
+    [int] $TimeoutSeconds = 600
 )
 
 $ErrorActionPreference = 'Stop'
@@ -40,9 +41,10 @@ function Invoke-Bounded([string] $File, [string[]] $Arguments, [string] $What, [
     try {
         $out = $p.StandardOutput.ReadToEndAsync()
         $err = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
+        $left = [math]::Max(0, $TimeoutSeconds - [int]$clock.Elapsed.TotalSeconds)
+        if (-not $p.WaitForExit($left * 1000)) {
             $p.Kill($true)
-            throw "$What did not finish within $TimeoutSeconds s"
+            throw "$What had not finished when the $TimeoutSeconds s given to precompiling ran out"
         }
         $p.WaitForExit()
         if ($p.ExitCode -ne 0) {
@@ -80,8 +82,8 @@ $h = [IO.Path]::GetFullPath($PSHOME).TrimEnd([IO.Path]::DirectorySeparatorChar) 
 $argsThis = @(if ($viaDotnet) { Join-Path $PSHOME 'pwsh.dll' }) + '-NoProfile', '-NonInteractive', '-Command', $list
 # In an empty cache folder: at start-up PowerShell replays, on a background thread, the JIT profile (multicore JIT)
 # the last -NonInteractive pwsh left in its cache folder, loading whatever that one used (Add-Type's Roslyn, say).
-$loaded = (Invoke-Bounded $exe $argsThis 'the run that lists the assemblies to compile' @{ XDG_CACHE_HOME = (Join-Path $Destination 'cache-list') }) -split "`r?`n" |
-    Where-Object { $_.StartsWith('@@') } | ForEach-Object { $_.Substring(2) }
+$listed = Invoke-Bounded $exe $argsThis 'the run that lists the assemblies to compile' @{ XDG_CACHE_HOME = (Join-Path $Destination 'cache-list') }
+$loaded = $listed -split "`r?`n" | Where-Object { $_.StartsWith('@@') } | ForEach-Object { $_.Substring(2) }
 $toCompile = @($loaded | Where-Object { -not (Test-Precompiled (Join-Path $PSHOME $_)) } | Sort-Object -Unique)
 if (-not $toCompile) { throw 'the workload loaded no IL-only assembly from $PSHOME (nothing to compile)' }
 
@@ -119,7 +121,6 @@ if (-not $crossgen) {
     if (-not (Test-Path (Join-Path $tools 'crossgen2.dll'))) { throw "no crossgen2 in $tools" }
     $crossgen, $crossgenArgs = $dotnet, @(Join-Path $tools 'crossgen2.dll')
 }
-$restoreSeconds = $clock.Elapsed.TotalSeconds
 
 # 3. The copy, and each assembly compiled into it from the original (references: the framework, then $PSHOME).
 $copy = Join-Path $Destination 'pwsh'
@@ -146,8 +147,10 @@ $compileSeconds = $compileClock.Elapsed.TotalSeconds
 $copyExe = if ($viaDotnet) { $exe } else { Join-Path $copy (Split-Path -Leaf $exe) }
 $copyArgs = @(if ($viaDotnet) { Join-Path $copy 'pwsh.dll' })
 $check = "$Workload`n" + '$a = [psobject].Assembly.Location; "@@$a"'
-$sma = (Invoke-Bounded $copyExe ($copyArgs + '-NoProfile', '-NonInteractive', '-Command', $check) 'the workload in the precompiled copy' @{ XDG_CACHE_HOME = (Join-Path $Destination 'cache-copy') }) -split "`r?`n" |
-    Where-Object { $_.StartsWith('@@') } | ForEach-Object { $_.Substring(2) }
+$ran = Invoke-Bounded $copyExe ($copyArgs + '-NoProfile', '-NonInteractive', '-Command', $check) 'the workload in the precompiled copy' @{
+    XDG_CACHE_HOME = (Join-Path $Destination 'cache-copy')
+}
+$sma = $ran -split "`r?`n" | Where-Object { $_.StartsWith('@@') } | ForEach-Object { $_.Substring(2) }
 if (-not $sma -or -not $sma.StartsWith($copy) -or -not (Test-Precompiled $sma)) {
     throw "the copy did not load its precompiled System.Management.Automation ($sma)"
 }
@@ -160,7 +163,6 @@ if (-not $sma -or -not $sma.StartsWith($copy) -or -not (Test-Precompiled $sma)) 
     # Microsoft's packages compile them all; these are the ones on the workload's path.
     ILOnlyInPSHome = @(Get-ChildItem $PSHOME -Filter *.dll -File | Where-Object { -not (Test-Precompiled $_.FullName) }).Count
     Crossgen2 = "$package $version"
-    RestoreSeconds = $restoreSeconds
     CompileSeconds = $compileSeconds
     Seconds = $clock.Elapsed.TotalSeconds
 }
