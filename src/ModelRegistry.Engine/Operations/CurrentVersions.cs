@@ -42,10 +42,18 @@ namespace ModelRegistry.Engine.Operations
             foreach (var arn in arns) Expect(arn);
         }
 
-        /// <summary>A version the command will ask for: its group is listed once it has two, and may read a page more.</summary>
+        /// <summary>A version the command will ask for: its group is listed once it has two, and may read a page more.
+        /// The first page is asked for as soon as the group has two targets, before any target's work asks for it
+        /// (that work waits for a free slot of the bulk run, and the page takes a round trip).</summary>
         public void Expect(string arn)
         {
-            if (TryParse(arn, out var group, out var version)) Listing(group).Expect(version);
+            if (!TryParse(arn, out var group, out var version)) return;
+            var listing = Listing(group);
+            listing.Expect(version);
+            lock (listing)
+                if (listing.Targets.Count == 2 && listing.Pages == 0 && listing.Reading is null && !listing.Complete && !listing.Abandoned
+                    && listing.Failure is null)
+                    listing.Reading = ReadPageAsync(listing);
         }
 
         /// <summary>The version as the registry holds it now; null when it does not exist.</summary>

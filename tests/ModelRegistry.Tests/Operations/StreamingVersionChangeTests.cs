@@ -87,6 +87,23 @@ public sealed class StreamingVersionChangeTests : IDisposable
     }
 
     [Fact]
+    public async Task The_first_page_is_asked_for_when_the_second_target_is_expected_before_any_target_asks()
+    {
+        var paged = new PagedRegistry(_local);
+        var current = new CurrentVersions(paged, Ct);
+        current.Expect(_versions[0].Arn);
+        Assert.Equal(0, Volatile.Read(ref paged.Pages)); // one target: it will be described, not listed
+        current.Expect(_versions[1].Arn);
+        // The page is on its way although no target asked yet (their work may still wait for a slot).
+        var deadline = DateTime.UtcNow + Hang;
+        while (Volatile.Read(ref paged.Pages) == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(1, Volatile.Read(ref paged.Pages));
+        Assert.Equal(1, (await current.GetAsync(_versions[0].Arn, Ct).WaitAsync(Hang))!.Version);
+        Assert.Equal(2, (await current.GetAsync(_versions[1].Arn, Ct).WaitAsync(Hang))!.Version);
+        Assert.Equal((1, 0), (paged.Pages, paged.Describes)); // the same page served both
+    }
+
+    [Fact]
     public async Task A_group_with_one_target_is_described_and_a_listing_runs_the_way_the_targets_come()
     {
         var paged = new PagedRegistry(_local);

@@ -13,7 +13,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     /// account sees, changes nothing), or from the second throttle when at least half the replies so far were
     /// throttled (a small limit met at the start). Then:
     /// - the first guess is what succeeded in the last second (a service bucket's burst included, so it is
-    ///   not too low), at least <see cref="MinRate"/>;
+    ///   not too low), at least <see cref="MinRate"/>; a cut within the first few replies is raised by the
+    ///   successes of its wave that come back in the second after it (throttles come back first);
     /// - while throttles keep coming (a "saturated" period), the service is granting exactly its rate to what
     ///   we send, so the rate is re-measured as the calls sent since the period began that succeeded, over the
     ///   time they took, times <see cref="Margin"/>: sending a little above the limit keeps the service's
@@ -64,8 +65,12 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private bool _saturated;
         private double _since;
         private int _okSince;
+        /// <summary>Throttled replies to calls sent since the saturated period began.</summary>
+        private int _throttledSince;
         private double _lastThrottle;
         private double _latency;
+        /// <summary>The rate was cut from unlimited within the first few replies: successes still on their way count too.</summary>
+        private bool _earlyCut;
 
         /// <summary>Calls a second, or null while the operation has not been throttled.</summary>
         public double? Rate { get { lock (_lock) return _rate; } }
@@ -118,16 +123,28 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                         _saturated = true;
                         _since = now; // calls sent from now on meet an empty service bucket
                         _okSince = 0;
+                        _throttledSince = 0;
                         Trim(now);
                         var guess = Math.Max(MinRate, _recentSuccesses.Count);
+                        _earlyCut = _replies.Count < MinReplies;
                         Cut(now, _rate is null ? guess : Math.Min(_rate.Value, guess));
                     }
                     _lastThrottle = now;
+                    if (sentAt >= _since) _throttledSince++;
                     Remeasure(now);
                     return;
                 }
                 _recentSuccesses.Enqueue(now);
                 Trim(now);
+                // Throttles come back before successes (the service answers them without doing the work), so a cut
+                // made within the first few replies may have counted none of its wave's successes: count those that
+                // arrive in the second after it, and move the slots handed out at the low guess up. Else the pacing
+                // starts below the limit (four calls at once against 2/s: 0.5/s, slots two seconds apart).
+                if (_earlyCut && _saturated && sentAt < _since && now - _since < 1.0 && _rate < _recentSuccesses.Count)
+                {
+                    _rate = _recentSuccesses.Count;
+                    _next = Math.Min(_next, now + 1.0 / _rate.Value);
+                }
                 EndQuietPeriod(now);
                 if (_saturated)
                 {
@@ -147,7 +164,12 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var span = now - _latency - _since;
             if (span < 0.5 || _okSince < 2) return;
             var measured = Math.Max(MinRate, Margin * _okSince / span);
-            if (_rate is null || measured < _rate.Value * 0.9) Cut(now, measured);
+            // Successes measure what the service grants only while some of what we send is throttled; with none
+            // throttled since the period began, they measure our own pacing, and cutting to them would spiral down.
+            if (_rate is null || measured < _rate.Value * 0.9)
+            {
+                if (_rate is null || _throttledSince > 0) Cut(now, measured);
+            }
             else _rate = measured;
         }
 

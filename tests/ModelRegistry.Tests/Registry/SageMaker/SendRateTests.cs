@@ -14,13 +14,14 @@ public sealed class SendRateTests
     /// <summary>N items, each sent until it succeeds, by <paramref name="workers"/> concurrent senders that pace
     /// with one <see cref="SendRate"/>, against a bucket of <paramref name="rate"/>/s, <paramref name="burst"/> deep.
     /// <paramref name="noiseThrottles"/> and <paramref name="noiseFailures"/> are the shares of calls a noisy path
-    /// throttles or fails (5xx) at random, whatever the rate.</summary>
+    /// throttles or fails (5xx) at random, whatever the rate. <paramref name="workTime"/> is what a call the service
+    /// lets through takes on top of the latency (a throttle is answered without doing the work, so it comes back first).</summary>
     private static Outcome Simulate(double rate, double burst, double latency, int n, int workers = 16, SendRate? learner = null, double start = 0,
-        double noiseThrottles = 0, double noiseFailures = 0, int seed = 7)
+        double noiseThrottles = 0, double noiseFailures = 0, int seed = 7, int initial = 2, double workTime = 0)
     {
         var random = new Random(seed);
         learner ??= new SendRate();
-        var governor = new ConcurrencyGovernor(64, initial: 2);
+        var governor = new ConcurrencyGovernor(64, initial);
         var waiting = new List<(int Worker, Task Turn)>();
         var events = new PriorityQueue<(int Kind, int Worker, double SentAt), (double Time, long Seq)>();
         long seq = 0;
@@ -45,7 +46,7 @@ public sealed class SendRateTests
                     if (ok) tokens -= 1;
                     var draw = random.NextDouble();
                     var kind = !ok || draw < noiseThrottles ? ReplyThrottled : draw < noiseThrottles + noiseFailures ? ReplyFailed : Reply;
-                    events.Enqueue((kind, e.Worker, now), (now + latency, seq++));
+                    events.Enqueue((kind, e.Worker, now), (now + latency + (kind == ReplyThrottled ? 0 : workTime), seq++));
                     break;
                 case ReplyFailed:
                     learner.OnReply(e.SentAt, now, throttled: false);
@@ -89,6 +90,22 @@ public sealed class SendRateTests
         Assert.True(limitSeconds / r.Seconds >= 0.95, $"{r} reached {100 * limitSeconds / r.Seconds:0} % of the limit");
         Assert.True(r.Throttled < 0.2 * r.Calls, $"{r}: {r.Throttled} of {r.Calls} calls throttled");
         Assert.InRange(r.Rate!.Value, rate, rate * 1.3);
+    }
+
+    [Theory]
+    [InlineData(2, 2, 4)]
+    [InlineData(2, 2, 2)]
+    [InlineData(5, 5, 8)]
+    [InlineData(3, 3, 2)]
+    public void Throttles_that_come_back_before_the_successes_of_their_wave_do_not_start_the_pacing_too_low(double rate, double burst, int initial)
+    {
+        // Successes take 20 ms more than throttles (the service does the work): at the cut, the wave's successes
+        // have not come back yet. Before they were counted, 2/s met by four calls paced at 0.5/s for a minute.
+        var r = Simulate(rate, burst, 0.05, 60, initial: initial, workTime: 0.02);
+        Assert.Equal(60, r.Done);
+        var limitSeconds = (60 - burst) / rate;
+        Assert.True(limitSeconds / r.Seconds >= 0.95, $"{r} reached {100 * limitSeconds / r.Seconds:0} % of the limit");
+        Assert.True(r.Throttled < 0.2 * r.Calls, $"{r}: {r.Throttled} of {r.Calls} calls throttled");
     }
 
     [Theory]
@@ -161,6 +178,25 @@ public sealed class SendRateTests
         Assert.Equal(2, s.Rate); // half the replies throttled: a limit, paced at what succeeded in the last second
         Assert.Equal(TimeSpan.Zero, s.Reserve(0.1));
         Assert.Equal(0.5, s.Reserve(0.1).TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void Successes_of_the_cut_wave_that_come_back_after_it_raise_the_first_guess()
+    {
+        // Four calls at once against 2/s, burst 2: the two throttles come back first.
+        var s = new SendRate();
+        s.OnReply(0.0, 0.05, throttled: true);
+        s.OnReply(0.0, 0.05, throttled: true);
+        Assert.Equal(SendRate.MinRate, s.Rate); // nothing had come back successful yet
+        Assert.Equal(TimeSpan.Zero, s.Reserve(0.05));
+        Assert.Equal(2.0, s.Reserve(0.05).TotalSeconds, 6); // a slot at the low guess
+        s.OnReply(0.0, 0.07, throttled: false);
+        s.OnReply(0.0, 0.07, throttled: false);
+        Assert.Equal(2, s.Rate);
+        Assert.Equal(0.57, s.Reserve(0.07).TotalSeconds + 0.07, 6); // the next slot moved up to the raised rate
+        // Only the cut's own wave counts: a success of a call sent after the cut is measured the usual way.
+        s.OnReply(0.1, 0.2, throttled: false);
+        Assert.Equal(2, s.Rate);
     }
 
     [Fact]
