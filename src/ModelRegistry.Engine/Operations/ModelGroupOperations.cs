@@ -31,7 +31,7 @@ namespace ModelRegistry.Engine.Operations
         /// Creates the groups that do not exist. Existing groups are returned unchanged, or with their tags
         /// re-applied when <paramref name="force"/> is set. With several groups, what exists is learned from one
         /// paged listing (not a describe per group) read in the background: groups whose turn comes before it is
-        /// complete are described instead, so creating starts at once rather than after a listing of the whole
+        /// complete are described meanwhile, and whichever answers first judges, so creating starts at once rather than after a listing of the whole
         /// registry (ten pages for 1,000 groups: seconds where list calls are limited to a few a second). Describe,
         /// list and create are separate operations with separate rate limits, so the describes cost no create time.
         /// </summary>
@@ -76,10 +76,7 @@ namespace ModelRegistry.Engine.Operations
         private async Task<ModelGroupChangeResult> EnsureOneAsync(
             DesiredGroup want, Task<Dictionary<string, ModelGroup>?>? listing, bool force, CancellationToken ct)
         {
-            ModelGroup? current;
-            // The listing once it is complete; until then (or if it failed) this group's own describe.
-            if (listing is { Status: TaskStatus.RanToCompletion } && listing.Result is { } known) known.TryGetValue(want.Name, out current);
-            else current = await _registry.GetGroupAsync(want.Name, ct).ConfigureAwait(false);
+            var current = await ExistingAsync(want.Name, listing, ct).ConfigureAwait(false);
 
             if (current is null)
             {
@@ -99,6 +96,26 @@ namespace ModelRegistry.Engine.Operations
 
             if (!force) return new ModelGroupChangeResult(current, GroupChange.Existed);
             return await ReapplyAsync(current, want, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>The group as it exists now, or null: from the listing once it is complete; until then (or if it
+        /// failed) from the group's own describe, and whichever answers first judges. A describe still waiting for its
+        /// turn (its operation's slow start or send rate) does not go out once the listing is in.</summary>
+        private async Task<ModelGroup?> ExistingAsync(string name, Task<Dictionary<string, ModelGroup>?>? listing, CancellationToken ct)
+        {
+            if (listing != null && !listing.IsCompleted)
+            {
+                using var listed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var describe = _registry.GetGroupAsync(name, listed.Token);
+                if (await Task.WhenAny(describe, listing).ConfigureAwait(false) == describe || !(listing is { Status: TaskStatus.RanToCompletion, Result: not null }))
+                    return await describe.ConfigureAwait(false);
+                listed.Cancel();
+                // Its answer is not needed: observe the cancellation (or a failure) so it is not reported as unobserved.
+                _ = describe.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+            if (listing is { Status: TaskStatus.RanToCompletion } && listing.Result is { } known)
+                return known.TryGetValue(name, out var found) ? found : null;
+            return await _registry.GetGroupAsync(name, ct).ConfigureAwait(false);
         }
 
         private async Task<ModelGroupChangeResult> ReapplyAsync(ModelGroup current, DesiredGroup want, CancellationToken ct)

@@ -114,6 +114,62 @@ public sealed class GroupEnsureTests : IDisposable
         Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "g-00").Result!.Change);
     }
 
+    /// <summary>Describes that wait for <see cref="Gate"/> (as behind a slow start); the listing answers once the first
+    /// describe has started, so the order is fixed without a race against the clock.</summary>
+    private sealed class SlowDescribes(IModelRegistry inner) : RegistryDecorator(inner)
+    {
+        public readonly TaskCompletionSource Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstDescribe = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Started;
+        public int Cancelled;
+        public int Listings;
+
+        public override async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Listings);
+            await _firstDescribe.Task.WaitAsync(ct);
+            return await Inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
+        }
+
+        public override async Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Started);
+            _firstDescribe.TrySetResult();
+            try
+            {
+                await Gate.Task.WaitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref Cancelled);
+                throw;
+            }
+            return await Inner.GetGroupAsync(name, ct);
+        }
+    }
+
+    [Fact]
+    public void Describes_still_waiting_when_the_listing_is_in_do_not_go_out_and_the_listing_judges()
+    {
+        _local.CreateGroupAsync("g-02", "existing", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
+        var slow = new SlowDescribes(_local);
+        var desired = Enumerable.Range(0, 12).Select(i => Want($"g-{i:D2}")).ToList();
+
+        // The describes never get their turn: every group is judged by the listing, and each describe started is
+        // called off (none would answer), so the run ends (bounded: a hang fails the test instead of waiting forever).
+        var run = Task.Run(() => new ModelGroupOperations(slow).Ensure(desired, force: false, 4, Ct).ToList());
+        Assert.True(run.Wait(TimeSpan.FromSeconds(60)), "the run waited for describes the listing had made unnecessary");
+        var outcomes = run.Result;
+        Assert.True(slow.Started > 0);
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "g-02").Result!.Change);
+        Assert.Equal(11, outcomes.Count(o => o.Result!.Change == GroupChange.Created));
+        Assert.Equal(1, slow.Listings);
+        Assert.Equal(slow.Started, slow.Cancelled);
+        Assert.Equal("existing", _local.GetGroupAsync("g-02", Ct).GetAwaiter().GetResult()!.Description);
+    }
+
     /// <summary>A listing that fails: groups are described instead of failing.</summary>
     private sealed class FailingListing(IModelRegistry inner) : RegistryDecorator(inner)
     {
