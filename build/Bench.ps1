@@ -166,6 +166,7 @@ function New-LimitedRow([string] $Task, [hashtable] $Regime, [string] $Way, [int
     [pscustomobject]@{
         Task = $Task
         Regime = "$($Regime.Rate)/s, burst $($Regime.Burst), $($Regime.LatencyMs) ms"
+        Rate = $Regime.Rate; Burst = $Regime.Burst; LatencyMs = $Regime.LatencyMs
         Way = $Way; N = $N; Done = $Done; Lost = $N - $Done
         Seconds = [math]::Round($Seconds, 1)
         Throttled = "$($Stats.Throttled) of $($Stats.Calls) calls ($(if ($Stats.Calls) { [math]::Round(100 * $Stats.Throttled / $Stats.Calls) } else { 0 }) %)"
@@ -418,7 +419,18 @@ function Get-LimitedChecks {
         $pool = $limited | Where-Object { $_.Task -eq $group.Task -and $_.Regime -eq $group.Regime -and $_.Way -like "boto3 $Threads threads*" } | Select-Object -First 1
         $misses = @()
         if ($group.Lost -gt 0) { $misses += "lost $($group.Lost)" }
-        if ($null -eq $group.OfLimitValue -or $group.OfLimitValue -lt 0.95) { $misses += 'below 95 % of the limit' }
+        if ($null -eq $group.OfLimitValue -or $group.OfLimitValue -lt 0.95) {
+            # Approving lists the versions, then the guards re-read what they judge (the registry's current state,
+            # not the piped copy) before the first change: two round trips before it and one after the last, which
+            # the limit's least time does not count. Say what that leaves as the best possible figure.
+            $ceiling = ''
+            if ($group.Task -eq 'approve versions' -and $group.N -gt $group.Burst) {
+                $least = ($group.N - $group.Burst) / $group.Rate
+                $best = $least / ($least + 3 * $group.LatencyMs / 1000)
+                $ceiling = " (a listing and the guards' re-read come before the first change, the last reply after the last: at most $([math]::Floor(100 * $best)) % at $($group.LatencyMs) ms even with no time of its own)"
+            }
+            $misses += "below 95 % of the limit$ceiling"
+        }
         # Ahead in time for the same work: a pool that gave up on items finished early by not doing them, so then
         # the comparison is per item done.
         if ($pool -and $pool.Seconds -gt 0 -and $pool.Done -gt 0) {
