@@ -31,9 +31,10 @@ namespace ModelRegistry.Engine.Operations
         /// Creates the groups that do not exist. Existing groups are returned unchanged, or with their tags
         /// re-applied when <paramref name="force"/> is set. With several groups, what exists is learned from one
         /// paged listing (not a describe per group) read in the background: groups whose turn comes before it is
-        /// complete are described meanwhile, and whichever answers first judges, so creating starts at once rather than after a listing of the whole
-        /// registry (ten pages for 1,000 groups: seconds where list calls are limited to a few a second). Describe,
-        /// list and create are separate operations with separate rate limits, so the describes cost no create time.
+        /// complete are described meanwhile, and whichever answers first judges, so creating starts at once rather
+        /// than after a listing of the whole registry (ten pages for 1,000 groups: seconds where list calls are
+        /// limited to a few a second). Describe, list and create are separate operations with separate rate
+        /// limits, so the describes cost no create time.
         /// </summary>
         public IEnumerable<BulkOutcome<DesiredGroup, ModelGroupChangeResult>> Ensure(
             IReadOnlyList<DesiredGroup> desired, bool force, BulkOptions bulk, CancellationToken ct)
@@ -103,20 +104,23 @@ namespace ModelRegistry.Engine.Operations
         /// turn (its operation's slow start or send rate) does not go out once the listing is in.</summary>
         private async Task<ModelGroup?> ExistingAsync(string name, Task<Dictionary<string, ModelGroup>?>? listing, CancellationToken ct)
         {
-            if (listing != null && !listing.IsCompleted)
+            if (listing is { IsCompleted: false })
             {
                 using var listed = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var describe = _registry.GetGroupAsync(name, listed.Token);
-                if (await Task.WhenAny(describe, listing).ConfigureAwait(false) == describe || !(listing is { Status: TaskStatus.RanToCompletion, Result: not null }))
+                if (await Task.WhenAny(describe, listing).ConfigureAwait(false) == describe || Listed(listing) is null)
                     return await describe.ConfigureAwait(false);
                 listed.Cancel();
                 // Its answer is not needed: observe the cancellation (or a failure) so it is not reported as unobserved.
                 _ = describe.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
-            if (listing is { Status: TaskStatus.RanToCompletion } && listing.Result is { } known)
-                return known.TryGetValue(name, out var found) ? found : null;
+            if (Listed(listing) is { } known) return known.TryGetValue(name, out var found) ? found : null;
             return await _registry.GetGroupAsync(name, ct).ConfigureAwait(false);
         }
+
+        /// <summary>Every group by name, once the listing is complete and did not fail; else null.</summary>
+        private static Dictionary<string, ModelGroup>? Listed(Task<Dictionary<string, ModelGroup>?>? listing) =>
+            listing is { Status: TaskStatus.RanToCompletion } ? listing.Result : null;
 
         private async Task<ModelGroupChangeResult> ReapplyAsync(ModelGroup current, DesiredGroup want, CancellationToken ct)
         {

@@ -166,11 +166,9 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var measured = Math.Max(MinRate, Margin * _okSince / span);
             // Successes measure what the service grants only while some of what we send is throttled; with none
             // throttled since the period began, they measure our own pacing, and cutting to them would spiral down.
-            if (_rate is null || measured < _rate.Value * 0.9)
-            {
-                if (_rate is null || _throttledSince > 0) Cut(now, measured);
-            }
-            else _rate = measured;
+            if (_rate is null) Cut(now, measured);
+            else if (measured >= _rate.Value * 0.9) _rate = measured;
+            else if (_throttledSince > 0) Cut(now, measured);
         }
 
         /// <summary>Lowers the rate and starts watching whether the throttles thin out after it.</summary>
