@@ -18,20 +18,25 @@ namespace ModelRegistry.Engine.Operations
     /// come: oldest first when the second target is newer than the first (Get-MRModelVersion's default order,
     /// so the listing follows right behind the stream), else newest first (-Latest, pending approvals). Since old targets in a big
     /// group would cost a page each, the listing reads no more pages than the group has targets; after that the
-    /// rest are described one by one. A version the complete listing does not hold is gone (null).
+    /// rest are described one by one. A version the complete listing does not hold is gone (null). A version listed
+    /// for this command since it began (<see cref="VersionReads"/>: Get-MRModelVersion upstream) is taken from there
+    /// and not read again.
     /// </summary>
     public sealed class CurrentVersions
     {
         private readonly IModelRegistry _registry;
         private readonly Dictionary<string, GroupListing> _groups = new Dictionary<string, GroupListing>(StringComparer.OrdinalIgnoreCase);
         private readonly CancellationToken _command;
+        private readonly VersionReads? _reads;
 
         /// <param name="registry">Where the versions live.</param>
         /// <param name="command">Ends the shared listings (the command's cancellation, not one item's).</param>
-        public CurrentVersions(IModelRegistry registry, CancellationToken command)
+        /// <param name="reads">Versions listed since the command began; null to read every target here.</param>
+        public CurrentVersions(IModelRegistry registry, CancellationToken command, VersionReads? reads = null)
         {
             _registry = registry ?? throw new ArgumentNullException(nameof(registry));
             _command = command;
+            _reads = reads;
         }
 
         /// <param name="registry">Where the versions live.</param>
@@ -47,7 +52,7 @@ namespace ModelRegistry.Engine.Operations
         /// (that work waits for a free slot of the bulk run, and the page takes a round trip).</summary>
         public void Expect(string arn)
         {
-            if (!TryParse(arn, out var group, out var version)) return;
+            if (!TryParse(arn, out var group, out var version) || _reads?.Holds(_registry, arn) == true) return;
             var listing = Listing(group);
             listing.Expect(version);
             lock (listing)
@@ -59,6 +64,7 @@ namespace ModelRegistry.Engine.Operations
         /// <summary>The version as the registry holds it now; null when it does not exist.</summary>
         public async Task<ModelVersion?> GetAsync(string arn, CancellationToken ct)
         {
+            if (_reads != null && _reads.TryTake(_registry, arn, out var listed)) return listed;
             if (!TryParse(arn, out var group, out var version)) return await _registry.GetVersionAsync(arn, ct).ConfigureAwait(false);
             var listing = Listing(group);
             listing.Expect(version);

@@ -137,7 +137,14 @@ namespace ModelRegistry.Engine.Operations
                 PageSize = latest.HasValue && latest.Value < RegistryExtensions.MaxPageSize && stage is null
                     ? Math.Max(1, latest.Value) : RegistryExtensions.MaxPageSize,
             };
-            var listed = _registry.EnumerateVersions(query, ct, damaged);
+            // Each page is handed to the change commands watching (VersionReads): Set-MRApproval downstream need not read it again.
+            var listed = RegistryExtensions.EnumeratePages("ListModelPackages", async token =>
+            {
+                var watchers = VersionReads.Starting();
+                var page = await _registry.ListVersionsAsync(query, token, ct).ConfigureAwait(false);
+                VersionReads.Read(watchers, _registry, page.Items);
+                return page;
+            }, damaged);
             if (versions != null && versions.Count > 0) listed = listed.Where(v => versions.Contains(v.Version));
             if (stage != null) listed = listed.Where(v => string.Equals(v.Stage, stage, StringComparison.OrdinalIgnoreCase));
             if (!latest.HasValue) return listed;
@@ -183,34 +190,37 @@ namespace ModelRegistry.Engine.Operations
             bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false)
         {
             var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
-            PrefetchDeployed(update.Status != null, force, ct);
+            PrefetchDeployed(update.Status is ApprovalStatus to && to != ApprovalStatus.Approved, force, ct);
             return BulkRunner.Run(targets, (t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), bulk, ct);
         }
 
         /// <summary>
         /// <see cref="UpdateMany"/> for targets that arrive while it runs (a pipeline): each added target starts as soon
         /// as a slot is free, judged on the state read for it (its group's listing goes on a page at a time as targets
-        /// wait), so the first updates go out while later versions are still being listed upstream.
+        /// wait), so the first updates go out while later versions are still being listed upstream; a version listed
+        /// upstream since the command began (<paramref name="reads"/>) is judged on that listing, not read again.
         /// </summary>
         public BulkRun<VersionTarget, ModelVersion> StartUpdates(VersionUpdate update, bool force, BulkOptions bulk, CancellationToken ct,
-            bool planOnly = false)
+            bool planOnly = false, VersionReads? reads = null)
         {
-            var current = new CurrentVersions(_registry, ct);
-            PrefetchDeployed(update.Status != null, force, ct);
+            var current = new CurrentVersions(_registry, ct, reads);
+            PrefetchDeployed(update.Status is ApprovalStatus to && to != ApprovalStatus.Approved, force, ct);
             return BulkRunner.Start<VersionTarget, ModelVersion>((t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), bulk, ct,
                 t => current.Expect(t.Arn)); // in input order: the listing's direction and its page budget follow the input
         }
 
         /// <summary><see cref="RemoveMany"/> for targets that arrive while it runs (see <see cref="StartUpdates"/>).</summary>
-        public BulkRun<VersionTarget, ModelVersion> StartRemovals(bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false)
+        public BulkRun<VersionTarget, ModelVersion> StartRemovals(bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false,
+            VersionReads? reads = null)
         {
-            var current = new CurrentVersions(_registry, ct);
+            var current = new CurrentVersions(_registry, ct, reads);
             PrefetchDeployed(true, force, ct);
             return BulkRunner.Start<VersionTarget, ModelVersion>((t, token) => RemoveOneAsync(current, t, force, planOnly, token), bulk, ct,
                 t => current.Expect(t.Arn));
         }
 
-        /// <summary>The deployed-version guard reads every endpoint for status changes and removals (unless forced): start
+        /// <summary>The deployed-version guard reads every endpoint for removals and for status changes other than approving
+        /// (unless forced): start
         /// that read with the run, beside the versions' own reads, instead of after the first of them.</summary>
         private void PrefetchDeployed(bool consulted, bool force, CancellationToken ct)
         {

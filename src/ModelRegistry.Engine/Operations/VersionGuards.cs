@@ -136,13 +136,14 @@ namespace ModelRegistry.Engine.Operations
                 c.ChangesStatus && c.Update?.Status == ApprovalStatus.Rejected && Stages.IsLast(c.Current.Stage)
                     ? $"{c.Name} is in {c.Current.Stage}, the last lifecycle stage; rejecting it needs -Force"
                     : null)),
-            // Last: it reads every endpoint (once per command).
+            // Last: it reads every endpoint (once per command). Approving a served version takes nothing from what
+            // serves (the registry catches up with the endpoint), so only a change to another status, or a removal, is judged.
             new VersionGuard(DeployedVersion, forceOverrides: true, async (c, ct) =>
             {
-                if (!(c.ChangesStatus || c.Change == VersionChange.Remove)) return null;
+                if (!(c.ChangesStatus && c.Update!.Status != ApprovalStatus.Approved || c.Change == VersionChange.Remove)) return null;
                 var endpoints = await c.Deployed.EndpointsServingAsync(c.Current.Arn, ct).ConfigureAwait(false);
                 if (endpoints.Count == 0) return null;
-                var doing = c.Change == VersionChange.Remove ? "removing" : "changing the approval of";
+                var doing = c.Change == VersionChange.Remove ? "removing" : c.Update!.Status == ApprovalStatus.Rejected ? "rejecting" : "withdrawing the approval of";
                 return $"{c.Name} serves endpoint(s) {string.Join(", ", endpoints)}; {doing} a deployed version needs -Force";
             }),
         };

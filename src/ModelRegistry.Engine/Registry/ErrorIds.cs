@@ -123,7 +123,7 @@ namespace ModelRegistry.Engine.Registry
             E(RegistryErrorKind.Conflict, ResourceInUse, "ResourceBusy", "the resource's state does not allow it now: an endpoint is updating, a group still has versions, a name serves something else", "wait and run again, or resolve the conflict the message names"),
             E(RegistryErrorKind.Conflict, VersionGuards.RejectedVersion, Refused, "approving a Rejected version", "`-Force` if the approval is deliberate"),
             E(RegistryErrorKind.Conflict, VersionGuards.ApprovedVersion, Refused, "removing an Approved version, or a group holding one", "`-Force` if the removal is deliberate"),
-            E(RegistryErrorKind.Conflict, VersionGuards.DeployedVersion, Refused, "changing the approval of, or removing, a version that serves an endpoint (or its group)", "`-Force`, or move the endpoint first"),
+            E(RegistryErrorKind.Conflict, VersionGuards.DeployedVersion, Refused, "rejecting, or withdrawing the approval of, or removing, a version that serves an endpoint (or its group); approving one is not refused", "`-Force`, or move the endpoint first"),
             E(RegistryErrorKind.Conflict, VersionGuards.NotApproved, Refused, "deploying a version that is not Approved", "approve it first; `-Force` does not override"),
             E(RegistryErrorKind.Conflict, VersionGuards.NotApprovedForStage, Refused, "putting a version that is not Approved in the last lifecycle stage", "approve it first; `-Force` does not override"),
             E(RegistryErrorKind.Conflict, VersionGuards.StageSkipped, Refused, "moving a version more than one lifecycle stage at a time, or from a stage the file does not list", "move one stage at a time, or `-Force`"),

@@ -17,6 +17,9 @@ namespace ModelRegistry.Cmdlets
         private readonly Dictionary<(string? Region, string? Account), VersionStream> _byOrigin =
             new Dictionary<(string?, string?), VersionStream>();
         private bool _finished;
+        // Listings that begin once this command exists (Get-MRModelVersion upstream) are kept for its guards, which then
+        // need not read those versions again; created with the command, so it sees the upstream's first page.
+        private readonly VersionReads _reads = VersionReads.Watch();
 
         /// <summary>
         /// One registry's share of the input: the wrong-account guard's state, the operations (with the stages and
@@ -81,8 +84,8 @@ namespace ModelRegistry.Cmdlets
                     Hosting.ApprovalRules.ParseRequire(this, RequireText), RequireText is null ? Hosting.ApprovalRules.TeamDefaults(this) : null));
             // -WhatIf runs the same reads and guards without the change: the same refusals, and a "What if" for the rest.
             var run = RemovesVersions
-                ? operations.StartRemovals(ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf)
-                : operations.StartUpdates(Change(), ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf);
+                ? operations.StartRemovals(ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf, _reads)
+                : operations.StartUpdates(Change(), ForceChange, Bulk(ThrottleLimit), Cancellation, planOnly: whatIf, _reads);
             VersionStream? stream = null;
             var writer = new OutcomeWriter<VersionTarget, ModelVersion>(this, Activity, 0, outcome =>
             {
@@ -140,6 +143,7 @@ namespace ModelRegistry.Cmdlets
             catch (Exception) { } // the pipeline is gone: the summary went to the host where it could
             finally
             {
+                _reads.Dispose();
                 foreach (var stream in _streams) stream.Run.Dispose();
             }
         }

@@ -48,6 +48,25 @@ public sealed class DeployedVersionSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Approving_a_deployed_version_is_not_refused_but_withdrawing_its_approval_is()
+    {
+        var ops = new ModelVersionOperations(_local);
+        await ops.SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.PendingManualApproval, null, true, Ct);
+        var e = await Assert.ThrowsAsync<RegistryException>(() =>
+            new ModelVersionOperations(_local).SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.Rejected, null, false, Ct));
+        Assert.Equal(VersionGuards.DeployedVersion, e.Reason);
+        Assert.Contains("rejecting", e.Message);
+        // Approving takes nothing from what serves: no -Force, and no endpoint is read for it (a role that may not list
+        // endpoints approves without the "deployed check cannot run" warning).
+        var denied = new ModelVersionOperations(new DenyEndpoints(_local));
+        Assert.Equal(ApprovalStatus.Approved, (await denied.SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.Approved, null, false, Ct)).Status);
+        Assert.Null(denied.Deployed.Unavailable);
+        var withdrawn = await Assert.ThrowsAsync<RegistryException>(() =>
+            new ModelVersionOperations(_local).SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.PendingManualApproval, null, false, Ct));
+        Assert.Contains("withdrawing the approval of", withdrawn.Message);
+    }
+
+    [Fact]
     public async Task Removing_a_deployed_version_needs_force()
     {
         await new ModelVersionOperations(_local).SetApprovalAsync(new VersionTarget(_deployed.Arn), ApprovalStatus.PendingManualApproval, null, true, Ct);

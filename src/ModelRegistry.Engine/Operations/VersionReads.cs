@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using ModelRegistry.Engine.Registry;
+
+namespace ModelRegistry.Engine.Operations
+{
+    /// <summary>
+    /// Versions listed while a change command runs, handed to that command's guards so they need not read them
+    /// again: in <c>Get-MRModelVersion | Set-MRApproval</c> each page is read once, and the first change goes out
+    /// one round trip sooner. Only a listing that began after the change command began is handed on: it is the
+    /// registry's state during that command, as current as the command's own listing would be (which it reads once
+    /// and judges later targets by too). Never a piped object's copy, and never a read from before the command (a
+    /// variable filled earlier is read again). Each version is handed on once; a watcher holds at most
+    /// <see cref="MaxHeld"/> versions nobody asked for yet and forgets them when its command ends.
+    /// </summary>
+    public sealed class VersionReads : IDisposable
+    {
+        /// <summary>Versions a watcher keeps for its command; past it, a version is read again (slower, never wrong).</summary>
+        public const int MaxHeld = 10_000;
+
+        private static readonly object Watching = new object();
+        private static VersionReads[] _watchers = Array.Empty<VersionReads>();
+
+        private readonly Dictionary<(IModelRegistry Registry, string Arn), ModelVersion> _held =
+            new Dictionary<(IModelRegistry, string), ModelVersion>();
+        private bool _ended;
+
+        private VersionReads() { }
+
+        /// <summary>A change command begins: listings from now on are kept for it until <see cref="Dispose"/>.</summary>
+        public static VersionReads Watch()
+        {
+            var watcher = new VersionReads();
+            lock (Watching) _watchers = _watchers.Append(watcher).ToArray();
+            return watcher;
+        }
+
+        /// <summary>The command ended: nothing more is kept for it.</summary>
+        public void Dispose()
+        {
+            lock (Watching) _watchers = _watchers.Where(w => w != this).ToArray();
+            lock (_held)
+            {
+                _ended = true;
+                _held.Clear();
+            }
+        }
+
+        /// <summary>A listing's page is about to be read: the commands it will be handed to (those watching now).</summary>
+        internal static VersionReads[] Starting() => Volatile.Read(ref _watchers);
+
+        /// <summary>The page read after <see cref="Starting"/> came back: each command watching then keeps its versions.</summary>
+        internal static void Read(VersionReads[] watchers, IModelRegistry registry, IReadOnlyList<ModelVersion> versions)
+        {
+            foreach (var watcher in watchers)
+                lock (watcher._held)
+                    foreach (var v in versions)
+                    {
+                        if (watcher._ended || watcher._held.Count >= MaxHeld) break;
+                        if (!string.IsNullOrEmpty(v.Arn)) watcher._held[(registry, v.Arn)] = v;
+                    }
+        }
+
+        /// <summary>Whether a version of <paramref name="registry"/> was listed for this command and not yet taken.</summary>
+        public bool Holds(IModelRegistry registry, string arn)
+        {
+            lock (_held) return _held.ContainsKey((registry, arn));
+        }
+
+        /// <summary>Takes a version listed for this command (once: a second ask reads the registry).</summary>
+        public bool TryTake(IModelRegistry registry, string arn, out ModelVersion version)
+        {
+            lock (_held)
+            {
+                if (_held.TryGetValue((registry, arn), out version!))
+                {
+                    _held.Remove((registry, arn));
+                    return true;
+                }
+                return false;
+            }
+        }
+    }
+}
