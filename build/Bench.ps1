@@ -420,14 +420,14 @@ function Get-LimitedChecks {
         $misses = @()
         if ($group.Lost -gt 0) { $misses += "lost $($group.Lost)" }
         if ($null -eq $group.OfLimitValue -or $group.OfLimitValue -lt 0.95) {
-            # Approving lists the versions, then the guards re-read what they judge (the registry's current state,
-            # not the piped copy) before the first change: two round trips before it and one after the last, which
+            # Approving lists the versions before the first change (the guards judge the versions that listing read,
+            # as it began after Set-MRApproval did), and the last reply comes after the last change: two round trips
             # the limit's least time does not count. Say what that leaves as the best possible figure.
             $ceiling = ''
             if ($group.Task -eq 'approve versions' -and $group.N -gt $group.Burst) {
                 $least = ($group.N - $group.Burst) / $group.Rate
-                $best = $least / ($least + 3 * $group.LatencyMs / 1000)
-                $ceiling = " (a listing and the guards' re-read come before the first change, the last reply after the last: at most $([math]::Floor(100 * $best)) % at $($group.LatencyMs) ms even with no time of its own)"
+                $best = $least / ($least + 2 * $group.LatencyMs / 1000)
+                $ceiling = " (a listing comes before the first change, the last reply after the last: at most $([math]::Floor(100 * $best)) % at $($group.LatencyMs) ms even with no time of its own)"
             }
             $misses += "below 95 % of the limit$ceiling"
         }

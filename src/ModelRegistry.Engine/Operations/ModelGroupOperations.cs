@@ -101,13 +101,14 @@ namespace ModelRegistry.Engine.Operations
 
         /// <summary>The group as it exists now, or null: from the listing once it is complete; until then (or if it
         /// failed) from the group's own describe, and whichever answers first judges. A describe still waiting for its
-        /// turn (its operation's slow start or send rate) does not go out once the listing is in.</summary>
+        /// turn (its operation's slow start or send rate) does not go out once the listing is in; one already sent is
+        /// left to finish (<see cref="CallOff"/>) and its answer ignored.</summary>
         private async Task<ModelGroup?> ExistingAsync(string name, Task<Dictionary<string, ModelGroup>?>? listing, CancellationToken ct)
         {
             if (listing is { IsCompleted: false })
             {
-                using var listed = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var describe = _registry.GetGroupAsync(name, listed.Token);
+                using var listed = new CancellationTokenSource();
+                var describe = CallOff.RunAsync(listed.Token, () => _registry.GetGroupAsync(name, ct));
                 if (await Task.WhenAny(describe, listing).ConfigureAwait(false) == describe || Listed(listing) is null)
                     return await describe.ConfigureAwait(false);
                 listed.Cancel();

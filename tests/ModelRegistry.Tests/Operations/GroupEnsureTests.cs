@@ -149,14 +149,16 @@ public sealed class GroupEnsureTests : IDisposable
     }
 
     [Fact]
-    public void Describes_still_waiting_when_the_listing_is_in_do_not_go_out_and_the_listing_judges()
+    public void Describes_the_listing_made_unnecessary_do_not_hold_the_run_and_sent_ones_are_not_aborted()
     {
         _local.CreateGroupAsync("g-02", "existing", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
         var slow = new SlowDescribes(_local);
         var desired = Enumerable.Range(0, 12).Select(i => Want($"g-{i:D2}")).ToList();
 
-        // The describes never get their turn: every group is judged by the listing, and each describe started is
-        // called off (none would answer), so the run ends (bounded: a hang fails the test instead of waiting forever).
+        // The describes never answer: every group is judged by the listing, and the run does not wait for describes
+        // it no longer needs (bounded: a hang fails the test instead of waiting forever). A describe already sent is
+        // left to finish, not aborted (CallOff: aborting closes its connection and saves no call); those still waiting
+        // for their turn on SageMaker are called off (RetryPolicyTests).
         var run = Task.Run(() => new ModelGroupOperations(slow).Ensure(desired, force: false, 4, Ct).ToList());
         Assert.True(run.Wait(TimeSpan.FromSeconds(60)), "the run waited for describes the listing had made unnecessary");
         var outcomes = run.Result;
@@ -166,7 +168,8 @@ public sealed class GroupEnsureTests : IDisposable
         Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "g-02").Result!.Change);
         Assert.Equal(11, outcomes.Count(o => o.Result!.Change == GroupChange.Created));
         Assert.Equal(1, slow.Listings);
-        Assert.Equal(slow.Started, slow.Cancelled);
+        Assert.Equal(0, slow.Cancelled);
+        slow.Gate.SetResult();
         Assert.Equal("existing", _local.GetGroupAsync("g-02", Ct).GetAwaiter().GetResult()!.Description);
     }
 

@@ -136,13 +136,16 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             var failures = 0; // failures that count against the attempt count: not throttles
             var attempts = 0;
             var started = _now();
+            // A read called off (CallOff) stops while it waits for its turn; once sent, only ct stops it.
+            using var calledOff = CallOff.WhileWaiting.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, CallOff.WhileWaiting) : null;
+            var waiting = calledOff?.Token ?? ct;
             while (true)
             {
                 RegistryException failure;
-                await state.Probe.EnterAsync(ct).ConfigureAwait(false);
+                await state.Probe.EnterAsync(waiting).ConfigureAwait(false);
                 try
                 {
-                    await Governor.EnterAsync(ct).ConfigureAwait(false);
+                    await Governor.EnterAsync(waiting).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -154,7 +157,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 {
                     var wait = rate.Reserve(_now());
                     if (wait > TimeSpan.Zero)
-                        await _delay(wait, ct).ConfigureAwait(false);
+                        await _delay(wait, waiting).ConfigureAwait(false);
                     sentAt = _now();
                     attempts++;
                 }
@@ -210,7 +213,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 if (!TryTake(lastCost))
                     throw GaveUp(failure, attempts, "the retry budget is spent by repeated failures", idempotency != Idempotency.Safe);
 
-                await _delay(Backoff(failures - 1, throttled: false), ct).ConfigureAwait(false);
+                await _delay(Backoff(failures - 1, throttled: false), waiting).ConfigureAwait(false);
 
                 if (idempotency == Idempotency.Create && recover != null)
                 {

@@ -1,3 +1,4 @@
+using ModelRegistry.Engine.Registry;
 using ModelRegistry.Engine.Registry.SageMaker;
 
 namespace ModelRegistry.Tests.Registry.SageMaker;
@@ -122,6 +123,36 @@ public sealed class RetryPolicyTests
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
         Assert.Equal(5, sends); // 503, throttle, 503, throttle, 503: three failures = 1 + 2 retries
         Assert.Contains("gave up after 5 attempt(s)", e.Message);
+    }
+
+    [Fact]
+    public async Task A_call_called_off_stops_while_it_waits_for_its_turn_but_a_sent_one_finishes()
+    {
+        var policy = Policy(); // two calls of an operation in flight at first (slow start)
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sentTokens = new List<CancellationToken>();
+        var thirdSent = false;
+        using var off = new CancellationTokenSource();
+        Task<string> Sent() => CallOff.RunAsync(off.Token, () => policy.ExecuteAsync(token =>
+        {
+            lock (sentTokens) sentTokens.Add(token);
+            return release.Task;
+        }, Idempotency.Safe, null, None, "DescribeModelPackageGroup"));
+        var first = Sent();
+        var second = Sent();
+        var third = CallOff.RunAsync(off.Token, () => policy.ExecuteAsync(_ => { thirdSent = true; return Task.FromResult("x"); },
+            Idempotency.Safe, null, None, "DescribeModelPackageGroup"));
+        Assert.False(third.IsCompleted); // waiting for a slot
+
+        off.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => third.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.False(thirdSent);
+        // The two sent calls are not aborted: their tokens stay uncancelled and they finish with their answers.
+        Assert.All(sentTokens, t => Assert.False(t.IsCancellationRequested));
+        release.SetResult("answer");
+        Assert.Equal(new[] { "answer", "answer" }, await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60)));
+        // A call made outside CallOff's scope is not affected by it.
+        Assert.Equal("y", await policy.ExecuteAsync(_ => Task.FromResult("y"), Idempotency.Safe, null, None, "DescribeModelPackageGroup"));
     }
 
     [Fact]
