@@ -243,6 +243,7 @@ namespace ModelRegistry.Engine.Operations
             if (planOnly) return current;
             // This version's copy of the update: the reason, then the gate's rules and values that held.
             if (Gate != null) update = Gate.Recorded(current.Arn, update);
+            VersionReads.Changed(_registry, target.Arn); // from now on no listing of it is handed on, even one racing the change
             var changed = await _registry.UpdateVersionAsync(target.Arn, update, ct).ConfigureAwait(false);
             // The version as it now is: what we read, with what we changed.
             return update.ApplyTo(current, changed.LastModifiedUtc);
@@ -267,7 +268,9 @@ namespace ModelRegistry.Engine.Operations
         {
             var current = await CurrentAsync(versions, target, ct).ConfigureAwait(false);
             await Guards.CheckAsync(new VersionGuardContext(VersionChange.Remove, current, null, Deployed), force, ct).ConfigureAwait(false);
-            if (!planOnly) await _registry.DeleteVersionAsync(target.Arn, ct).ConfigureAwait(false);
+            if (planOnly) return current;
+            VersionReads.Changed(_registry, target.Arn);
+            await _registry.DeleteVersionAsync(target.Arn, ct).ConfigureAwait(false);
             return current;
         }
 

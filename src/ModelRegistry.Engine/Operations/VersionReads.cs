@@ -13,7 +13,9 @@ namespace ModelRegistry.Engine.Operations
     /// registry's state during that command, as current as the command's own listing would be (which it reads once
     /// and judges later targets by too). Never a piped object's copy, and never a read from before the command (a
     /// variable filled earlier is read again). Each version is handed on once; a watcher holds at most
-    /// <see cref="MaxHeld"/> versions nobody asked for yet and forgets them when its command ends.
+    /// <see cref="MaxHeld"/> versions nobody asked for yet and forgets them when its command ends. A version this
+    /// process changes or removes meanwhile (<c>… | Deny-MRModelVersion -PassThru | Approve-MRModelVersion</c>) is never
+    /// handed on again to a command watching then: it is read again, so the guards see the change.
     /// </summary>
     public sealed class VersionReads : IDisposable
     {
@@ -25,6 +27,7 @@ namespace ModelRegistry.Engine.Operations
 
         private readonly Dictionary<(IModelRegistry Registry, string Arn), ModelVersion> _held =
             new Dictionary<(IModelRegistry, string), ModelVersion>();
+        private readonly HashSet<(IModelRegistry Registry, string Arn)> _changed = new HashSet<(IModelRegistry, string)>();
         private bool _ended;
 
         private VersionReads() { }
@@ -45,6 +48,7 @@ namespace ModelRegistry.Engine.Operations
             {
                 _ended = true;
                 _held.Clear();
+                _changed.Clear();
             }
         }
 
@@ -59,8 +63,20 @@ namespace ModelRegistry.Engine.Operations
                     foreach (var v in versions)
                     {
                         if (watcher._ended || watcher._held.Count >= MaxHeld) break;
-                        if (!string.IsNullOrEmpty(v.Arn)) watcher._held[(registry, v.Arn)] = v;
+                        if (!string.IsNullOrEmpty(v.Arn) && !watcher._changed.Contains((registry, v.Arn))) watcher._held[(registry, v.Arn)] = v;
                     }
+        }
+
+        /// <summary>This process changed or removed a version: no command watching now judges it by a listing (a page read
+        /// before the change may come back after it).</summary>
+        internal static void Changed(IModelRegistry registry, string arn)
+        {
+            foreach (var watcher in Volatile.Read(ref _watchers))
+                lock (watcher._held)
+                {
+                    watcher._held.Remove((registry, arn));
+                    if (!watcher._ended) watcher._changed.Add((registry, arn));
+                }
         }
 
         /// <summary>Whether a version of <paramref name="registry"/> was listed for this command and not yet taken.</summary>

@@ -116,6 +116,28 @@ public sealed class VersionReadsTests : IDisposable
     }
 
     [Fact]
+    public void A_version_changed_by_an_earlier_command_of_the_pipeline_is_read_again_and_judged_on_the_change()
+    {
+        // Get-MRModelVersion g | Deny-MRModelVersion -PassThru | Approve-MRModelVersion: both change commands watch the
+        // listing; the approval must see the rejection, not the listing's Pending.
+        var registry = new CountingRegistry(_local);
+        using var denyReads = VersionReads.Watch();
+        using var approveReads = VersionReads.Watch();
+        var listed = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct).ToList();
+        var denied = Wait(new ModelVersionOperations(registry).SetApprovalAsync(new VersionTarget(listed[0].Arn), ApprovalStatus.Rejected, "bias", false, Ct));
+        Assert.Equal(ApprovalStatus.Rejected, denied.Status);
+        Assert.False(approveReads.Holds(registry, listed[0].Arn));
+        Assert.True(approveReads.Holds(registry, listed[1].Arn));
+
+        var outcomes = Approve(registry, new[] { denied }, approveReads);
+        var refused = Assert.Single(outcomes);
+        Assert.Equal(VersionGuards.RejectedVersion, Assert.IsType<RegistryException>(refused.Error).Reason);
+        // A page read after the change is not handed on either (the change may race it).
+        _ = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct).ToList();
+        Assert.False(approveReads.Holds(registry, listed[0].Arn));
+    }
+
+    [Fact]
     public void Without_a_watcher_nothing_is_kept_and_the_change_reads_its_versions()
     {
         var registry = new CountingRegistry(_local);
