@@ -34,6 +34,20 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     /// <summary>Region, profile and endpoint resolved the AWS way, and the clients built from them.</summary>
     internal sealed class SageMakerConnection
     {
+        /// <summary>How long a connection may take to open (the AWS SDKs' "standard" defaults mode: 3.1 s), at most the
+        /// per-call timeout. A dropped connection attempt then fails in seconds and is retried as not sent.</summary>
+        internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(3100);
+
+        /// <summary>The SDK's defaults modes name a connect timeout but apply only one set on the config: without it a
+        /// connection attempt whose SYN is dropped waits the whole per-call timeout (30 s), each attempt. (.NET only:
+        /// Windows PowerShell's HttpClientHandler has no such setting.)</summary>
+        private static void BoundConnect(ClientConfig config, TimeSpan callTimeout)
+        {
+#if NET
+            config.ConnectTimeout = callTimeout < ConnectTimeout ? callTimeout : ConnectTimeout;
+#endif
+        }
+
         private readonly string? _explicitProfile;
         private readonly string? _profilesLocation;
         private readonly string? _registryEndpoint;
@@ -135,6 +149,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 MaxStaleConnectionRetries = 0,
                 Timeout = timeout,
             };
+            BoundConnect(config, timeout);
             if (explicitProfile != null && profile != null)
                 config.Profile = new Profile(explicitProfile, profilesLocation);
             var endpoint = NullIfEmpty(options.EndpointUrl);
@@ -153,6 +168,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 MaxStaleConnectionRetries = 0,
                 Timeout = timeout,
             };
+            BoundConnect(sts, timeout);
             if (explicitProfile != null && profile != null)
                 sts.Profile = new Profile(explicitProfile, profilesLocation);
             if (settings.StsEndpointUrl != null)
@@ -180,6 +196,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                 MaxStaleConnectionRetries = 0,
                 Timeout = _settings.Timeout,
             };
+            BoundConnect(config, _settings.Timeout);
             if (_explicitProfile != null)
                 config.Profile = new Profile(_explicitProfile, _profilesLocation);
             var (endpoint, pathStyle) = S3Endpoint(_settings.Environment, _registryEndpoint);

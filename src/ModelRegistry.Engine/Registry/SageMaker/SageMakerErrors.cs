@@ -30,6 +30,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     return FromService(null, http.Message, (int)(http.Response?.StatusCode ?? 0), http.Response?.GetHeaderValue("x-amzn-RequestId"), target, http);
             }
 
+            if (IsConnectTimeout(error))
+                return new RegistryException(RegistryErrorKind.Unavailable,
+                    $"{serviceName} could not be reached{For(target)}: no connection within {SageMakerConnection.ConnectTimeout.TotalSeconds:0.#} s, so the request was not sent ({Innermost(error).Message})",
+                    target, inner: error);
             if (IsTimeout(error))
                 return new RegistryException(RegistryErrorKind.Unavailable,
                     $"{serviceName} timed out{For(target)}: no answer within the per-call timeout (-TimeoutSec sets it); the request may have been received: {Innermost(error).Message}", target, inner: error);
@@ -119,6 +123,15 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         }
 
         /// <summary>The HTTP client's own timeout (the caller's cancellation never reaches here).</summary>
+        /// <summary>The connection did not open within the connect timeout (SocketsHttpHandler.ConnectTimeout): nothing was sent.</summary>
+        private static bool IsConnectTimeout(Exception error)
+        {
+            for (var e = error; e != null; e = e.InnerException)
+                if (e is TimeoutException && e.Message.IndexOf("ConnectTimeout", StringComparison.Ordinal) >= 0)
+                    return true;
+            return false;
+        }
+
         private static bool IsTimeout(Exception error)
         {
             for (var e = error; e != null; e = e.InnerException)

@@ -81,6 +81,47 @@ public sealed class SageMakerTimeBoundsTests : IDisposable
         Assert.Equal(1, silent.Accepted); // one attempt, no retry
     }
 
+    /// <summary>A port whose accept queue is full: connection attempts are dropped and never open.</summary>
+    private sealed class FullEndpoint : IDisposable
+    {
+        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        private readonly List<Socket> _waiting = new();
+
+        public FullEndpoint()
+        {
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _listener.Listen(0); // never accepted: a few connections fill the queue
+            var port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+            for (var i = 0; i < 4; i++)
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                try { s.Connect(IPAddress.Loopback, port); } catch (SocketException) { }
+                _waiting.Add(s);
+            }
+            Url = $"http://127.0.0.1:{port}";
+        }
+
+        public string Url { get; }
+
+        public void Dispose()
+        {
+            foreach (var s in _waiting) s.Dispose();
+            _listener.Dispose();
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_connection_that_does_not_open_ends_at_the_connect_timeout_not_the_per_call_timeout()
+    {
+        using var full = new FullEndpoint();
+        // A per-call timeout of 100 s: only the connect timeout (3.1 s) ends this within the test's own bound.
+        using var registry = Registry(full.Url, new() { ["AWS_MAX_ATTEMPTS"] = "1" }, timeout: TimeSpan.FromSeconds(100));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, None));
+        Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
+        Assert.Contains("could not be reached", e.Message);
+        Assert.Contains("the request was not sent", e.Message);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task The_profile_max_attempts_counts_the_first_attempt()
     {
