@@ -138,13 +138,7 @@ namespace ModelRegistry.Engine.Operations
                     ? Math.Max(1, latest.Value) : RegistryExtensions.MaxPageSize,
             };
             // Each page is handed to the change commands watching (VersionReads): Set-MRApproval downstream need not read it again.
-            var listed = RegistryExtensions.EnumeratePages("ListModelPackages", async token =>
-            {
-                var watchers = VersionReads.Starting();
-                var page = await _registry.ListVersionsAsync(query, token, ct).ConfigureAwait(false);
-                VersionReads.Read(watchers, _registry, page.Items);
-                return page;
-            }, damaged);
+            var listed = RegistryExtensions.EnumeratePages("ListModelPackages", token => VersionReads.ListAsync(_registry, query, token, ct), damaged);
             if (versions != null && versions.Count > 0) listed = listed.Where(v => versions.Contains(v.Version));
             if (stage != null) listed = listed.Where(v => string.Equals(v.Stage, stage, StringComparison.OrdinalIgnoreCase));
             if (!latest.HasValue) return listed;
@@ -190,7 +184,7 @@ namespace ModelRegistry.Engine.Operations
             bool force, BulkOptions bulk, CancellationToken ct, bool planOnly = false)
         {
             var current = new CurrentVersions(_registry, targets.Select(t => t.Arn), ct);
-            PrefetchDeployed(update.Status is ApprovalStatus to && to != ApprovalStatus.Approved, force, ct);
+            PrefetchDeployed(VersionGuards.TakesApproval(update.Status), force, ct);
             return BulkRunner.Run(targets, (t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), bulk, ct);
         }
 
@@ -204,7 +198,7 @@ namespace ModelRegistry.Engine.Operations
             bool planOnly = false, VersionReads? reads = null)
         {
             var current = new CurrentVersions(_registry, ct, reads);
-            PrefetchDeployed(update.Status is ApprovalStatus to && to != ApprovalStatus.Approved, force, ct);
+            PrefetchDeployed(VersionGuards.TakesApproval(update.Status), force, ct);
             return BulkRunner.Start<VersionTarget, ModelVersion>((t, token) => UpdateOneAsync(current, t, update, force, planOnly, token), bulk, ct,
                 t => current.Expect(t.Arn)); // in input order: the listing's direction and its page budget follow the input
         }
@@ -220,8 +214,7 @@ namespace ModelRegistry.Engine.Operations
         }
 
         /// <summary>The deployed-version guard reads every endpoint for removals and for status changes other than approving
-        /// (unless forced): start
-        /// that read with the run, beside the versions' own reads, instead of after the first of them.</summary>
+        /// (unless forced): start that read with the run, beside the versions' own reads, instead of after the first of them.</summary>
         private void PrefetchDeployed(bool consulted, bool force, CancellationToken ct)
         {
             if (consulted && !force) Deployed.Prefetch(ct);

@@ -140,13 +140,17 @@ namespace ModelRegistry.Engine.Operations
             // serves (the registry catches up with the endpoint), so only a change to another status, or a removal, is judged.
             new VersionGuard(DeployedVersion, forceOverrides: true, async (c, ct) =>
             {
-                if (!(c.ChangesStatus && c.Update!.Status != ApprovalStatus.Approved || c.Change == VersionChange.Remove)) return null;
+                if (!(c.ChangesStatus && TakesApproval(c.Update!.Status) || c.Change == VersionChange.Remove)) return null;
                 var endpoints = await c.Deployed.EndpointsServingAsync(c.Current.Arn, ct).ConfigureAwait(false);
                 if (endpoints.Count == 0) return null;
                 var doing = c.Change == VersionChange.Remove ? "removing" : c.Update!.Status == ApprovalStatus.Rejected ? "rejecting" : "withdrawing the approval of";
                 return $"{c.Name} serves endpoint(s) {string.Join(", ", endpoints)}; {doing} a deployed version needs -Force";
             }),
         };
+
+        /// <summary>A status change the deployed-version guard judges: to anything but Approved (approving takes nothing
+        /// from what an endpoint serves). Removals are judged too; the operations prefetch endpoints by the same rule.</summary>
+        internal static bool TakesApproval(ApprovalStatus? to) => to is ApprovalStatus s && s != ApprovalStatus.Approved;
 
         /// <summary>Why a stage change skips a stage, or null when it moves at most one stage.</summary>
         private string? Skipped(VersionGuardContext c)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using ModelRegistry.Engine.Registry;
 
 namespace ModelRegistry.Engine.Operations
@@ -52,19 +53,20 @@ namespace ModelRegistry.Engine.Operations
             }
         }
 
-        /// <summary>A listing's page is about to be read: the commands it will be handed to (those watching now).</summary>
-        internal static VersionReads[] Starting() => Volatile.Read(ref _watchers);
-
-        /// <summary>The page read after <see cref="Starting"/> came back: each command watching then keeps its versions.</summary>
-        internal static void Read(VersionReads[] watchers, IModelRegistry registry, IReadOnlyList<ModelVersion> versions)
+        /// <summary>Reads one page of a version listing and hands its versions to the commands that were watching when the
+        /// read began (not to one that began while it was out: the page may predate that command).</summary>
+        internal static async Task<Page<ModelVersion>> ListAsync(IModelRegistry registry, VersionQuery query, string? nextToken, CancellationToken ct)
         {
+            var watchers = Volatile.Read(ref _watchers);
+            var page = await registry.ListVersionsAsync(query, nextToken, ct).ConfigureAwait(false);
             foreach (var watcher in watchers)
                 lock (watcher._held)
-                    foreach (var v in versions)
+                    foreach (var v in page.Items)
                     {
                         if (watcher._ended || watcher._held.Count >= MaxHeld) break;
                         if (!string.IsNullOrEmpty(v.Arn) && !watcher._changed.Contains((registry, v.Arn))) watcher._held[(registry, v.Arn)] = v;
                     }
+            return page;
         }
 
         /// <summary>This process changed or removed a version: no command watching now judges it by a listing (a page read

@@ -26,10 +26,6 @@ namespace ModelRegistry.Engine.Registry
             EnumeratePages("ListModelPackageGroups", token => registry.ListGroupsAsync(nameContains, token, MaxPageSize, ct), damaged);
 
         /// <summary>Every version matching the query, page by page: the first item is yielded as soon as the first page arrives.</summary>
-        public static IEnumerable<ModelVersion> EnumerateVersions(this IModelRegistry registry, VersionQuery query, CancellationToken ct,
-            Action<RegistryException>? damaged = null) =>
-            EnumeratePages("ListModelPackages", token => registry.ListVersionsAsync(query, token, ct), damaged);
-
         public static Task<List<ModelVersion>> ListAllVersionsAsync(this IModelRegistry registry, VersionQuery query, CancellationToken ct) =>
             AllPagesAsync("ListModelPackages", token => registry.ListVersionsAsync(query, token, ct));
 

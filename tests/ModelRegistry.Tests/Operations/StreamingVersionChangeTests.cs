@@ -17,23 +17,11 @@ public sealed class StreamingVersionChangeTests : IDisposable
 {
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
     private static CancellationToken Ct => CancellationToken.None;
-    private readonly TempFolder _temp = new("mr-streaming");
-    private readonly LocalRegistry _local;
-    private readonly List<ModelVersion> _versions = new();
+    private readonly LocalVersions _fixture = new("mr-streaming");
+    private LocalRegistry Local => _fixture.Registry;
+    private List<ModelVersion> Versions => _fixture.Versions;
 
-    public StreamingVersionChangeTests()
-    {
-        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _temp.Path });
-        _local.CreateGroupAsync("g", "d", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
-        var ops = new ModelVersionOperations(_local);
-        for (var i = 0; i < 3; i++) _versions.Add(ops.RegisterAsync(TestSpecs.Minimal("g"), Ct).GetAwaiter().GetResult());
-    }
-
-    public void Dispose()
-    {
-        _local.Dispose();
-        _temp.Dispose();
-    }
+    public void Dispose() => _fixture.Dispose();
 
     /// <summary>Lists the group two versions to a page; the second page waits for <see cref="SecondPage"/>; counts calls.</summary>
     private sealed class PagedRegistry(IModelRegistry inner) : RegistryDecorator(inner)
@@ -69,9 +57,9 @@ public sealed class StreamingVersionChangeTests : IDisposable
     [Fact]
     public async Task A_target_on_the_first_page_goes_on_while_the_second_page_is_still_being_read()
     {
-        var paged = new PagedRegistry(_local);
-        var newest = _versions[2];
-        var oldest = _versions[0];
+        var paged = new PagedRegistry(Local);
+        var newest = Versions[2];
+        var oldest = Versions[0];
         var current = new CurrentVersions(paged, new[] { newest.Arn, oldest.Arn }, Ct);
 
         // Newest first: version 3 is on the first page, and is judged without waiting for the second.
@@ -89,64 +77,64 @@ public sealed class StreamingVersionChangeTests : IDisposable
     [Fact]
     public async Task The_first_page_is_asked_for_when_the_second_target_is_expected_before_any_target_asks()
     {
-        var paged = new PagedRegistry(_local);
+        var paged = new PagedRegistry(Local);
         var current = new CurrentVersions(paged, Ct);
-        current.Expect(_versions[0].Arn);
+        current.Expect(Versions[0].Arn);
         Assert.Equal(0, Volatile.Read(ref paged.Pages)); // one target: it will be described, not listed
-        current.Expect(_versions[1].Arn);
+        current.Expect(Versions[1].Arn);
         // The page is on its way although no target asked yet (their work may still wait for a slot).
         var deadline = DateTime.UtcNow + Hang;
         while (Volatile.Read(ref paged.Pages) == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
         Assert.Equal(1, Volatile.Read(ref paged.Pages));
-        Assert.Equal(1, (await current.GetAsync(_versions[0].Arn, Ct).WaitAsync(Hang))!.Version);
-        Assert.Equal(2, (await current.GetAsync(_versions[1].Arn, Ct).WaitAsync(Hang))!.Version);
+        Assert.Equal(1, (await current.GetAsync(Versions[0].Arn, Ct).WaitAsync(Hang))!.Version);
+        Assert.Equal(2, (await current.GetAsync(Versions[1].Arn, Ct).WaitAsync(Hang))!.Version);
         Assert.Equal((1, 0), (paged.Pages, paged.Describes)); // the same page served both
     }
 
     [Fact]
     public async Task A_group_with_one_target_is_described_and_a_listing_runs_the_way_the_targets_come()
     {
-        var paged = new PagedRegistry(_local);
+        var paged = new PagedRegistry(Local);
         paged.SecondPage.SetResult();
-        Assert.Equal(1, (await new CurrentVersions(paged, new[] { _versions[0].Arn }, Ct).GetAsync(_versions[0].Arn, Ct))!.Version);
+        Assert.Equal(1, (await new CurrentVersions(paged, new[] { Versions[0].Arn }, Ct).GetAsync(Versions[0].Arn, Ct))!.Version);
         Assert.Equal((0, 1), (paged.Pages, paged.Describes));
 
         // Given oldest first (Get-MRModelVersion's order): listed oldest first, so one page holds both.
-        var ascending = new CurrentVersions(paged, new[] { _versions[0].Arn, _versions[1].Arn }, Ct);
-        Assert.Equal(1, (await ascending.GetAsync(_versions[0].Arn, Ct))!.Version);
-        Assert.Equal(2, (await ascending.GetAsync(_versions[1].Arn, Ct))!.Version);
+        var ascending = new CurrentVersions(paged, new[] { Versions[0].Arn, Versions[1].Arn }, Ct);
+        Assert.Equal(1, (await ascending.GetAsync(Versions[0].Arn, Ct))!.Version);
+        Assert.Equal(2, (await ascending.GetAsync(Versions[1].Arn, Ct))!.Version);
         Assert.Equal((1, 1), (paged.Pages, paged.Describes));
 
         // Given newest first: listed newest first; the older target needs the second page, which completes the listing.
-        var descending = new CurrentVersions(paged, new[] { _versions[1].Arn, _versions[0].Arn }, Ct);
-        Assert.Equal(2, (await descending.GetAsync(_versions[1].Arn, Ct))!.Version);
-        Assert.Equal(1, (await descending.GetAsync(_versions[0].Arn, Ct))!.Version);
+        var descending = new CurrentVersions(paged, new[] { Versions[1].Arn, Versions[0].Arn }, Ct);
+        Assert.Equal(2, (await descending.GetAsync(Versions[1].Arn, Ct))!.Version);
+        Assert.Equal(1, (await descending.GetAsync(Versions[0].Arn, Ct))!.Version);
         Assert.Equal((3, 1), (paged.Pages, paged.Describes));
         // A version the complete listing does not hold is gone, without a describe.
-        Assert.Null(await descending.GetAsync(_versions[0].Arn.Replace("/g/1", "/g/9"), Ct));
+        Assert.Null(await descending.GetAsync(Versions[0].Arn.Replace("/g/1", "/g/9"), Ct));
         Assert.Equal((3, 1), (paged.Pages, paged.Describes));
     }
 
     [Fact]
     public async Task A_streaming_run_changes_its_first_version_before_the_next_is_given()
     {
-        var paged = new PagedRegistry(_local);
+        var paged = new PagedRegistry(Local);
         paged.SecondPage.SetResult();
         var ops = new ModelVersionOperations(paged);
         var outcomes = new List<BulkOutcome<VersionTarget, ModelVersion>>();
         using (var run = ops.StartUpdates(VersionUpdate.Approval(ApprovalStatus.Approved, "ok"), force: false, new BulkOptions(4), Ct))
         {
-            run.Add(new VersionTarget(_versions[2].Arn));
+            run.Add(new VersionTarget(Versions[2].Arn));
             // With a run that waited for all of its input, this would never complete.
-            Assert.Equal(_versions[2].Arn, await paged.FirstUpdate.Task.WaitAsync(Hang));
-            run.Add(new VersionTarget(_versions[1].Arn));
+            Assert.Equal(Versions[2].Arn, await paged.FirstUpdate.Task.WaitAsync(Hang));
+            run.Add(new VersionTarget(Versions[1].Arn));
             outcomes.AddRange(run.RemainingOutcomes());
         }
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.ToString()));
         Assert.Equal(new[] { 0, 1 }, outcomes.Select(o => o.Index).OrderBy(i => i));
-        foreach (var v in _versions.Skip(1))
-            Assert.Equal(ApprovalStatus.Approved, (await _local.GetVersionAsync(v.Arn, Ct))!.Status);
-        Assert.Equal(ApprovalStatus.PendingManualApproval, (await _local.GetVersionAsync(_versions[0].Arn, Ct))!.Status);
+        foreach (var v in Versions.Skip(1))
+            Assert.Equal(ApprovalStatus.Approved, (await Local.GetVersionAsync(v.Arn, Ct))!.Status);
+        Assert.Equal(ApprovalStatus.PendingManualApproval, (await Local.GetVersionAsync(Versions[0].Arn, Ct))!.Status);
     }
 
     [Fact]

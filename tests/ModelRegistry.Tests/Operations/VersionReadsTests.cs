@@ -14,23 +14,11 @@ namespace ModelRegistry.Tests.Operations;
 public sealed class VersionReadsTests : IDisposable
 {
     private static CancellationToken Ct => CancellationToken.None;
-    private readonly TempFolder _temp = new("mr-reads");
-    private readonly LocalRegistry _local;
-    private readonly List<ModelVersion> _versions = new();
+    private readonly LocalVersions _fixture = new("mr-reads");
+    private LocalRegistry Local => _fixture.Registry;
+    private List<ModelVersion> Versions => _fixture.Versions;
 
-    public VersionReadsTests()
-    {
-        _local = new LocalRegistry(new RegistryConnection { Backend = RegistryBackend.Local, LocalPath = _temp.Path });
-        _local.CreateGroupAsync("g", "d", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
-        var ops = new ModelVersionOperations(_local);
-        for (var i = 0; i < 3; i++) _versions.Add(ops.RegisterAsync(TestSpecs.Minimal("g"), Ct).GetAwaiter().GetResult());
-    }
-
-    public void Dispose()
-    {
-        _local.Dispose();
-        _temp.Dispose();
-    }
+    public void Dispose() => _fixture.Dispose();
 
     /// <summary>Counts the reads the change command makes (listings and describes).</summary>
     private sealed class CountingRegistry(IModelRegistry inner) : RegistryDecorator(inner)
@@ -69,48 +57,48 @@ public sealed class VersionReadsTests : IDisposable
     [Fact]
     public void Versions_listed_after_the_command_began_are_judged_on_that_listing_without_another_read()
     {
-        var registry = new CountingRegistry(_local);
+        var registry = new CountingRegistry(Local);
         using var reads = VersionReads.Watch();
         var listing = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct);
         var outcomes = Approve(registry, listing, reads);
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.ToString()));
         Assert.Equal(3, outcomes.Count);
         Assert.Equal((1, 0), (registry.Lists, registry.Describes)); // the upstream's one page, nothing more
-        foreach (var v in _versions) Assert.Equal(ApprovalStatus.Approved, Wait(_local.GetVersionAsync(v.Arn, Ct))!.Status);
+        foreach (var v in Versions) Assert.Equal(ApprovalStatus.Approved, Wait(Local.GetVersionAsync(v.Arn, Ct))!.Status);
     }
 
     [Fact]
     public void Versions_listed_before_the_command_began_are_read_again_and_judged_on_what_is_there_now()
     {
-        var registry = new CountingRegistry(_local);
+        var registry = new CountingRegistry(Local);
         var listed = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct).ToList(); // a variable filled earlier
         // Meanwhile a reviewer rejects version 2.
-        Wait(new ModelVersionOperations(_local).SetApprovalAsync(new VersionTarget(_versions[1].Arn), ApprovalStatus.Rejected, "bad", false, Ct));
+        Wait(new ModelVersionOperations(Local).SetApprovalAsync(new VersionTarget(Versions[1].Arn), ApprovalStatus.Rejected, "bad", false, Ct));
         using var reads = VersionReads.Watch();
         var outcomes = Approve(registry, listed, reads);
         Assert.Equal((2, 0), (registry.Lists, registry.Describes)); // the earlier listing and the change's own
         var refused = Assert.Single(outcomes, o => !o.Succeeded);
         Assert.Equal(VersionGuards.RejectedVersion, Assert.IsType<RegistryException>(refused.Error).Reason);
-        Assert.Equal(ApprovalStatus.Rejected, Wait(_local.GetVersionAsync(_versions[1].Arn, Ct))!.Status);
+        Assert.Equal(ApprovalStatus.Rejected, Wait(Local.GetVersionAsync(Versions[1].Arn, Ct))!.Status);
     }
 
     [Fact]
     public void A_version_is_handed_on_once_only_for_its_own_registry_and_not_after_the_command_ended()
     {
-        var registry = new CountingRegistry(_local);
-        var other = new CountingRegistry(_local); // another registry object: its listings are not this one's
+        var registry = new CountingRegistry(Local);
+        var other = new CountingRegistry(Local); // another registry object: its listings are not this one's
         var reads = VersionReads.Watch();
-        var arn = _versions[0].Arn;
+        var arn = Versions[0].Arn;
         _ = new ModelVersionOperations(other).List("g", null, null, null, false, null, null, Ct).ToList();
         Assert.False(reads.Holds(registry, arn));
         _ = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct).ToList();
         Assert.True(reads.TryTake(registry, arn, out var taken));
         Assert.Equal(arn, taken.Arn);
         Assert.False(reads.TryTake(registry, arn, out _)); // a second ask reads the registry
-        Assert.True(reads.Holds(registry, _versions[1].Arn));
+        Assert.True(reads.Holds(registry, Versions[1].Arn));
 
         reads.Dispose();
-        Assert.False(reads.Holds(registry, _versions[1].Arn));
+        Assert.False(reads.Holds(registry, Versions[1].Arn));
         _ = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct).ToList();
         Assert.False(reads.Holds(registry, arn));
     }
@@ -120,7 +108,7 @@ public sealed class VersionReadsTests : IDisposable
     {
         // Get-MRModelVersion g | Deny-MRModelVersion -PassThru | Approve-MRModelVersion: both change commands watch the
         // listing; the approval must see the rejection, not the listing's Pending.
-        var registry = new CountingRegistry(_local);
+        var registry = new CountingRegistry(Local);
         using var denyReads = VersionReads.Watch();
         using var approveReads = VersionReads.Watch();
         var listed = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct).ToList();
@@ -140,7 +128,7 @@ public sealed class VersionReadsTests : IDisposable
     [Fact]
     public void Without_a_watcher_nothing_is_kept_and_the_change_reads_its_versions()
     {
-        var registry = new CountingRegistry(_local);
+        var registry = new CountingRegistry(Local);
         var listing = new ModelVersionOperations(registry).List("g", null, null, null, false, null, null, Ct);
         var outcomes = Approve(registry, listing, reads: null);
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.ToString()));

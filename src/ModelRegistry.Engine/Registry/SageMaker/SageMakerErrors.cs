@@ -122,7 +122,6 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             return false;
         }
 
-        /// <summary>The HTTP client's own timeout (the caller's cancellation never reaches here).</summary>
         /// <summary>The connection did not open within the connect timeout (SocketsHttpHandler.ConnectTimeout): nothing was sent.</summary>
         private static bool IsConnectTimeout(Exception error)
         {
@@ -132,6 +131,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             return false;
         }
 
+        /// <summary>The HTTP client's own timeout (the caller's cancellation never reaches here).</summary>
         private static bool IsTimeout(Exception error)
         {
             for (var e = error; e != null; e = e.InnerException)

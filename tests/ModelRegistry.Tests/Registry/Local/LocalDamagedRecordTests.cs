@@ -87,7 +87,9 @@ public sealed class LocalDamagedRecordTests : LocalRegistryTestBase
         File.WriteAllText(damaged, content);
 
         var errors = new List<RegistryException>();
-        var listed = registry.EnumerateVersions(new VersionQuery("g") { PageSize = 4 }, Ct, errors.Add).Select(v => v.Version).ToList();
+        var query = new VersionQuery("g") { PageSize = 4 };
+        var listed = RegistryExtensions.EnumeratePages("ListModelPackages", token => registry.ListVersionsAsync(query, token, Ct), errors.Add)
+            .Select(v => v.Version).ToList();
 
         Assert.Equal(Enumerable.Range(1, 12).Where(n => n != 6), listed);
         var e = Assert.Single(errors);
