@@ -30,54 +30,26 @@ namespace ModelRegistry.Engine.Operations
         /// <summary>
         /// Creates the groups that do not exist. Existing groups are returned unchanged, or with their tags
         /// re-applied when <paramref name="force"/> is set. With several groups, what exists is learned from one
-        /// paged listing (not a describe per group) read in the background: groups whose turn comes before it is
-        /// complete are described meanwhile, and whichever answers first judges, so creating starts at once rather
-        /// than after a listing of the whole registry (ten pages for 1,000 groups: seconds where list calls are
-        /// limited to a few a second). Describe, list and create are separate operations with separate rate
-        /// limits, so the describes cost no create time.
+        /// paged listing (not a describe per group) read in the background, and groups are described meanwhile
+        /// (<see cref="ExistingGroups"/>), so creating starts at once rather than after a listing of the whole
+        /// registry (ten pages for 1,000 groups: seconds where list calls are limited to a few a second). Describe,
+        /// list and create are separate operations with separate rate limits, so the describes cost no create time.
         /// </summary>
         public IEnumerable<BulkOutcome<DesiredGroup, ModelGroupChangeResult>> Ensure(
             IReadOnlyList<DesiredGroup> desired, bool force, BulkOptions bulk, CancellationToken ct)
         {
-            // The listing ends with the run: nothing of this command goes on reading after it returns.
-            using var stopListing = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var listing = desired.Count >= ListInsteadOfDescribeThreshold ? Task.Run(() => ListExisting(stopListing.Token)) : null;
-            Listing = listing;
-            try
-            {
-                foreach (var outcome in BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, listing, force, token), bulk, ct))
-                    yield return outcome;
-            }
-            finally
-            {
-                stopListing.Cancel();
-                try { listing?.Wait(); } catch (AggregateException) { }
-            }
+            using var existing = new ExistingGroups(_registry, desired, bulk.ThrottleLimit, desired.Count >= ListInsteadOfDescribeThreshold, ct);
+            Listing = existing.Listing;
+            foreach (var outcome in BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, existing, force, token), bulk, ct))
+                yield return outcome;
         }
 
         /// <summary>The background listing of the running <see cref="Ensure"/> (tests wait on it).</summary>
         internal Task? Listing { get; private set; }
 
-        /// <summary>Every group, by name; null when the listing fails (each group is then described: one failed
-        /// listing must not fail groups a describe can still judge).</summary>
-        private Dictionary<string, ModelGroup>? ListExisting(CancellationToken ct)
+        private async Task<ModelGroupChangeResult> EnsureOneAsync(DesiredGroup want, ExistingGroups existing, bool force, CancellationToken ct)
         {
-            var existing = new Dictionary<string, ModelGroup>(StringComparer.OrdinalIgnoreCase);
-            try
-            {
-                foreach (var group in _registry.EnumerateGroups(null, ct)) existing[group.Name] = group;
-                return existing;
-            }
-            catch (Exception e) when (e is RegistryException || e is OperationCanceledException)
-            {
-                return null;
-            }
-        }
-
-        private async Task<ModelGroupChangeResult> EnsureOneAsync(
-            DesiredGroup want, Task<Dictionary<string, ModelGroup>?>? listing, bool force, CancellationToken ct)
-        {
-            var current = await ExistingAsync(want.Name, listing, ct).ConfigureAwait(false);
+            var current = await existing.CurrentAsync(want, ct).ConfigureAwait(false);
 
             if (current is null)
             {
@@ -98,30 +70,6 @@ namespace ModelRegistry.Engine.Operations
             if (!force) return new ModelGroupChangeResult(current, GroupChange.Existed);
             return await ReapplyAsync(current, want, ct).ConfigureAwait(false);
         }
-
-        /// <summary>The group as it exists now, or null: from the listing once it is complete; until then (or if it
-        /// failed) from the group's own describe, and whichever answers first judges. A describe still waiting for its
-        /// turn (its operation's slow start or send rate) does not go out once the listing is in; one already sent is
-        /// left to finish (<see cref="CallOff"/>) and its answer ignored.</summary>
-        private async Task<ModelGroup?> ExistingAsync(string name, Task<Dictionary<string, ModelGroup>?>? listing, CancellationToken ct)
-        {
-            if (listing is { IsCompleted: false })
-            {
-                using var listed = new CancellationTokenSource();
-                var describe = CallOff.RunAsync(listed.Token, () => _registry.GetGroupAsync(name, ct));
-                if (await Task.WhenAny(describe, listing).ConfigureAwait(false) == describe || Listed(listing) is null)
-                    return await describe.ConfigureAwait(false);
-                listed.Cancel();
-                // Its answer is not needed: observe the cancellation (or a failure) so it is not reported as unobserved.
-                _ = describe.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-            if (Listed(listing) is { } known) return known.TryGetValue(name, out var found) ? found : null;
-            return await _registry.GetGroupAsync(name, ct).ConfigureAwait(false);
-        }
-
-        /// <summary>Every group by name, once the listing is complete and did not fail; else null.</summary>
-        private static Dictionary<string, ModelGroup>? Listed(Task<Dictionary<string, ModelGroup>?>? listing) =>
-            listing is { Status: TaskStatus.RanToCompletion } ? listing.Result : null;
 
         private async Task<ModelGroupChangeResult> ReapplyAsync(ModelGroup current, DesiredGroup want, CancellationToken ct)
         {
@@ -154,7 +102,7 @@ namespace ModelRegistry.Engine.Operations
         {
             try
             {
-                await _registry.ListGroupsAsync(null, null, 1, ct).ConfigureAwait(false);
+                await _registry.ListGroupsAsync(null, null, 1, NameOrder.Ascending, ct).ConfigureAwait(false);
                 return (true, null);
             }
             catch (RegistryException ex) when (ex.Kind == RegistryErrorKind.AccessDenied)

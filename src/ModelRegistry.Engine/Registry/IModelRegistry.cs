@@ -24,6 +24,13 @@ namespace ModelRegistry.Engine.Registry
         public IReadOnlyList<RegistryException> Damaged { get; }
     }
 
+    /// <summary>Which way a listing by name runs (AWS: SortBy Name, SortOrder).</summary>
+    public enum NameOrder
+    {
+        Ascending,
+        Descending,
+    }
+
     /// <summary>Filters for listing the versions of one group (AWS: ListModelPackages, always Versioned).</summary>
     public sealed class VersionQuery
     {
@@ -53,9 +60,9 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>The group, with its tags; null when it does not exist (AWS: DescribeModelPackageGroup + ListTags).</summary>
         Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct);
 
-        /// <summary>One page of groups, by name ascending; <paramref name="nameContains"/> filters server-side.
-        /// Tags are not filled in (AWS: ListModelPackageGroups).</summary>
-        Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct);
+        /// <summary>One page of groups, by name in <paramref name="order"/>; <paramref name="nameContains"/> filters server-side.
+        /// Tags are not filled in (AWS: ListModelPackageGroups, SortBy Name).</summary>
+        Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct);
 
         /// <summary>Creates a group; throws AlreadyExists when the name is taken (AWS: CreateModelPackageGroup).</summary>
         Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct);

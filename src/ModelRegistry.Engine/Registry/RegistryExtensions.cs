@@ -23,14 +23,14 @@ namespace ModelRegistry.Engine.Registry
         /// <summary>Every group (optionally whose name contains <paramref name="nameContains"/>), page by page.</summary>
         public static IEnumerable<ModelGroup> EnumerateGroups(this IModelRegistry registry, string? nameContains, CancellationToken ct,
             Action<RegistryException>? damaged = null) =>
-            EnumeratePages("ListModelPackageGroups", token => registry.ListGroupsAsync(nameContains, token, MaxPageSize, ct), damaged);
+            EnumeratePages("ListModelPackageGroups", token => registry.ListGroupsAsync(nameContains, token, MaxPageSize, NameOrder.Ascending, ct), damaged);
 
         /// <summary>Every version matching the query, page by page: the first item is yielded as soon as the first page arrives.</summary>
         public static Task<List<ModelVersion>> ListAllVersionsAsync(this IModelRegistry registry, VersionQuery query, CancellationToken ct) =>
             AllPagesAsync("ListModelPackages", token => registry.ListVersionsAsync(query, token, ct));
 
         public static Task<List<ModelGroup>> ListAllGroupsAsync(this IModelRegistry registry, string? nameContains, CancellationToken ct) =>
-            AllPagesAsync("ListModelPackageGroups", token => registry.ListGroupsAsync(nameContains, token, MaxPageSize, ct));
+            AllPagesAsync("ListModelPackageGroups", token => registry.ListGroupsAsync(nameContains, token, MaxPageSize, NameOrder.Ascending, ct));
 
         /// <summary>The one page walk, streaming: <paramref name="page"/> fetches the page after a token (null: the first);
         /// <paramref name="operation"/> names the listing in errors (AWS operation name).</summary>

@@ -10,7 +10,7 @@ namespace ModelRegistry.Cmdlets
 {
     /// <summary>
     /// <para type="synopsis">Creates model groups that do not exist yet; existing groups are returned unchanged.</para>
-    /// <para type="description">Creates the model groups, idempotent and fast: what exists is read from one paged listing, then only the missing groups are created, several at a time. Each output object says whether the group was Created, already Existed, or was Updated (-Force re-applies the configured tags to an existing group; SageMaker cannot change a group's description, so a differing description is reported, not changed). Takes TeamProject objects from Get-MRProject, or -Name with -Description and -Tag.</para>
+    /// <para type="description">Creates the model groups, idempotent and fast: what exists is read from the registry's listing of groups by name, from both ends at once, and each group is created as soon as the listing has passed where its name would be (groups the first pages do not settle are described meanwhile); only the missing groups are created, several at a time. Each output object says whether the group was Created, already Existed, or was Updated (-Force re-applies the configured tags to an existing group; SageMaker cannot change a group's description, so a differing description is reported, not changed). Takes TeamProject objects from Get-MRProject, or -Name with -Description and -Tag.</para>
     /// <example>
     ///   <code>Get-MRProject ./.env.shared | New-MRModelGroup</code>
     ///   <para>Creates one group per configured team and project, described as "Models for {team full name}/{project}" and tagged ManagedBy, Team, Project and Phase.</para>

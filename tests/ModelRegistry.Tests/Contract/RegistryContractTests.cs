@@ -151,8 +151,10 @@ public abstract class RegistryContractTests : IDisposable
         await ThrowsRegistry(RegistryErrorKind.Invalid, () => CreateGroup(UniqueName("ct-long") + new string('a', 64)));
     }
 
-    [Fact]
-    public async Task ListGroups_NameContains_PagesThroughEveryMatchInNameOrder()
+    [Theory]
+    [InlineData(NameOrder.Ascending)]
+    [InlineData(NameOrder.Descending)]
+    public async Task ListGroups_NameContains_PagesThroughEveryMatchInNameOrder(NameOrder order)
     {
         var stem = UniqueName("ct-list");
         var names = new[] { "e", "a", "c", "b", "d" }.Select(s => $"{stem}-{s}").ToList();
@@ -164,7 +166,7 @@ public abstract class RegistryContractTests : IDisposable
         var pages = 0;
         do
         {
-            var page = await Registry.ListGroupsAsync(stem, token, 2, Ct);
+            var page = await Registry.ListGroupsAsync(stem, token, 2, order, Ct);
             Assert.True(page.Items.Count <= 2);
             seen.AddRange(page.Items.Select(g => g.Name));
             token = page.NextToken;
@@ -173,7 +175,9 @@ public abstract class RegistryContractTests : IDisposable
 
         Assert.Null(token);
         Assert.True(pages >= 3, $"5 groups in pages of 2 came back in {pages} page(s)");
-        Assert.Equal(names.OrderBy(n => n, StringComparer.Ordinal), seen);
+        var expected = names.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        if (order == NameOrder.Descending) expected.Reverse();
+        Assert.Equal(expected, seen);
     }
 
     [SkippableFact]
@@ -183,7 +187,7 @@ public abstract class RegistryContractTests : IDisposable
         var stem = UniqueName("ct-listcase");
         await CreateGroup(stem);
 
-        var page = await Registry.ListGroupsAsync(stem.ToUpperInvariant(), null, 100, Ct);
+        var page = await Registry.ListGroupsAsync(stem.ToUpperInvariant(), null, 100, NameOrder.Ascending, Ct);
 
         Assert.Equal(new[] { stem }, page.Items.Select(g => g.Name));
     }
@@ -193,7 +197,7 @@ public abstract class RegistryContractTests : IDisposable
     [InlineData(101)]
     public async Task ListGroups_PageSizeOutOfRange_ThrowsInvalid(int pageSize)
     {
-        await ThrowsRegistry(RegistryErrorKind.Invalid, () => Registry.ListGroupsAsync(null, null, pageSize, Ct));
+        await ThrowsRegistry(RegistryErrorKind.Invalid, () => Registry.ListGroupsAsync(null, null, pageSize, NameOrder.Ascending, Ct));
     }
 
     [SkippableFact]
@@ -206,7 +210,7 @@ public abstract class RegistryContractTests : IDisposable
         await Registry.DeleteGroupAsync(name, Ct);
 
         Assert.Null(await Registry.GetGroupAsync(name, Ct));
-        Assert.Empty((await Registry.ListGroupsAsync(name, null, 10, Ct)).Items);
+        Assert.Empty((await Registry.ListGroupsAsync(name, null, 10, NameOrder.Ascending, Ct)).Items);
         var again = await CreateGroup(name);
         Assert.Equal(name, again.Name);
     }

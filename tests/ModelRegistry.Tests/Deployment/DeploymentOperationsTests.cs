@@ -295,7 +295,7 @@ public sealed class DeploymentOperationsTests : IDisposable
         public string Location => _inner.Location;
         public string GroupArn(string groupName) => _inner.GroupArn(groupName);
         public Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct) => _inner.GetGroupAsync(name, ct);
-        public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => _inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
+        public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct) => _inner.ListGroupsAsync(nameContains, nextToken, pageSize, order, ct);
         public Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => _inner.CreateGroupAsync(name, description, tags, ct);
         public Task DeleteGroupAsync(string name, CancellationToken ct) => _inner.DeleteGroupAsync(name, ct);
         public Task<string?> GetGroupPolicyAsync(string groupName, CancellationToken ct) => _inner.GetGroupPolicyAsync(groupName, ct);

@@ -37,7 +37,7 @@ public sealed class GroupEnsureTests : IDisposable
         public int Listings;
         public bool ListingCancelled;
 
-        public override async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        public override async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct)
         {
             Interlocked.Increment(ref Listings);
             try
@@ -49,7 +49,7 @@ public sealed class GroupEnsureTests : IDisposable
                 ListingCancelled = true;
                 throw;
             }
-            return await Inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
+            return await Inner.ListGroupsAsync(nameContains, nextToken, pageSize, order, ct);
         }
 
         public Func<Task>? BeforeDescribe;
@@ -86,8 +86,8 @@ public sealed class GroupEnsureTests : IDisposable
         // The existing group was judged, not re-created: its description and tags are as they were.
         var kept = _local.GetGroupAsync("g-00", Ct).GetAwaiter().GetResult()!;
         Assert.Equal("existing", kept.Description);
-        // Nothing of the command keeps reading after it returned.
-        Assert.Equal(1, slow.Listings);
+        // Nothing of the command keeps reading after it returned: one listing from each end of the names, both ended.
+        Assert.Equal(2, slow.Listings);
         Assert.True(slow.ListingCancelled);
     }
 
@@ -110,7 +110,10 @@ public sealed class GroupEnsureTests : IDisposable
 
         Assert.All(outcomes, o => Assert.Null(o.Error));
         Assert.Equal(39, slow.Creates);
-        Assert.Equal(1, slow.Describes);
+        // The listing answers only once a describe begins, which is after the patience for the first pages
+        // (ExistingGroups.FirstPagesPatience): the first group is described, and the next one ahead of its turn (one
+        // slot: one ahead); no group after them.
+        Assert.Equal(2, slow.Describes);
         Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "g-00").Result!.Change);
     }
 
@@ -124,11 +127,11 @@ public sealed class GroupEnsureTests : IDisposable
         public int Cancelled;
         public int Listings;
 
-        public override async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        public override async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct)
         {
             Interlocked.Increment(ref Listings);
             await _firstDescribe.Task.WaitAsync(ct);
-            return await Inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
+            return await Inner.ListGroupsAsync(nameContains, nextToken, pageSize, order, ct);
         }
 
         public override async Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct)
@@ -167,7 +170,7 @@ public sealed class GroupEnsureTests : IDisposable
         Assert.All(outcomes, o => Assert.Null(o.Error));
         Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "g-02").Result!.Change);
         Assert.Equal(11, outcomes.Count(o => o.Result!.Change == GroupChange.Created));
-        Assert.Equal(1, slow.Listings);
+        Assert.Equal(2, slow.Listings); // one page from each end of the names
         Assert.Equal(0, slow.Cancelled);
         slow.Gate.SetResult();
         Assert.Equal("existing", _local.GetGroupAsync("g-02", Ct).GetAwaiter().GetResult()!.Description);
@@ -176,7 +179,7 @@ public sealed class GroupEnsureTests : IDisposable
     /// <summary>A listing that fails: groups are described instead of failing.</summary>
     private sealed class FailingListing(IModelRegistry inner) : RegistryDecorator(inner)
     {
-        public override Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) =>
+        public override Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct) =>
             throw new RegistryException(RegistryErrorKind.AccessDenied, "not allowed to list", null, "AccessDeniedException");
     }
 
@@ -191,5 +194,102 @@ public sealed class GroupEnsureTests : IDisposable
         Assert.All(outcomes, o => Assert.Null(o.Error));
         Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "g-03").Result!.Change);
         Assert.Equal(7, outcomes.Count(o => o.Result!.Change == GroupChange.Created));
+    }
+
+    /// <summary>Counts listing pages per direction and creates per name; a listing's second page waits until the other
+    /// end's first page is in (as if both took a round trip), so what a page judges does not race a fast backend.
+    /// Describes wait for <see cref="Describes"/>, so the listings alone judge. Optionally answers descending listings in
+    /// ascending order (a service that ignores SortOrder).</summary>
+    private sealed class CountingRegistry(IModelRegistry inner, bool ignoreDescending = false) : RegistryDecorator(inner)
+    {
+        /// <summary>Before a second page, waits this long for a create (to let a wrong judgement from the first pages
+        /// show); correct code never depends on it.</summary>
+        public TimeSpan SecondPageWaitsForACreate = TimeSpan.Zero;
+        private readonly TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Ascending;
+        public int Descending;
+        public readonly System.Collections.Concurrent.ConcurrentBag<string> Created = new();
+        public readonly TaskCompletionSource Describes = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _ascendingFirst = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _descendingFirst = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct)
+        {
+            var ascending = order == NameOrder.Ascending;
+            Interlocked.Increment(ref ascending ? ref Ascending : ref Descending);
+            if (nextToken != null)
+            {
+                await (ascending ? _descendingFirst : _ascendingFirst).Task.WaitAsync(ct);
+                await Task.WhenAny(_created.Task, Task.Delay(SecondPageWaitsForACreate, ct));
+            }
+            var page = await Inner.ListGroupsAsync(nameContains, nextToken, pageSize, ignoreDescending ? NameOrder.Ascending : order, ct);
+            (ascending ? _ascendingFirst : _descendingFirst).TrySetResult();
+            return page;
+        }
+
+        public override async Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct)
+        {
+            // The read after a create answered AlreadyExists is not held (a wrong judgement fails the test, not hangs it).
+            if (!Created.Contains(name)) await Describes.Task.WaitAsync(ct);
+            return await Inner.GetGroupAsync(name, ct);
+        }
+
+        public override Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
+        {
+            Created.Add(name);
+            _created.TrySetResult();
+            return Inner.CreateGroupAsync(name, description, tags, ct);
+        }
+    }
+
+    private void Existing(string stem, int count)
+    {
+        for (var i = 0; i < count; i++)
+            _local.CreateGroupAsync($"{stem}-{i:D3}", "existing", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public void Groups_named_near_either_end_are_judged_from_the_first_pages_and_the_listings_stop()
+    {
+        // 500 groups: five pages from either end to list them all.
+        Existing("m", 500);
+        var counting = new CountingRegistry(_local);
+        var desired = Enumerable.Range(0, 6).Select(i => Want($"a-{i}"))      // before every name: absent
+            .Concat(Enumerable.Range(0, 6).Select(i => Want($"z-{i}")))        // after every name: absent
+            .Concat(new[] { Want("m-050"), Want("m-450") })                    // on the first page of each end
+            .ToList();
+
+        var outcomes = new ModelGroupOperations(counting).Ensure(desired, force: false, 4, Ct).ToList();
+        counting.Describes.SetResult();
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-050").Result!.Change);
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-450").Result!.Change);
+        Assert.Equal(12, outcomes.Count(o => o.Result!.Change == GroupChange.Created));
+        // Only the absent groups were created (none sent in error and answered AlreadyExists).
+        Assert.Equal(desired.Where(d => !d.Name.StartsWith("m-")).Select(d => d.Name).OrderBy(n => n), counting.Created.OrderBy(n => n));
+        // Each end's first page judges all of them; a listing reads a page more at most while the other end's first
+        // page is on its way — never the ten pages of listing everything from both ends.
+        Assert.InRange(counting.Ascending, 1, 2);
+        Assert.InRange(counting.Descending, 1, 2);
+    }
+
+    [Fact]
+    public void Pages_out_of_the_expected_order_judge_absence_only_from_a_complete_listing()
+    {
+        // A service that answers a descending listing in ascending order: its first page ends at m-099, which read as a
+        // descending frontier would call every later name absent. The order check catches it.
+        Existing("m", 150);
+        var counting = new CountingRegistry(_local, ignoreDescending: true) { SecondPageWaitsForACreate = TimeSpan.FromMilliseconds(500) };
+        var desired = new[] { Want("m-120"), Want("m-149"), Want("n-0"), Want("a-0"), Want("m-0995") }.ToList();
+
+        var outcomes = new ModelGroupOperations(counting).Ensure(desired, force: false, 2, Ct).ToList();
+        counting.Describes.SetResult();
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-120").Result!.Change);
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-149").Result!.Change);
+        // No create was sent for a group that exists.
+        Assert.Equal(new[] { "a-0", "m-0995", "n-0" }, counting.Created.OrderBy(n => n, StringComparer.Ordinal));
     }
 }

@@ -42,7 +42,7 @@ public sealed class NameRuleTests : IDisposable
         }
         var arn = "arn:aws:sagemaker:us-east-1:000000000000:model-package/" + name + "/1";
         Assert.Equal(RegistryErrorKind.Invalid, (await Assert.ThrowsAsync<RegistryException>(() => registry.GetVersionAsync(arn, None))).Kind);
-        Assert.Equal(new[] { "rc-ok" }, (await registry.ListGroupsAsync(null, null, 100, None)).Items.Select(g => g.Name));
+        Assert.Equal(new[] { "rc-ok" }, (await registry.ListGroupsAsync(null, null, 100, NameOrder.Ascending, None)).Items.Select(g => g.Name));
     }
 
     [Theory]

@@ -78,7 +78,7 @@ public sealed class AmbiguousCreateTests
     {
         using var proxy = new FaultProxy(_moto.Url, rate: 0, seed: 1) { Script = FirstOf("ListModelPackageGroups") };
         using var registry = SageMakerTesting.Registry(proxy.Url, maxErrorRetry: 3, stsUrl: _moto.Url, retryBaseDelay: TimeSpan.FromMilliseconds(5));
-        await registry.ListGroupsAsync(null, null, 10, None);
+        await registry.ListGroupsAsync(null, null, 10, NameOrder.Ascending, None);
         Assert.Equal(2, proxy.Forwarded.Count(f => f.Operation == "ListModelPackageGroups"));
     }
 }

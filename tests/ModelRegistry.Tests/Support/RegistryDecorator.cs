@@ -11,7 +11,7 @@ public abstract class RegistryDecorator : IModelRegistry
     public virtual string Location => Inner.Location;
     public virtual string GroupArn(string groupName) => Inner.GroupArn(groupName);
     public virtual Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct) => Inner.GetGroupAsync(name, ct);
-    public virtual Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Inner.ListGroupsAsync(nameContains, nextToken, pageSize, ct);
+    public virtual Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct) => Inner.ListGroupsAsync(nameContains, nextToken, pageSize, order, ct);
     public virtual Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => Inner.CreateGroupAsync(name, description, tags, ct);
     public virtual Task DeleteGroupAsync(string name, CancellationToken ct) => Inner.DeleteGroupAsync(name, ct);
     public virtual Task<string?> GetGroupPolicyAsync(string groupName, CancellationToken ct) => Inner.GetGroupPolicyAsync(groupName, ct);

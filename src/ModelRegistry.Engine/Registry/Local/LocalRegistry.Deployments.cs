@@ -74,7 +74,7 @@ namespace ModelRegistry.Engine.Registry.Local
         public Task DeleteModelAsync(string name, CancellationToken ct) => Run(() => DeleteRecord(ModelsKind, name), ct);
 
         public Task<Page<HostedModel>> ListModelsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
-            NamePage("models", RecordKeys(ModelsKind), nameContains, nextToken, pageSize,
+            NamePage("models", RecordKeys(ModelsKind), nameContains, nextToken, pageSize, NameOrder.Ascending,
                 key => ReadDeploymentRecord<ModelRecord>(ModelsKind, key) is { } r
                     ? new HostedModel { Name = r.Name, Arn = DeploymentArn(ModelsKind, r.Name), Created = r.Created } : null, ct), ct);
 
@@ -118,7 +118,7 @@ namespace ModelRegistry.Engine.Registry.Local
         public Task DeleteEndpointConfigAsync(string name, CancellationToken ct) => Run(() => DeleteRecord(ConfigsKind, name), ct);
 
         public Task<Page<EndpointConfigInfo>> ListEndpointConfigsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
-            NamePage("endpoint-configs", RecordKeys(ConfigsKind), nameContains, nextToken, pageSize,
+            NamePage("endpoint-configs", RecordKeys(ConfigsKind), nameContains, nextToken, pageSize, NameOrder.Ascending,
                 key => ReadDeploymentRecord<EndpointConfigRecord>(ConfigsKind, key) is { } r
                     ? new EndpointConfigInfo { Name = r.Name, Arn = DeploymentArn(ConfigsKind, r.Name), Created = r.Created } : null, ct), ct);
 
@@ -167,7 +167,7 @@ namespace ModelRegistry.Engine.Registry.Local
             var keys = Directory.Exists(folder)
                 ? Directory.EnumerateFiles(folder, "*.json").Select(p => Path.GetFileNameWithoutExtension(p) ?? "")
                 : Enumerable.Empty<string>();
-            return NamePage("endpoints", keys, nameContains, nextToken, pageSize,
+            return NamePage("endpoints", keys, nameContains, nextToken, pageSize, NameOrder.Ascending,
                 key => ReadDeploymentRecord<EndpointRecord>(EndpointsKind, key) is { } r ? ToEndpoint(r, withConfig: false) : null, ct);
         }, ct);
 

@@ -183,15 +183,17 @@ namespace ModelRegistry.Engine.Registry.Local
         /// returns null: deleted since listed, or a create in flight) is skipped.
         /// </summary>
         private static Page<T> NamePage<T>(string kind, IEnumerable<string> keys, string? nameContains, string? nextToken, int pageSize,
-            Func<string, T?> read, CancellationToken ct) where T : class
+            NameOrder order, Func<string, T?> read, CancellationToken ct) where T : class
         {
             var filter = ListingFilter(nameContains, pageSize);
-            var listing = kind + ":" + filter;
+            var descending = order == NameOrder.Descending;
+            // The direction is part of the listing: a token of one direction does not continue the other.
+            var listing = kind + ":" + filter + (descending ? ":descending" : "");
             var after = nextToken is null ? null : LocalNames.DecodeToken(nextToken, listing);
-            var page = keys
+            var matching = keys
                 .Where(k => k.Length > 0 && k[0] != '.' && (filter is null || k.Contains(filter)))
-                .Where(k => after is null || string.CompareOrdinal(k, after) > 0)
-                .OrderBy(k => k, StringComparer.Ordinal)
+                .Where(k => after is null || (descending ? string.CompareOrdinal(k, after) < 0 : string.CompareOrdinal(k, after) > 0));
+            var page = (descending ? matching.OrderByDescending(k => k, StringComparer.Ordinal) : matching.OrderBy(k => k, StringComparer.Ordinal))
                 .ToList();
             var items = new List<T>(pageSize);
             var damaged = new List<RegistryException>();

@@ -85,11 +85,11 @@ namespace ModelRegistry.Engine.Registry.Local
             return record is null ? null : ToGroup(record, withTags: true);
         }, ct);
 
-        public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct) => Run(() =>
+        public Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct) => Run(() =>
             // Folder names only; group.json is read for the page's groups alone. A folder without group.json is a
             // create in flight or abandoned, and is skipped.
             NamePage("groups", Directory.EnumerateDirectories(_groups).Select(path => Path.GetFileName(path) ?? ""),
-                nameContains, nextToken, pageSize, key => ReadGroup(key) is { } record ? ToGroup(record, withTags: false) : null, ct), ct);
+                nameContains, nextToken, pageSize, order, key => ReadGroup(key) is { } record ? ToGroup(record, withTags: false) : null, ct), ct);
 
         public Task<ModelGroup> CreateGroupAsync(string name, string description, IReadOnlyDictionary<string, string> tags, CancellationToken ct) => Run(() =>
         {

@@ -33,7 +33,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     ///   busy, and the rate creeps up again while nothing is throttled. So a bulk run settles at the limit,
     ///   wastes few calls, and loses nothing. Only time bounds it: a call throttled for longer than the
     ///   patience (the user's deadline when set) fails. Against a limit not yet known, each operation also
-    ///   starts with two calls in flight and one more per success until its first throttle (slow start, per
+    ///   starts with four calls in flight and one more per success until its first throttle (slow start, per
     ///   operation: one operation probing its limit never holds back another's calls).
     /// - 5xx and transport failures (reset, refused, timeout) may mean a dead or overloaded endpoint: they are
     ///   retried up to the attempt count (AWS_MAX_ATTEMPTS / max_attempts) with full-jitter exponential backoff,
@@ -53,9 +53,11 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         private const int TransportRetryCost = 10;
         private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(20);
         /// <summary>Calls of one operation in flight at its start (slow start: one more per success until its first
-        /// throttle or failure). Against an unknown limit, 16 senders at once would waste 14 calls on a 2-call burst.
-        /// Per operation, as limits are: a bulk run's describes probing their limit do not hold back its creates.</summary>
-        private const int InitialConcurrency = 2;
+        /// throttle or failure). Against an unknown limit, 16 senders at once would waste 14 calls on a 2-call burst;
+        /// two left a 40-call burst mostly unused for the first two round trips (~6 calls' worth of the limit at 150 ms,
+        /// measured); four cost a 2-call burst two throttles, which end slow start at once. Per operation, as limits
+        /// are: a bulk run's describes probing their limit do not hold back its creates.</summary>
+        internal const int InitialConcurrency = 4;
         /// <summary>How long one call may keep being throttled when the user set no deadline.</summary>
         internal static readonly TimeSpan DefaultThrottlePatience = TimeSpan.FromMinutes(10);
 

@@ -151,14 +151,14 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             WriteLifecycle(w, update.Lifecycle);
         }
 
-        /// <summary>The request of a listing by name (ListModelPackageGroups, ListEndpoints): one page, name ascending.</summary>
-        private static void WriteNameListing(Utf8JsonWriter w, string? nameContains, string? nextToken, int pageSize)
+        /// <summary>The request of a listing by name (ListModelPackageGroups, ListEndpoints): one page, by name.</summary>
+        private static void WriteNameListing(Utf8JsonWriter w, string? nameContains, string? nextToken, int pageSize, NameOrder order = NameOrder.Ascending)
         {
             w.WriteNumber("MaxResults", pageSize);
             if (!string.IsNullOrEmpty(nameContains)) w.WriteString("NameContains", nameContains);
             if (!string.IsNullOrEmpty(nextToken)) w.WriteString("NextToken", nextToken);
             w.WriteString("SortBy", "Name");
-            w.WriteString("SortOrder", "Ascending");
+            w.WriteString("SortOrder", order == NameOrder.Descending ? "Descending" : "Ascending");
         }
 
         private static string GroupFromArn(string arn)

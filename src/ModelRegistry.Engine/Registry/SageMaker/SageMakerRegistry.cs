@@ -83,10 +83,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             }
         }
 
-        public async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, CancellationToken ct)
+        public async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct)
         {
             RequestChecks.PageSize(pageSize);
-            var body = await CallAsync("ListModelPackageGroups", w => WriteNameListing(w, nameContains, nextToken, pageSize), nameContains, ct)
+            var body = await CallAsync("ListModelPackageGroups", w => WriteNameListing(w, nameContains, nextToken, pageSize, order), nameContains, ct)
                 .ConfigureAwait(false);
             var groups = Items(body, "ModelPackageGroupSummaryList").Select(ToGroup).ToList();
             return new Page<ModelGroup>(groups, NextToken(body));

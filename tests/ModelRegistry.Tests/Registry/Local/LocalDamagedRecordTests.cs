@@ -34,7 +34,7 @@ public sealed class LocalDamagedRecordTests : LocalRegistryTestBase
         var errors = new List<RegistryException>();
         // Pages of 7: the damaged record sits inside the second page, and the walk crosses three more pages after it.
         var listed = RegistryExtensions.EnumeratePages("ListModelPackageGroups",
-            token => registry.ListGroupsAsync(null, token, 7, Ct), errors.Add).Select(g => g.Name).ToList();
+            token => registry.ListGroupsAsync(null, token, 7, NameOrder.Ascending, Ct), errors.Add).Select(g => g.Name).ToList();
 
         Assert.Equal(names.Where(n => n != "g-12"), listed);
         var e = Assert.Single(errors);

@@ -94,7 +94,7 @@ public sealed class LocalRegistryStorageTests : LocalRegistryTestBase
         var e = await Assert.ThrowsAsync<RegistryException>(
             () => registry.ListVersionsAsync(new VersionQuery("g") { PageSize = 1, Descending = true }, ascending.NextToken, Ct));
         Assert.Equal(RegistryErrorKind.Invalid, e.Kind);
-        var garbage = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, "not-a-token!", 10, Ct));
+        var garbage = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, "not-a-token!", 10, NameOrder.Ascending, Ct));
         Assert.Equal(RegistryErrorKind.Invalid, garbage.Kind);
     }
 
@@ -139,7 +139,7 @@ public sealed class LocalRegistryStorageTests : LocalRegistryTestBase
         using var after = Open();
         after.LockTimeout = TimeSpan.FromSeconds(2);
 
-        Assert.Equal(new[] { "g" }, (await after.ListGroupsAsync(null, null, 100, Ct)).Items.Select(g => g.Name));
+        Assert.Equal(new[] { "g" }, (await after.ListGroupsAsync(null, null, 100, NameOrder.Ascending, Ct)).Items.Select(g => g.Name));
         Assert.Null(await after.GetGroupAsync("half-created", Ct));
         Assert.Equal(new[] { 1, 2 }, (await ListAll(after, "g")).Select(v => v.Version));
         var v3 = await after.RegisterVersionAsync(Spec("g"), Ct);

@@ -128,7 +128,7 @@ public sealed class RetryPolicyTests
     [Fact]
     public async Task A_call_called_off_stops_while_it_waits_for_its_turn_but_a_sent_one_finishes()
     {
-        var policy = Policy(); // two calls of an operation in flight at first (slow start)
+        var policy = Policy(); // RetryPolicy.InitialConcurrency calls of an operation in flight at first (slow start)
         var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var sentTokens = new List<CancellationToken>();
         var thirdSent = false;
@@ -138,8 +138,7 @@ public sealed class RetryPolicyTests
             lock (sentTokens) sentTokens.Add(token);
             return release.Task;
         }, Idempotency.Safe, null, None, "DescribeModelPackageGroup"));
-        var first = Sent();
-        var second = Sent();
+        var sent = Enumerable.Range(0, RetryPolicy.InitialConcurrency).Select(_ => Sent()).ToList();
         var third = CallOff.RunAsync(off.Token, () => policy.ExecuteAsync(_ => { thirdSent = true; return Task.FromResult("x"); },
             Idempotency.Safe, null, None, "DescribeModelPackageGroup"));
         Assert.False(third.IsCompleted); // waiting for a slot
@@ -147,10 +146,11 @@ public sealed class RetryPolicyTests
         off.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => third.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.False(thirdSent);
-        // The two sent calls are not aborted: their tokens stay uncancelled and they finish with their answers.
+        // The sent calls are not aborted: their tokens stay uncancelled and they finish with their answers.
         Assert.All(sentTokens, t => Assert.False(t.IsCancellationRequested));
         release.SetResult("answer");
-        Assert.Equal(new[] { "answer", "answer" }, await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.All(await Task.WhenAll(sent).WaitAsync(TimeSpan.FromSeconds(60)), a => Assert.Equal("answer", a));
+        Assert.Equal(RetryPolicy.InitialConcurrency, sentTokens.Count);
         // A call made outside CallOff's scope is not affected by it.
         Assert.Equal("y", await policy.ExecuteAsync(_ => Task.FromResult("y"), Idempotency.Safe, null, None, "DescribeModelPackageGroup"));
     }

@@ -129,7 +129,7 @@ public sealed class SageMakerErrorMappingTests
     {
         var port = CapturingEndpoint.FreePort(); // nothing listens there
         using var registry = SageMakerTesting.Registry($"http://127.0.0.1:{port}", maxErrorRetry: 0);
-        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, None));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, NameOrder.Ascending, None));
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
         Assert.Null(e.ServiceCode);
     }

@@ -75,7 +75,7 @@ public sealed class SageMakerMotoTests : IDisposable
         var pages = 0;
         do
         {
-            var page = await _registry.ListGroupsAsync(prefix, token, 50, None);
+            var page = await _registry.ListGroupsAsync(prefix, token, 50, NameOrder.Ascending, None);
             Assert.True(page.Items.Count <= 50);
             Assert.All(page.Items, g => Assert.Null(g.Tags));
             seen.AddRange(page.Items.Select(g => g.Name));

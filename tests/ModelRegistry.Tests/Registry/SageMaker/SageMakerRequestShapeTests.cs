@@ -75,7 +75,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         "CreateModelPackageGroup" => _registry.CreateGroupAsync("team-proj", "Team project models",
             new Dictionary<string, string> { ["ManagedBy"] = "ModelRegistry", ["Team"] = "ml" }, None),
         "DescribeModelPackageGroup" => _registry.GetGroupAsync("team-proj", None),
-        "ListModelPackageGroups" => _registry.ListGroupsAsync("team", "token-0", 50, None),
+        "ListModelPackageGroups" => _registry.ListGroupsAsync("team", "token-0", 50, NameOrder.Ascending, None),
         "DeleteModelPackageGroup" => _registry.DeleteGroupAsync("team-proj", None),
         "ListTags" => _registry.GetTagsAsync(GroupArn, None),
         "AddTags" => _registry.AddTagsAsync(GroupArn, new Dictionary<string, string> { ["Phase"] = "dev" }, None),
@@ -120,7 +120,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         foreach (var operation in AllOperations)
             await Exercise(operation);
         // Extra shapes: empty optional members and tag chunks.
-        await _registry.ListGroupsAsync(null, null, 100, None);
+        await _registry.ListGroupsAsync(null, null, 100, NameOrder.Ascending, None);
         await _registry.CreateGroupAsync("g2", "", new Dictionary<string, string>(), None);
         await _registry.RegisterVersionAsync(new VersionSpec { GroupName = "g2", ImageUri = "img:1" }, None);
         await _registry.AddTagsAsync(GroupArn, Enumerable.Range(0, 51).ToDictionary(i => $"k{i}", i => "v"), None);
@@ -374,7 +374,7 @@ public sealed class SageMakerRequestShapeTests : IDisposable
         Assert.Equal(new DateTime(2023, 11, 14, 22, 13, 20, 250, DateTimeKind.Utc), group.CreatedUtc);
         Assert.Equal("Completed", group.Status);
 
-        var page = await _registry.ListGroupsAsync(null, null, 10, None);
+        var page = await _registry.ListGroupsAsync(null, null, 10, NameOrder.Ascending, None);
         Assert.Null(Assert.Single(page.Items).Tags);
         Assert.Equal("next-1", page.NextToken);
         // The account learned from returned ARNs is enough for GroupArn: no STS call.

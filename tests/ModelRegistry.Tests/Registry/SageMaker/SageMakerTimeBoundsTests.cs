@@ -75,7 +75,7 @@ public sealed class SageMakerTimeBoundsTests : IDisposable
     {
         using var silent = new SilentEndpoint();
         using var registry = Registry(silent.Url, new() { ["AWS_MAX_ATTEMPTS"] = "1" }, timeout: TimeSpan.FromSeconds(2));
-        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, None));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, NameOrder.Ascending, None));
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
         Assert.Contains("timed out", e.Message);
         Assert.Equal(1, silent.Accepted); // one attempt, no retry
@@ -116,7 +116,7 @@ public sealed class SageMakerTimeBoundsTests : IDisposable
         using var full = new FullEndpoint();
         // A per-call timeout of 100 s: only the connect timeout (3.1 s) ends this within the test's own bound.
         using var registry = Registry(full.Url, new() { ["AWS_MAX_ATTEMPTS"] = "1" }, timeout: TimeSpan.FromSeconds(100));
-        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, None));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, NameOrder.Ascending, None));
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
         Assert.Contains("could not be reached", e.Message);
         Assert.Contains("the request was not sent", e.Message);
@@ -129,7 +129,7 @@ public sealed class SageMakerTimeBoundsTests : IDisposable
         File.WriteAllText(credentials, "[bounded]\naws_access_key_id = AKIDBOUNDED\naws_secret_access_key = secret\nregion = us-east-1\nmax_attempts = 2\n");
         using var silent = new SilentEndpoint();
         using var registry = Registry(silent.Url, profiles: credentials, profile: "bounded", timeout: TimeSpan.FromSeconds(1));
-        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, None));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => registry.ListGroupsAsync(null, null, 10, NameOrder.Ascending, None));
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
         Assert.Contains("gave up after 2 attempt(s)", e.Message);
         Assert.Equal(2, silent.Accepted);
