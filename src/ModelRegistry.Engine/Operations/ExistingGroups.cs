@@ -24,7 +24,7 @@ namespace ModelRegistry.Engine.Operations
     /// answers the create with AlreadyExists and is then read, so a misjudgement costs one call, never a group.
     /// A failed listing fails no group: groups it has not settled are described.
     /// </summary>
-    internal sealed class ExistingGroups : IDisposable
+    public sealed class ExistingGroups : IDisposable
     {
         private readonly IModelRegistry _registry;
         private readonly IReadOnlyList<DesiredGroup> _desired;
@@ -60,7 +60,7 @@ namespace ModelRegistry.Engine.Operations
         /// <param name="ahead">How far describes run ahead of the latest group the run started (its throttle limit).</param>
         /// <param name="list">Whether to list (several groups) or only describe.</param>
         /// <param name="command">The command's cancellation (Ctrl+C).</param>
-        public ExistingGroups(IModelRegistry registry, IReadOnlyList<DesiredGroup> desired, int ahead, bool list, CancellationToken command)
+        internal ExistingGroups(IModelRegistry registry, IReadOnlyList<DesiredGroup> desired, int ahead, bool list, CancellationToken command)
         {
             _registry = registry;
             _desired = desired;
@@ -87,10 +87,10 @@ namespace ModelRegistry.Engine.Operations
         internal static readonly TimeSpan FirstPagesPatience = TimeSpan.FromSeconds(1);
 
         /// <summary>The background listings (tests wait on them); null when the run only describes.</summary>
-        public Task? Listing { get; }
+        internal Task? Listing { get; }
 
         /// <summary>The group as it exists now, or null.</summary>
-        public async Task<ModelGroup?> CurrentAsync(DesiredGroup want, CancellationToken ct)
+        internal async Task<ModelGroup?> CurrentAsync(DesiredGroup want, CancellationToken ct)
         {
             if (Listing is null || !_positions.TryGetValue(want, out var position))
                 return await _registry.GetGroupAsync(want.Name, ct).ConfigureAwait(false);

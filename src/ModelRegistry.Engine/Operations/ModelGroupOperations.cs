@@ -35,14 +35,35 @@ namespace ModelRegistry.Engine.Operations
         /// registry (ten pages for 1,000 groups: seconds where list calls are limited to a few a second). Describe,
         /// list and create are separate operations with separate rate limits, so the describes cost no create time.
         /// </summary>
+        /// <param name="desired">The groups, in the order they are started.</param>
+        /// <param name="force">Re-apply the tags of groups that exist.</param>
+        /// <param name="bulk">How many at a time, and the stop rule.</param>
+        /// <param name="ct">The command's cancellation.</param>
+        /// <param name="lookUp">What <see cref="LookUp"/> began for these groups (the caller disposes it); null to
+        /// begin here.</param>
         public IEnumerable<BulkOutcome<DesiredGroup, ModelGroupChangeResult>> Ensure(
-            IReadOnlyList<DesiredGroup> desired, bool force, BulkOptions bulk, CancellationToken ct)
+            IReadOnlyList<DesiredGroup> desired, bool force, BulkOptions bulk, CancellationToken ct, ExistingGroups? lookUp = null)
         {
-            using var existing = new ExistingGroups(_registry, desired, bulk.ThrottleLimit, desired.Count >= ListInsteadOfDescribeThreshold, ct);
-            Listing = existing.Listing;
-            foreach (var outcome in BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, existing, force, token), bulk, ct))
-                yield return outcome;
+            var existing = lookUp ?? LookUp(desired, bulk, ct);
+            try
+            {
+                Listing = existing.Listing;
+                foreach (var outcome in BulkRunner.Run(desired, (want, token) => EnsureOneAsync(want, existing, force, token), bulk, ct))
+                    yield return outcome;
+            }
+            finally
+            {
+                if (lookUp is null) existing.Dispose();
+            }
         }
+
+        /// <summary>
+        /// Begins learning which of <paramref name="desired"/> exist (the listing by name; reads only, and no describe
+        /// before <see cref="Ensure"/> runs), so a command can begin it while its account guard waits for STS and pass
+        /// it to <see cref="Ensure"/> (with the same group objects, or a subset of them). Disposing it ends the reads.
+        /// </summary>
+        public ExistingGroups LookUp(IReadOnlyList<DesiredGroup> desired, BulkOptions bulk, CancellationToken ct) =>
+            new ExistingGroups(_registry, desired, bulk.ThrottleLimit, desired.Count >= ListInsteadOfDescribeThreshold, ct);
 
         /// <summary>The background listing of the running <see cref="Ensure"/> (tests wait on it).</summary>
         internal Task? Listing { get; private set; }

@@ -131,10 +131,15 @@ namespace ModelRegistry.Cmdlets
             {
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);
+                using var reads = BeginReads(registry, batch.ToList());
                 var items = PassAccountGuard(connection, batch, i => i.ExpectedAccounts, i => i.Target);
                 if (items.Count > 0) Process(registry, connection, items);
             }
         }
+
+        /// <summary>Reads a command may begin for a batch while the wrong-account guard asks STS (a round trip): reads
+        /// only, changing nothing, and only what <see cref="Process"/> will use; disposed after it. None by default.</summary>
+        protected virtual IDisposable? BeginReads(IModelRegistry registry, IReadOnlyList<GroupInput> groups) => null;
 
         /// <summary>Acts on one batch of groups that share a registry.</summary>
         protected abstract void Process(IModelRegistry registry, RegistryConnection connection, IReadOnlyList<GroupInput> groups);

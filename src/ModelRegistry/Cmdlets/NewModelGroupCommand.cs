@@ -41,6 +41,9 @@ namespace ModelRegistry.Cmdlets
         public SwitchParameter Force { get; set; }
 
         private readonly Dictionary<string, DesiredGroup> _byName = new Dictionary<string, DesiredGroup>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<GroupInput, DesiredGroup> _desired = new Dictionary<GroupInput, DesiredGroup>();
+        private ModelGroupOperations? _operations;
+        private ExistingGroups? _lookUp;
 
         protected override void ProcessRecord()
         {
@@ -61,13 +64,31 @@ namespace ModelRegistry.Cmdlets
             }
         }
 
+        private DesiredGroup Desired(GroupInput g)
+        {
+            if (!_desired.TryGetValue(g, out var want))
+                _desired[g] = want = g.Project != null ? DesiredGroup.From(g.Project) : _byName[g.Name];
+            return want;
+        }
+
+        /// <summary>The listing of what exists begins while the account guard asks STS (not under -WhatIf, which
+        /// reads nothing here).</summary>
+        protected override IDisposable? BeginReads(IModelRegistry registry, IReadOnlyList<GroupInput> groups)
+        {
+            _operations = null;
+            _lookUp = null;
+            if (IsWhatIf()) return null;
+            _operations = new ModelGroupOperations(registry);
+            return _lookUp = _operations.LookUp(groups.Select(Desired).ToList(), Bulk(ThrottleLimit), Cancellation);
+        }
+
         protected override void Process(IModelRegistry registry, RegistryConnection connection, IReadOnlyList<GroupInput> groups)
         {
             var desired = new List<DesiredGroup>();
             var inputs = new Dictionary<DesiredGroup, GroupInput>();
             foreach (var g in groups)
             {
-                var want = g.Project != null ? DesiredGroup.From(g.Project) : _byName[g.Name];
+                var want = Desired(g);
                 if (!ShouldProcess($"{g.Name} in {registry.Location}", Force ? "Create model group, or re-apply its tags" : "Create model group if missing"))
                     continue;
                 desired.Add(want);
@@ -76,7 +97,7 @@ namespace ModelRegistry.Cmdlets
             if (desired.Count == 0) return;
 
             // Lazy: every failure, the listing's included, comes out as an outcome of the run.
-            var outcomes = new ModelGroupOperations(registry).Ensure(desired, Force, Bulk(ThrottleLimit), Cancellation);
+            var outcomes = (_operations ?? new ModelGroupOperations(registry)).Ensure(desired, Force, Bulk(ThrottleLimit), Cancellation, _lookUp);
             Drain(outcomes, desired.Count, "Creating model groups", outcome =>
             {
                 var input = inputs[outcome.Input];
