@@ -47,6 +47,7 @@ namespace ModelRegistry.Engine.Operations
         private int _firstAnswers;  // listings whose first page (or failure) is in: describing waits for both
         private TaskCompletionSource<bool> _changed = NewSignal();
         private int _started;       // describes considered for positions below this
+        private HashSet<DesiredGroup>? _run; // the groups the run acts on, once it starts (null: all of them)
 
         private sealed class Describe
         {
@@ -107,7 +108,7 @@ namespace ModelRegistry.Engine.Operations
                     reading = _reading > 0;
                 }
                 DescribeThrough(position + _ahead);
-                var describe = DescribeOf(position);
+                var describe = DescribeOf(position) ?? DescribeLate(position);
                 if (!reading) return await (describe ?? _registry.GetGroupAsync(want.Name, ct)).ConfigureAwait(false);
                 if (describe is null)
                 {
@@ -126,6 +127,16 @@ namespace ModelRegistry.Engine.Operations
             }
         }
 
+        /// <summary>Narrows what is learned to the groups the run acts on (those the account guard passed and the user
+        /// confirmed): no describe, and no page read, for the others.</summary>
+        internal void Run(IReadOnlyList<DesiredGroup> run)
+        {
+            lock (_lock) _run = new HashSet<DesiredGroup>(run);
+        }
+
+        /// <summary>Under the lock.</summary>
+        private bool Wanted(DesiredGroup group) => _run is null || _run.Contains(group);
+
         /// <summary>Whether the listings have judged <paramref name="name"/>, and the group if it exists. Under the lock.</summary>
         private bool Judged(string name, out ModelGroup? group)
         {
@@ -139,6 +150,11 @@ namespace ModelRegistry.Engine.Operations
         /// <summary>Whether <paramref name="a"/> comes before <paramref name="b"/> in every order a listing by name may use here.</summary>
         private static bool Before(string a, string b) =>
             string.CompareOrdinal(a, b) < 0 && StringComparer.OrdinalIgnoreCase.Compare(a, b) < 0;
+
+        /// <summary>Whether an ascending listing that reached <paramref name="low"/> and a descending one that reached
+        /// <paramref name="high"/> have together shown every name, in every order a listing by name may use here.</summary>
+        private static bool Met(string low, string high) =>
+            string.CompareOrdinal(low, high) >= 0 && StringComparer.OrdinalIgnoreCase.Compare(low, high) >= 0;
 
         private async Task ReadAsync(NameOrder order, CancellationToken ct)
         {
@@ -189,13 +205,13 @@ namespace ModelRegistry.Engine.Operations
                 }
                 if (ascending) _low = frontier; else _high = frontier;
                 // One listing at its end has shown every name; two that met have too, if their order can be trusted.
-                if (last || !_unordered && _low != null && _high != null && !Before(_low, _high)) _complete = true;
+                if (last || !_unordered && _low != null && _high != null && Met(_low, _high)) _complete = true;
 
                 for (var i = 0; i < _started; i++)
                     if (_describes[i] is { } d && !(d.Call.IsValueCreated && d.Call.Value.IsCompleted) && Judged(_desired[i].Name, out _))
                         callOff.Add(d.CallOff);
                 // Out of order, the ascending listing alone reads on to the end (a complete listing still judges).
-                more = !_complete && _desired.Any(g => !Judged(g.Name, out _)) && (ascending || !_unordered);
+                more = !_complete && _desired.Any(g => Wanted(g) && !Judged(g.Name, out _)) && (ascending || !_unordered);
             }
             foreach (var cts in callOff) cts.Cancel();
             Signal();
@@ -228,7 +244,7 @@ namespace ModelRegistry.Engine.Operations
                 if (_firstAnswers < 2 && _reading > 0) return;
                 for (; _started <= last; _started++)
                 {
-                    if (Judged(_desired[_started].Name, out _)) continue;
+                    if (!Wanted(_desired[_started]) || Judged(_desired[_started].Name, out _)) continue;
                     var name = _desired[_started].Name;
                     var callOff = CancellationTokenSource.CreateLinkedTokenSource(_runOver.Token);
                     var describe = new Describe(new Lazy<Task<ModelGroup?>>(() => DescribeAsync(name, callOff.Token)), callOff);
@@ -238,6 +254,25 @@ namespace ModelRegistry.Engine.Operations
             }
             // Started outside the lock: a backend may answer synchronously (Local).
             foreach (var describe in start) _ = describe.Call.Value;
+        }
+
+        /// <summary>The describe of a group passed over while the listings had judged it, which an out-of-order page
+        /// has since left open again; null while describing waits for the first pages.</summary>
+        private Task<ModelGroup?>? DescribeLate(int position)
+        {
+            Describe? describe;
+            lock (_lock)
+            {
+                describe = _describes[position];
+                if (describe is null)
+                {
+                    if (position >= _started || _firstAnswers < 2 && _reading > 0) return null;
+                    var name = _desired[position].Name;
+                    var callOff = CancellationTokenSource.CreateLinkedTokenSource(_runOver.Token);
+                    _describes[position] = describe = new Describe(new Lazy<Task<ModelGroup?>>(() => DescribeAsync(name, callOff.Token)), callOff);
+                }
+            }
+            return describe.Call.Value;
         }
 
         private Task<ModelGroup?>? DescribeOf(int position)

@@ -45,6 +45,7 @@ namespace ModelRegistry.Engine.Operations
             IReadOnlyList<DesiredGroup> desired, bool force, BulkOptions bulk, CancellationToken ct, ExistingGroups? lookUp = null)
         {
             var existing = lookUp ?? LookUp(desired, bulk, ct);
+            existing.Run(desired);
             try
             {
                 Listing = existing.Listing;

@@ -251,27 +251,27 @@ public sealed class GroupEnsureTests : IDisposable
     [Fact]
     public void Groups_named_near_either_end_are_judged_from_the_first_pages_and_the_listings_stop()
     {
-        // 500 groups: five pages from either end to list them all.
-        Existing("m", 500);
+        // 1,000 groups: ten pages from either end to list them all.
+        Existing("m", 1000);
         var counting = new CountingRegistry(_local);
         var desired = Enumerable.Range(0, 6).Select(i => Want($"a-{i}"))      // before every name: absent
             .Concat(Enumerable.Range(0, 6).Select(i => Want($"z-{i}")))        // after every name: absent
-            .Concat(new[] { Want("m-050"), Want("m-450") })                    // on the first page of each end
+            .Concat(new[] { Want("m-050"), Want("m-950") })                    // on the first page of each end
             .ToList();
 
-        var outcomes = new ModelGroupOperations(counting).Ensure(desired, force: false, 4, Ct).ToList();
+        var outcomes = Bounded(() => new ModelGroupOperations(counting).Ensure(desired, force: false, 4, Ct).ToList());
         counting.Describes.SetResult();
 
         Assert.All(outcomes, o => Assert.Null(o.Error));
         Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-050").Result!.Change);
-        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-450").Result!.Change);
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-950").Result!.Change);
         Assert.Equal(12, outcomes.Count(o => o.Result!.Change == GroupChange.Created));
         // Only the absent groups were created (none sent in error and answered AlreadyExists).
         Assert.Equal(desired.Where(d => !d.Name.StartsWith("m-")).Select(d => d.Name).OrderBy(n => n), counting.Created.OrderBy(n => n));
-        // Each end's first page judges all of them; a listing reads a page more at most while the other end's first
-        // page is on its way — never the ten pages of listing everything from both ends.
-        Assert.InRange(counting.Ascending, 1, 2);
-        Assert.InRange(counting.Descending, 1, 2);
+        // Each end's first page judges all of them; a listing may read a page or two more while the other end's first
+        // page is taken in — never the ten pages of listing everything from one end.
+        Assert.InRange(counting.Ascending, 1, 4);
+        Assert.InRange(counting.Descending, 1, 4);
     }
 
     [Fact]
@@ -283,7 +283,7 @@ public sealed class GroupEnsureTests : IDisposable
         var counting = new CountingRegistry(_local, ignoreDescending: true) { SecondPageWaitsForACreate = TimeSpan.FromMilliseconds(500) };
         var desired = new[] { Want("m-120"), Want("m-149"), Want("n-0"), Want("a-0"), Want("m-0995") }.ToList();
 
-        var outcomes = new ModelGroupOperations(counting).Ensure(desired, force: false, 2, Ct).ToList();
+        var outcomes = Bounded(() => new ModelGroupOperations(counting).Ensure(desired, force: false, 2, Ct).ToList());
         counting.Describes.SetResult();
 
         Assert.All(outcomes, o => Assert.Null(o.Error));
@@ -291,5 +291,74 @@ public sealed class GroupEnsureTests : IDisposable
         Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "m-149").Result!.Change);
         // No create was sent for a group that exists.
         Assert.Equal(new[] { "a-0", "m-0995", "n-0" }, counting.Created.OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    /// <summary>Runs <paramref name="run"/>, failing the test instead of hanging it.</summary>
+    private static T Bounded<T>(Func<T> run)
+    {
+        var task = Task.Run(run);
+        Assert.True(task.Wait(TimeSpan.FromSeconds(60)), "the run did not end");
+        return task.Result;
+    }
+
+    [Fact]
+    public void Listings_meet_only_where_every_order_of_names_agrees()
+    {
+        // Upper and lower case: "ML-…" comes before "churn-…" in ordinal order and after it ignoring case (Local's
+        // order). The first pages end at churn-099 (ascending) and ML-100 (descending): crossed in one order, not in
+        // the other, so the middle (churn-100…, ML-000…) has not been listed and nothing there is judged absent.
+        for (var i = 0; i < 200; i++)
+        {
+            _local.CreateGroupAsync($"churn-{i:D3}", "existing", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
+            _local.CreateGroupAsync($"ML-{i:D3}", "existing", new Dictionary<string, string>(), Ct).GetAwaiter().GetResult();
+        }
+        var counting = new CountingRegistry(_local) { SecondPageWaitsForACreate = TimeSpan.FromMilliseconds(500) };
+        var desired = new[] { Want("churn-150"), Want("ML-050"), Want("a-new"), Want("z-new"), Want("n-new") }.ToList();
+
+        var outcomes = Bounded(() => new ModelGroupOperations(counting).Ensure(desired, force: false, 2, Ct).ToList());
+        counting.Describes.SetResult();
+
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "churn-150").Result!.Change);
+        Assert.Equal(GroupChange.Existed, outcomes.Single(o => o.Input.Name == "ML-050").Result!.Change);
+        Assert.Equal(new[] { "a-new", "n-new", "z-new" }, counting.Created.OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    /// <summary>A listing that never answers; records the names described.</summary>
+    private sealed class NeverListed(IModelRegistry inner) : RegistryDecorator(inner)
+    {
+        public readonly System.Collections.Concurrent.ConcurrentBag<string> Described = new();
+
+        public override async Task<Page<ModelGroup>> ListGroupsAsync(string? nameContains, string? nextToken, int pageSize, NameOrder order, CancellationToken ct)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("not reached");
+        }
+
+        public override Task<ModelGroup?> GetGroupAsync(string name, CancellationToken ct)
+        {
+            Described.Add(name);
+            return Inner.GetGroupAsync(name, ct);
+        }
+    }
+
+    [Fact]
+    public void Reads_begun_before_the_account_check_serve_only_the_groups_the_run_acts_on()
+    {
+        // New-MRModelGroup begins the lookup for every group while STS answers; groups the guard refuses (or the user
+        // declines under -Confirm) are not in the run, and nothing is described for them.
+        var neverListed = new NeverListed(_local);
+        var ops = new ModelGroupOperations(neverListed);
+        var all = Enumerable.Range(0, 10).Select(i => Want($"g-{i:D2}")).ToList();
+        var run = all.Where((_, i) => i % 2 == 0).ToList();
+
+        using (var lookUp = ops.LookUp(all, 4, Ct))
+        {
+            var outcomes = Bounded(() => ops.Ensure(run, force: false, 4, Ct, lookUp).ToList());
+            Assert.All(outcomes, o => Assert.Equal(GroupChange.Created, o.Result!.Change));
+        }
+
+        Assert.Equal(run.Select(g => g.Name).OrderBy(n => n), neverListed.Described.OrderBy(n => n));
+        Assert.Null(_local.GetGroupAsync("g-01", Ct).GetAwaiter().GetResult());
     }
 }
