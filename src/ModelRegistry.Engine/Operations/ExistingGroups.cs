@@ -245,10 +245,7 @@ namespace ModelRegistry.Engine.Operations
                 for (; _started <= last; _started++)
                 {
                     if (!Wanted(_desired[_started]) || Judged(_desired[_started].Name, out _)) continue;
-                    var name = _desired[_started].Name;
-                    var callOff = CancellationTokenSource.CreateLinkedTokenSource(_runOver.Token);
-                    var describe = new Describe(new Lazy<Task<ModelGroup?>>(() => DescribeAsync(name, callOff.Token)), callOff);
-                    _describes[_started] = describe;
+                    var describe = _describes[_started] = NewDescribe(_desired[_started].Name);
                     start.Add(describe);
                 }
             }
@@ -267,9 +264,7 @@ namespace ModelRegistry.Engine.Operations
                 if (describe is null)
                 {
                     if (position >= _started || _firstAnswers < 2 && _reading > 0) return null;
-                    var name = _desired[position].Name;
-                    var callOff = CancellationTokenSource.CreateLinkedTokenSource(_runOver.Token);
-                    _describes[position] = describe = new Describe(new Lazy<Task<ModelGroup?>>(() => DescribeAsync(name, callOff.Token)), callOff);
+                    _describes[position] = describe = NewDescribe(_desired[position].Name);
                 }
             }
             return describe.Call.Value;
@@ -280,6 +275,13 @@ namespace ModelRegistry.Engine.Operations
             Describe? describe;
             lock (_lock) describe = _describes[position];
             return describe?.Call.Value;
+        }
+
+        /// <summary>A describe of <paramref name="name"/>, started on first use, with its own call-off.</summary>
+        private Describe NewDescribe(string name)
+        {
+            var callOff = CancellationTokenSource.CreateLinkedTokenSource(_runOver.Token);
+            return new Describe(new Lazy<Task<ModelGroup?>>(() => DescribeAsync(name, callOff.Token)), callOff);
         }
 
         private Task<ModelGroup?> DescribeAsync(string name, CancellationToken callOff)

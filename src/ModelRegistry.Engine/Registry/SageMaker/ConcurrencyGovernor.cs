@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace ModelRegistry.Engine.Registry.SageMaker
 {
     /// <summary>
-    /// Limit on calls in flight. It may start low and grow by one per success (slow start) until the first
+    /// Limit on calls in flight. It may start low and grow by one per success while the limit is reached (slow start) until the first
     /// throttle or failure; then additive-increase / multiplicative-decrease. A failed call (5xx, transport) halves the limit
     /// (once per window: replies to requests sent before the cut do not cut again); each run of successes as
     /// long as the limit raises it by one, up to the maximum. Never below one, so work always progresses.
@@ -70,7 +70,10 @@ namespace ModelRegistry.Engine.Registry.SageMaker
                     _slowStart = false;
                 if (_slowStart)
                 {
-                    if (_limit < _max) _limit++;
+                    // Only a full window grows: calls that trickle in below the limit (a run waiting on something
+                    // else) prove nothing about the service, and a limit grown on them would later let a whole
+                    // batch out at once into an unknown rate limit.
+                    if (_limit < _max && (_waiters.Count > 0 || _inFlight + 1 >= _limit)) _limit++;
                 }
                 else if (overloaded)
                 {

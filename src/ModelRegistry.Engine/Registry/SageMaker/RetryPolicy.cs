@@ -33,7 +33,8 @@ namespace ModelRegistry.Engine.Registry.SageMaker
     ///   busy, and the rate creeps up again while nothing is throttled. So a bulk run settles at the limit,
     ///   wastes few calls, and loses nothing. Only time bounds it: a call throttled for longer than the
     ///   patience (the user's deadline when set) fails. Against a limit not yet known, each operation also
-    ///   starts with four calls in flight and one more per success until its first throttle (slow start, per
+    ///   starts with four calls in flight and one more per success while they are all in use, until its first
+    ///   throttle (slow start, per
     ///   operation: one operation probing its limit never holds back another's calls).
     /// - 5xx and transport failures (reset, refused, timeout) may mean a dead or overloaded endpoint: they are
     ///   retried up to the attempt count (AWS_MAX_ATTEMPTS / max_attempts) with full-jitter exponential backoff,

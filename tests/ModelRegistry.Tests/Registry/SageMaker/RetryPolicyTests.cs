@@ -156,6 +156,32 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public async Task Slow_start_grows_only_while_the_window_is_full()
+    {
+        var governor = new ConcurrencyGovernor(16, 4);
+        // Calls one at a time (the run waits on something else, e.g. describes): no growth, so a batch released
+        // later meets the unknown limit with 4 calls, not 14.
+        for (var i = 0; i < 10; i++)
+        {
+            await governor.EnterAsync(None);
+            governor.Exit(overloaded: false);
+        }
+        Assert.Equal(4, governor.Limit);
+        // A full window grows by one per success.
+        for (var i = 0; i < 4; i++) await governor.EnterAsync(None);
+        governor.Exit(overloaded: false);
+        Assert.Equal(5, governor.Limit);
+        // A call waiting for room counts as a full window too.
+        await governor.EnterAsync(None);
+        await governor.EnterAsync(None); // 5 of 5 in flight
+        var waiting = governor.EnterAsync(None);
+        Assert.False(waiting.IsCompleted);
+        governor.Exit(overloaded: false);
+        Assert.Equal(6, governor.Limit);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public void Backoff_is_jittered_and_capped()
     {
         var policy = new RetryPolicy(5, TimeSpan.FromMilliseconds(100), 8, seed: 1);

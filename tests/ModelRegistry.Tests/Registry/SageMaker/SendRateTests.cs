@@ -4,7 +4,7 @@ namespace ModelRegistry.Tests.Registry.SageMaker;
 
 /// <summary>
 /// The send rate learned from throttling, on simulated time: a service token bucket, fixed latency, and a
-/// bulk client with 16 workers behind the policy's concurrency governor (slow start from 2) and one
+/// bulk client with 16 workers behind the policy's concurrency governor (slow start from RetryPolicy.InitialConcurrency) and one
 /// <see cref="SendRate"/>, as an event simulation (no sleeps, no wall clock; deterministic).
 /// </summary>
 public sealed class SendRateTests
@@ -17,7 +17,7 @@ public sealed class SendRateTests
     /// throttles or fails (5xx) at random, whatever the rate. <paramref name="workTime"/> is what a call the service
     /// lets through takes on top of the latency (a throttle is answered without doing the work, so it comes back first).</summary>
     private static Outcome Simulate(double rate, double burst, double latency, int n, int workers = 16, SendRate? learner = null, double start = 0,
-        double noiseThrottles = 0, double noiseFailures = 0, int seed = 7, int initial = 2, double workTime = 0)
+        double noiseThrottles = 0, double noiseFailures = 0, int seed = 7, int initial = RetryPolicy.InitialConcurrency, double workTime = 0)
     {
         var random = new Random(seed);
         learner ??= new SendRate();
