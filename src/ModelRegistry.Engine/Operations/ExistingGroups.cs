@@ -108,7 +108,7 @@ namespace ModelRegistry.Engine.Operations
                     reading = _reading > 0;
                 }
                 DescribeThrough(position + _ahead);
-                var describe = DescribeOf(position) ?? DescribeLate(position);
+                var describe = DescribeOf(position);
                 if (!reading) return await (describe ?? _registry.GetGroupAsync(want.Name, ct)).ConfigureAwait(false);
                 if (describe is null)
                 {
@@ -232,6 +232,9 @@ namespace ModelRegistry.Engine.Operations
 
         private static TaskCompletionSource<bool> NewSignal() => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Describing waits while a listing still reads its first page. Under the lock.</summary>
+        private bool WaitingForFirstPages => _firstAnswers < 2 && _reading > 0;
+
         /// <summary>Starts the describes up to position <paramref name="last"/> of the groups the listings have not judged,
         /// once the first page from each end is in: most runs' groups are judged by those, and a describe sent meanwhile
         /// would race them for nothing (at a limit of a few calls a second, into throttling).</summary>
@@ -241,7 +244,7 @@ namespace ModelRegistry.Engine.Operations
             var start = new List<Describe>();
             lock (_lock)
             {
-                if (_firstAnswers < 2 && _reading > 0) return;
+                if (WaitingForFirstPages) return;
                 for (; _started <= last; _started++)
                 {
                     if (!Wanted(_desired[_started]) || Judged(_desired[_started].Name, out _)) continue;
@@ -253,9 +256,9 @@ namespace ModelRegistry.Engine.Operations
             foreach (var describe in start) _ = describe.Call.Value;
         }
 
-        /// <summary>The describe of a group passed over while the listings had judged it, which an out-of-order page
-        /// has since left open again; null while describing waits for the first pages.</summary>
-        private Task<ModelGroup?>? DescribeLate(int position)
+        /// <summary>The group's describe; one passed over while the listings had judged the group, which an out-of-order
+        /// page has since left open again, starts here. Null before its turn, and while describing waits for the first pages.</summary>
+        private Task<ModelGroup?>? DescribeOf(int position)
         {
             Describe? describe;
             lock (_lock)
@@ -263,18 +266,11 @@ namespace ModelRegistry.Engine.Operations
                 describe = _describes[position];
                 if (describe is null)
                 {
-                    if (position >= _started || _firstAnswers < 2 && _reading > 0) return null;
+                    if (position >= _started || WaitingForFirstPages) return null;
                     _describes[position] = describe = NewDescribe(_desired[position].Name);
                 }
             }
             return describe.Call.Value;
-        }
-
-        private Task<ModelGroup?>? DescribeOf(int position)
-        {
-            Describe? describe;
-            lock (_lock) describe = _describes[position];
-            return describe?.Call.Value;
         }
 
         /// <summary>A describe of <paramref name="name"/>, started on first use, with its own call-off.</summary>

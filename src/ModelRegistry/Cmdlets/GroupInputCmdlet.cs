@@ -131,8 +131,9 @@ namespace ModelRegistry.Cmdlets
             {
                 var connection = batch.Key;
                 var registry = OpenRegistry(connection);
-                using var reads = BeginReads(registry, batch.ToList());
-                var items = PassAccountGuard(connection, batch, i => i.ExpectedAccounts, i => i.Target);
+                var inputs = batch.ToList();
+                using var reads = BeginReads(registry, inputs);
+                var items = PassAccountGuard(connection, inputs, i => i.ExpectedAccounts, i => i.Target);
                 if (items.Count > 0) Process(registry, connection, items);
             }
         }

@@ -42,7 +42,6 @@ namespace ModelRegistry.Cmdlets
 
         private readonly Dictionary<string, DesiredGroup> _byName = new Dictionary<string, DesiredGroup>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<GroupInput, DesiredGroup> _desired = new Dictionary<GroupInput, DesiredGroup>();
-        private ModelGroupOperations? _operations;
         private ExistingGroups? _lookUp;
 
         protected override void ProcessRecord()
@@ -75,11 +74,8 @@ namespace ModelRegistry.Cmdlets
         /// reads nothing here).</summary>
         protected override IDisposable? BeginReads(IModelRegistry registry, IReadOnlyList<GroupInput> groups)
         {
-            _operations = null;
-            _lookUp = null;
-            if (IsWhatIf()) return null;
-            _operations = new ModelGroupOperations(registry);
-            return _lookUp = _operations.LookUp(groups.Select(Desired).ToList(), Bulk(ThrottleLimit), Cancellation);
+            _lookUp = IsWhatIf() ? null : new ModelGroupOperations(registry).LookUp(groups.Select(Desired).ToList(), Bulk(ThrottleLimit), Cancellation);
+            return _lookUp;
         }
 
         protected override void Process(IModelRegistry registry, RegistryConnection connection, IReadOnlyList<GroupInput> groups)
@@ -97,7 +93,7 @@ namespace ModelRegistry.Cmdlets
             if (desired.Count == 0) return;
 
             // Lazy: every failure, the listing's included, comes out as an outcome of the run.
-            var outcomes = (_operations ?? new ModelGroupOperations(registry)).Ensure(desired, Force, Bulk(ThrottleLimit), Cancellation, _lookUp);
+            var outcomes = new ModelGroupOperations(registry).Ensure(desired, Force, Bulk(ThrottleLimit), Cancellation, _lookUp);
             Drain(outcomes, desired.Count, "Creating model groups", outcome =>
             {
                 var input = inputs[outcome.Input];

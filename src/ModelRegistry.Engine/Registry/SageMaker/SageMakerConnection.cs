@@ -38,14 +38,26 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         /// per-call timeout. A dropped connection attempt then fails in seconds and is retried as not sent.</summary>
         internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(3100);
 
-        /// <summary>The SDK's defaults modes name a connect timeout but apply only one set on the config: without it a
-        /// connection attempt whose SYN is dropped waits the whole per-call timeout (30 s), each attempt. (.NET only:
-        /// Windows PowerShell's HttpClientHandler has no such setting.)</summary>
-        private static void BoundConnect(ClientConfig config, TimeSpan callTimeout)
+        /// <summary>
+        /// What every client of this connection (SageMaker, STS, S3) shares: each request is sent once, bounded by
+        /// <paramref name="callTimeout"/>. Retries belong to the engine's RetryPolicy (see there why); the SDK sends each
+        /// request once. MaxStaleConnectionRetries too: the SDK otherwise re-sends up to 10 times, uncounted, on any
+        /// connection reset, taking it for a stale pooled connection — including a reset after the service acted (a
+        /// create re-sent blindly: a duplicate version on moto, a clobbered group). The SDK's defaults modes name a
+        /// connect timeout but apply only one set on the config: without it a connection attempt whose SYN is dropped
+        /// waits the whole per-call timeout (30 s), each attempt. (.NET only: Windows PowerShell's HttpClientHandler has
+        /// no such setting.)
+        /// </summary>
+        private static T SendingOnce<T>(T config, TimeSpan callTimeout) where T : ClientConfig
         {
+            config.RetryMode = RequestRetryMode.Standard;
+            config.MaxErrorRetry = 0;
+            config.MaxStaleConnectionRetries = 0;
+            config.Timeout = callTimeout;
 #if NET
             config.ConnectTimeout = callTimeout < ConnectTimeout ? callTimeout : ConnectTimeout;
 #endif
+            return config;
         }
 
         private readonly string? _explicitProfile;
@@ -138,18 +150,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             if (timeout <= TimeSpan.Zero)
                 throw new RegistryException(RegistryErrorKind.Invalid, $"The timeout must be positive, not {timeout.TotalSeconds} s.", null);
 
-            // Retries belong to the engine's RetryPolicy (see there why); the SDK sends each request once.
-            // MaxStaleConnectionRetries too: the SDK otherwise re-sends up to 10 times, uncounted, on any
-            // connection reset, taking it for a stale pooled connection — including a reset after the service
-            // acted (a create re-sent blindly: a duplicate version on moto, a clobbered group).
-            var config = new SageMakerClientConfig
-            {
-                RetryMode = RequestRetryMode.Standard,
-                MaxErrorRetry = 0,
-                MaxStaleConnectionRetries = 0,
-                Timeout = timeout,
-            };
-            BoundConnect(config, timeout);
+            var config = SendingOnce(new SageMakerClientConfig(), timeout);
             if (explicitProfile != null && profile != null)
                 config.Profile = new Profile(explicitProfile, profilesLocation);
             var endpoint = NullIfEmpty(options.EndpointUrl);
@@ -161,14 +162,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
             // would derive the signing region from the URL; sign for the resolved region instead.
             config.AuthenticationRegion = region;
 
-            var sts = new AmazonSecurityTokenServiceConfig
-            {
-                RetryMode = RequestRetryMode.Standard,
-                MaxErrorRetry = 0,
-                MaxStaleConnectionRetries = 0,
-                Timeout = timeout,
-            };
-            BoundConnect(sts, timeout);
+            var sts = SendingOnce(new AmazonSecurityTokenServiceConfig(), timeout);
             if (explicitProfile != null && profile != null)
                 sts.Profile = new Profile(explicitProfile, profilesLocation);
             if (settings.StsEndpointUrl != null)
@@ -189,14 +183,7 @@ namespace ModelRegistry.Engine.Registry.SageMaker
         /// </summary>
         public AmazonS3Config S3Config()
         {
-            var config = new AmazonS3Config
-            {
-                RetryMode = RequestRetryMode.Standard,
-                MaxErrorRetry = 0,
-                MaxStaleConnectionRetries = 0,
-                Timeout = _settings.Timeout,
-            };
-            BoundConnect(config, _settings.Timeout);
+            var config = SendingOnce(new AmazonS3Config(), _settings.Timeout);
             if (_explicitProfile != null)
                 config.Profile = new Profile(_explicitProfile, _profilesLocation);
             var (endpoint, pathStyle) = S3Endpoint(_settings.Environment, _registryEndpoint);
